@@ -37,6 +37,7 @@ use polkadot_sdk::{
 };
 use sp_version::RuntimeVersion;
 
+#[cfg(feature = "std")]
 pub use polkadot_sdk::sp_runtime::BuildStorage;
 
 /// Signature scheme of accounts: sr25519, ed25519 or ECDSA, as the signer chooses.
