@@ -6,7 +6,11 @@ use std::sync::Arc;
 use jsonrpsee::RpcModule;
 use polkadot_sdk::{
     pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer},
+    sc_consensus_babe::BabeWorkerHandle,
+    sc_consensus_babe_rpc::{Babe, BabeApiServer},
     sc_transaction_pool_api::TransactionPool,
+    sp_consensus::SelectChain,
+    sp_keystore::KeystorePtr,
     sp_api::ProvideRuntimeApi,
     sp_block_builder::BlockBuilder,
     sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata},
@@ -15,15 +19,29 @@ use polkadot_sdk::{
 use triad_runtime::{opaque::Block, AccountId, Balance, Nonce};
 
 /// What the RPC extensions need from the running node.
-pub struct FullDeps<C, P> {
+pub struct FullDeps<C, P, SC> {
+    /// The client, for runtime API calls and headers.
     pub client: Arc<C>,
+    /// The transaction pool, for nonces that count pending transactions.
     pub pool: Arc<P>,
+    /// The fork choice, for the BABE epoch queries.
+    pub select_chain: SC,
+    /// What `babe_epochAuthorship` needs.
+    pub babe: BabeDeps,
 }
 
-/// Builds `system_accountNextIndex`, `system_dryRun` and `payment_*` /
-/// `transactionPaymentApi` methods.
-pub fn create_full<C, P>(
-    deps: FullDeps<C, P>,
+/// The BABE worker and keystore, so a validator can ask which slots it will author.
+pub struct BabeDeps {
+    /// Answers epoch-data requests from the BABE worker.
+    pub worker_handle: BabeWorkerHandle<Block>,
+    /// The node's keys.
+    pub keystore: KeystorePtr,
+}
+
+/// Builds `system_accountNextIndex`, `system_dryRun`, `payment_*`
+/// (`transactionPaymentApi`) and `babe_epochAuthorship`.
+pub fn create_full<C, P, SC>(
+    deps: FullDeps<C, P, SC>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
 where
     C: ProvideRuntimeApi<Block>
@@ -38,11 +56,14 @@ where
         Balance,
     >,
     C::Api: BlockBuilder<Block>,
+    C::Api: polkadot_sdk::sp_consensus_babe::BabeApi<Block>,
     P: TransactionPool + 'static,
+    SC: SelectChain<Block> + Clone + 'static,
 {
     let mut module = RpcModule::new(());
-    let FullDeps { client, pool } = deps;
+    let FullDeps { client, pool, select_chain, babe } = deps;
     module.merge(System::new(client.clone(), pool).into_rpc())?;
-    module.merge(TransactionPayment::new(client).into_rpc())?;
+    module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+    module.merge(Babe::new(client, babe.worker_handle, babe.keystore, select_chain).into_rpc())?;
     Ok(module)
 }

@@ -66,6 +66,7 @@ pub fn new_partial(
                 + 'static,
             grandpa::LinkHalf<Block, FullClient, GrandpaSelectChain>,
             sc_consensus_babe::BabeLink<Block>,
+            sc_consensus_babe::BabeWorkerHandle<Block>,
             Option<Telemetry>,
         ),
     >,
@@ -130,7 +131,10 @@ pub fn new_partial(
         OffchainTransactionPoolFactory::new(transaction_pool.clone()),
     )?;
 
-    let (import_queue, _babe_worker_handle) =
+    // The handle must outlive the import queue: the essential `babe-worker` task
+    // that answers epoch queries ends, and takes the node down, once every handle
+    // is dropped. The BABE RPC owns it for the node's lifetime.
+    let (import_queue, babe_worker_handle) =
         sc_consensus_babe::import_queue(sc_consensus_babe::ImportQueueParams {
             link: babe_link.clone(),
             block_import: block_import.clone(),
@@ -150,7 +154,7 @@ pub fn new_partial(
         keystore_container,
         select_chain,
         transaction_pool,
-        other: (block_import, grandpa_link, babe_link, telemetry),
+        other: (block_import, grandpa_link, babe_link, babe_worker_handle, telemetry),
     })
 }
 
@@ -166,7 +170,7 @@ pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(
         keystore_container,
         select_chain,
         transaction_pool,
-        other: (block_import, grandpa_link, babe_link, mut telemetry),
+        other: (block_import, grandpa_link, babe_link, babe_worker_handle, mut telemetry),
     } = new_partial(&config)?;
 
     let mut net_config = sc_network::config::FullNetworkConfiguration::<
@@ -239,10 +243,17 @@ pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(
     let rpc_extensions_builder = {
         let client = client.clone();
         let pool = transaction_pool.clone();
+        let keystore = keystore_container.keystore();
+        let select_chain = select_chain.clone();
         Box::new(move |_| {
             crate::rpc::create_full(crate::rpc::FullDeps {
                 client: client.clone(),
                 pool: pool.clone(),
+                select_chain: select_chain.clone(),
+                babe: crate::rpc::BabeDeps {
+                    worker_handle: babe_worker_handle.clone(),
+                    keystore: keystore.clone(),
+                },
             })
             .map_err(Into::into)
         })
