@@ -1,0 +1,113 @@
+//! Starting and stopping a `triad-node --dev --tmp` process on free ports.
+
+use std::{
+    net::TcpListener,
+    path::PathBuf,
+    process::{Child, Command, ExitStatus, Stdio},
+    time::{Duration, Instant},
+};
+
+/// Why a node could not be started or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    #[error(
+        "triad-node binary not found at {0}; build it with `cargo build --release -p triad-node` \
+         or set TRIAD_NODE to its path"
+    )]
+    BinaryMissing(PathBuf),
+    #[error("could not start triad-node: {0}")]
+    Spawn(std::io::Error),
+    #[error("no free TCP port on 127.0.0.1: {0}")]
+    NoFreePort(std::io::Error),
+    #[error("triad-node did not exit within {0:?} of SIGTERM")]
+    ShutdownTimeout(Duration),
+    #[error("triad-node exited with {0} after SIGTERM")]
+    UncleanExit(ExitStatus),
+    #[error("waiting for triad-node: {0}")]
+    Wait(std::io::Error),
+}
+
+/// Where the node binary is: `TRIAD_NODE`, else beside the running test in the target dir.
+pub fn node_binary() -> Result<PathBuf, NodeError> {
+    node_binary_from(std::env::var_os("TRIAD_NODE"))
+}
+
+/// [`node_binary`] with the `TRIAD_NODE` value given explicitly.
+pub fn node_binary_from(configured: Option<std::ffi::OsString>) -> Result<PathBuf, NodeError> {
+    let path = match configured {
+        Some(p) => PathBuf::from(p),
+        None => {
+            // target/<profile>/deps/<test-binary> -> target/<profile>/triad-node
+            let exe = std::env::current_exe().map_err(NodeError::Spawn)?;
+            let profile_dir = exe.parent().and_then(|d| d.parent()).map(PathBuf::from);
+            profile_dir.unwrap_or_default().join("triad-node")
+        },
+    };
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(NodeError::BinaryMissing(path))
+    }
+}
+
+fn free_port() -> Result<u16, NodeError> {
+    let l = TcpListener::bind("127.0.0.1:0").map_err(NodeError::NoFreePort)?;
+    Ok(l.local_addr().map_err(NodeError::NoFreePort)?.port())
+}
+
+/// A running dev node. Dropping it kills the process; [`Node::shutdown`] stops it
+/// gracefully and checks that it exited cleanly.
+pub struct Node {
+    child: Option<Child>,
+    pub rpc_port: u16,
+}
+
+impl Node {
+    /// Starts `triad-node --dev --tmp` with RPC and p2p on free loopback ports.
+    pub fn start_dev() -> Result<Self, NodeError> {
+        let bin = node_binary()?;
+        let rpc_port = free_port()?;
+        let p2p_port = free_port()?;
+        let log = std::env::var("TRIAD_NODE_LOG").ok();
+        let child = Command::new(bin)
+            .args(["--dev", "--tmp", "--no-prometheus", "--no-telemetry", "--no-mdns"])
+            .args(["--rpc-port", &rpc_port.to_string()])
+            .args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
+            .stdout(Stdio::null())
+            .stderr(if log.is_some() { Stdio::inherit() } else { Stdio::null() })
+            .spawn()
+            .map_err(NodeError::Spawn)?;
+        Ok(Self { child: Some(child), rpc_port })
+    }
+
+    pub fn rpc_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.rpc_port)
+    }
+
+    /// Sends SIGTERM and waits for a clean exit (status 0).
+    pub fn shutdown(mut self, within: Duration) -> Result<(), NodeError> {
+        let mut child = self.child.take().expect("a node is shut down once");
+        let pid = child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().map_err(NodeError::Wait)?;
+        let start = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().map_err(NodeError::Wait)? {
+                return if status.success() { Ok(()) } else { Err(NodeError::UncleanExit(status)) };
+            }
+            if start.elapsed() > within {
+                let _ = child.kill();
+                return Err(NodeError::ShutdownTimeout(within));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}

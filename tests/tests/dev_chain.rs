@@ -1,0 +1,78 @@
+//! Foundation test: a real `triad-node --dev` finalizes blocks on its own and includes a
+//! signed balance transfer in a finalized block.
+
+use std::time::Duration;
+
+use polkadot_sdk::{
+    frame_system, pallet_balances,
+    sp_core::crypto::Ss58Codec,
+    sp_keyring::Sr25519Keyring,
+};
+use triad_integration_tests::{tx, Node, Rpc};
+use triad_runtime::{Balance, Nonce, Runtime, RuntimeCall, UNIT};
+
+type AccountInfo = frame_system::AccountInfo<Nonce, pallet_balances::AccountData<Balance>>;
+
+async fn free_balance(rpc: &Rpc, who: &triad_runtime::AccountId, at: polkadot_sdk::sp_core::H256) -> Balance {
+    let key = frame_system::Account::<Runtime>::hashed_key_for(who);
+    rpc.storage::<AccountInfo>(key, at)
+        .await
+        .expect("state_getStorage answers")
+        .map(|info| info.data.free)
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dev_node_finalizes_blocks_and_a_transfer() {
+    let node = Node::start_dev().unwrap_or_else(|e| panic!("{e}"));
+    let rpc = Rpc::new(&node.rpc_url()).expect("RPC client");
+    rpc.wait_ready(Duration::from_secs(60)).await.expect("node RPC comes up");
+
+    // BABE authors and GRANDPA finalizes with Alice alone; 6 s blocks.
+    let head = rpc.wait_finalized(3, Duration::from_secs(120)).await.expect("block 3 finalized");
+    let finalized = rpc.block_number(head).await.unwrap();
+    assert!(finalized >= 3, "finalized head #{finalized} is below #3");
+    println!("finalized head reached #{finalized}");
+
+    let alice = Sr25519Keyring::Alice;
+    let bob = Sr25519Keyring::Bob.to_account_id();
+    let bob_before = free_balance(&rpc, &bob, head).await;
+    assert_eq!(bob_before, triad_runtime::genesis::ENDOWMENT, "Bob starts with the dev endowment");
+
+    let amount: Balance = 42 * UNIT;
+    let (spec_version, tx_version) = rpc.runtime_versions().await.unwrap();
+    let ctx = tx::SigningContext {
+        genesis: rpc.genesis_hash().await.unwrap(),
+        spec_version,
+        tx_version,
+        nonce: rpc
+            .account_next_index(&alice.to_account_id().to_ss58check())
+            .await
+            .unwrap(),
+    };
+    let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+        dest: bob.clone().into(),
+        value: amount,
+    });
+    let xt = tx::sign(call, &alice.pair(), &ctx);
+    rpc.submit_extrinsic(xt.clone()).await.expect("the pool accepts the transfer");
+
+    let (included, at) = rpc
+        .wait_included_finalized(&xt, finalized, Duration::from_secs(120))
+        .await
+        .expect("transfer included in a finalized block");
+    let bob_after = free_balance(&rpc, &bob, at).await;
+    println!("transfer finalized in block #{included}; Bob {bob_before} -> {bob_after}");
+    assert_eq!(bob_after, bob_before + amount, "Bob receives exactly the transferred amount");
+
+    node.shutdown(Duration::from_secs(30)).expect("node stops cleanly on SIGTERM");
+}
+
+#[test]
+fn missing_node_binary_is_a_clear_error() {
+    let err = triad_integration_tests::node::node_binary_from(Some("/nonexistent/triad-node".into()))
+        .expect_err("a path that does not exist is refused");
+    assert!(matches!(err, triad_integration_tests::NodeError::BinaryMissing(_)));
+    let msg = err.to_string();
+    assert!(msg.contains("cargo build --release -p triad-node"), "unhelpful message: {msg}");
+}
