@@ -1,0 +1,114 @@
+//! The fingerprint value, its distance, and the dispatch from parameters to
+//! the family that computes it.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+use crate::{
+    params::{Family, LshParams, MAX_BITS},
+    tensor::{hash_header, FingerprintError, Tensor},
+};
+
+/// Bytes of the bit part of every fingerprint, whatever `bits` says; unused
+/// bits are zero, so the value has one fixed size on chain.
+pub const FINGERPRINT_BYTES: usize = MAX_BITS as usize / 8;
+
+/// Distance reported for fingerprints that can never agree: different family,
+/// parameter version, shape, or exact decision.
+pub const INCOMPARABLE: u32 = u32::MAX;
+
+/// What a worker commits to and reveals: a fixed-size summary of one output.
+///
+/// `bits` is the locality-sensitive part, compared by Hamming distance.
+/// `decision` is a `blake3` digest that must match exactly: it binds the output's
+/// dtype and shape for every family, the top-k classes for classifiers, and the
+/// whole output for the exact family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct Fingerprint {
+    /// Family that produced it.
+    pub family: Family,
+    /// `LshParams::version` it was made under.
+    pub version: u16,
+    /// The LSH bits, little-endian within each byte.
+    pub bits: [u8; FINGERPRINT_BYTES],
+    /// Exact part.
+    pub decision: [u8; 32],
+}
+
+impl Fingerprint {
+    pub(crate) fn empty(params: &LshParams) -> Self {
+        Fingerprint { family: params.family, version: params.version, bits: [0; FINGERPRINT_BYTES], decision: [0; 32] }
+    }
+}
+
+/// Hamming distance between the LSH bits, or [`INCOMPARABLE`] when the exact
+/// parts, families or versions differ. Symmetric, and zero on identical values.
+pub fn distance(a: &Fingerprint, b: &Fingerprint) -> u32 {
+    if a.family != b.family || a.version != b.version || a.decision != b.decision {
+        return INCOMPARABLE;
+    }
+    a.bits.iter().zip(b.bits.iter()).map(|(x, y)| (x ^ y).count_ones()).sum()
+}
+
+/// Whether two fingerprints, both made under `params`, describe the same output
+/// up to honest numerical noise.
+pub fn agrees(a: &Fingerprint, b: &Fingerprint, params: &LshParams) -> bool {
+    let made_here = |f: &Fingerprint| f.family == params.family && f.version == params.version;
+    made_here(a) && made_here(b) && distance(a, b) <= params.tolerance as u32
+}
+
+/// Computes the fingerprint of `output` under `params`.
+///
+/// Deterministic: the same parameters and the same output give the same
+/// fingerprint on every host and in `no_std`.
+pub fn fingerprint(params: &LshParams, output: &Tensor<'_>) -> Result<Fingerprint, FingerprintError> {
+    params.validate()?;
+    output.check()?;
+    let mut fp = Fingerprint::empty(params);
+    let mut decision = blake3::Hasher::new();
+    match params.family {
+        Family::Projection => {
+            let data = floats(output)?;
+            hash_header(&mut decision, b"triad/projection", output);
+            crate::projection::write_bits(params, data, &mut fp.bits);
+        },
+        Family::Classifier { top_k } => {
+            let data = floats(output)?;
+            hash_header(&mut decision, b"triad/classifier", output);
+            crate::projection::write_bits(params, data, &mut fp.bits);
+            crate::projection::hash_top_k(output.shape(), data, top_k as usize, &mut decision)?;
+        },
+        Family::Perceptual => {
+            let data = floats(output)?;
+            hash_header(&mut decision, b"triad/perceptual", output);
+            crate::phash::write_bits(params, output.shape(), data, &mut fp.bits)?;
+        },
+        Family::Exact => {
+            hash_header(&mut decision, b"triad/exact", output);
+            match output {
+                Tensor::F32 { data, .. } => data.iter().for_each(|x| {
+                    decision.update(&x.to_le_bytes());
+                }),
+                Tensor::I64 { data, .. } => data.iter().for_each(|x| {
+                    decision.update(&x.to_le_bytes());
+                }),
+                Tensor::U8 { data, .. } => {
+                    decision.update(data);
+                },
+            }
+        },
+    }
+    fp.decision = *decision.finalize().as_bytes();
+    Ok(fp)
+}
+
+fn floats<'a>(output: &Tensor<'a>) -> Result<&'a [f32], FingerprintError> {
+    match output {
+        Tensor::F32 { data, .. } => Ok(data),
+        _ => Err(FingerprintError::NeedsFloat),
+    }
+}
+
+pub(crate) fn set_bit(bits: &mut [u8; FINGERPRINT_BYTES], i: usize) {
+    bits[i / 8] |= 1 << (i % 8);
+}

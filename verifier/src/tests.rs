@@ -1,0 +1,295 @@
+//! Unit and property tests of the fingerprint families and the majority rule.
+
+use crate::*;
+use alloc::vec::Vec;
+use codec::{Decode, Encode, MaxEncodedLen};
+use proptest::prelude::*;
+
+/// Deterministic pseudo-random floats with roughly unit spread.
+fn vector(seed: u64, len: usize) -> Vec<f32> {
+    (0..len as u64).map(|i| (crate::rng::unit(crate::rng::mix(seed ^ (i << 20))) * 4.0 - 2.0) as f32).collect()
+}
+
+/// Multiplies every element by `1 + rel * u` with `u` uniform in [-1, 1).
+fn jitter(data: &[f32], rel: f64, seed: u64) -> Vec<f32> {
+    data.iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let u = crate::rng::unit(crate::rng::mix(seed.wrapping_mul(31) ^ i as u64)) * 2.0 - 1.0;
+            (*x as f64 * (1.0 + rel * u)) as f32
+        })
+        .collect()
+}
+
+fn fp(params: &LshParams, shape: &[usize], data: &[f32]) -> Fingerprint {
+    fingerprint(params, &Tensor::F32 { shape, data }).expect("valid tensor")
+}
+
+#[test]
+fn identical_outputs_give_identical_fingerprints() {
+    let p = LshParams::projection(7);
+    let v = vector(1, 1000);
+    assert_eq!(fp(&p, &[1, 1000], &v), fp(&p, &[1, 1000], &v));
+}
+
+#[test]
+fn honest_noise_agrees_and_other_outputs_do_not() {
+    for params in [LshParams::projection(3), LshParams::classifier(3, 1)] {
+        let v = vector(11, 1000);
+        let a = fp(&params, &[1, 1000], &v);
+        let honest = fp(&params, &[1, 1000], &jitter(&v, 1e-5, 2));
+        let other = fp(&params, &[1, 1000], &vector(12, 1000));
+        assert!(agrees(&a, &honest, &params), "distance {}", distance(&a, &honest));
+        assert!(!agrees(&a, &other, &params), "distance {}", distance(&a, &other));
+    }
+}
+
+#[test]
+fn different_seeds_give_unrelated_fingerprints() {
+    let v = vector(5, 500);
+    let a = fp(&LshParams::projection(1), &[500], &v);
+    let b = fp(&LshParams::projection(2), &[500], &v);
+    assert!(distance(&a, &b) > 200, "distance {}", distance(&a, &b));
+}
+
+#[test]
+fn truncated_output_is_incomparable() {
+    let p = LshParams::projection(9);
+    let v = vector(4, 1000);
+    let a = fp(&p, &[1000], &v);
+    let b = fp(&p, &[999], &v[..999]);
+    assert_eq!(distance(&a, &b), INCOMPARABLE);
+    assert!(!agrees(&a, &b, &p));
+}
+
+#[test]
+fn zeroed_output_is_far_from_the_real_one() {
+    let p = LshParams::projection(9);
+    let v = vector(4, 1000);
+    let a = fp(&p, &[1000], &v);
+    let z = fp(&p, &[1000], &[0.0; 1000]);
+    assert!(!agrees(&a, &z, &p), "distance {}", distance(&a, &z));
+}
+
+#[test]
+fn classifier_binds_the_top_class_even_for_a_tiny_shift() {
+    let p = LshParams::classifier(5, 1);
+    let mut v = vector(8, 1000);
+    v[10] = 5.0;
+    v[20] = 4.999_99;
+    let a = fp(&p, &[1, 1000], &v);
+    let mut w = v.clone();
+    // Swap the winner by a shift far inside the projection tolerance.
+    w[20] = 5.000_01;
+    let b = fp(&p, &[1, 1000], &w);
+    assert_eq!(distance(&a, &b), INCOMPARABLE);
+    let same = fp(&LshParams::projection(5), &[1, 1000], &v);
+    let shifted = fp(&LshParams::projection(5), &[1, 1000], &w);
+    assert!(agrees(&same, &shifted, &LshParams::projection(5)), "without top-k the shift would pass");
+}
+
+#[test]
+fn classifier_top_k_is_per_row_and_order_sensitive() {
+    let p = LshParams::classifier(5, 2);
+    let a = fp(&p, &[2, 3], &[0.1, 0.9, 0.5, 0.3, 0.2, 0.8]);
+    let swapped = fp(&p, &[2, 3], &[0.1, 0.5, 0.9, 0.3, 0.2, 0.8]);
+    assert_eq!(distance(&a, &swapped), INCOMPARABLE);
+}
+
+#[test]
+fn exact_family_is_bit_exact() {
+    let p = LshParams::exact();
+    let tokens = [101i64, 2054, 2003, 102];
+    let a = fingerprint(&p, &Tensor::I64 { shape: &[1, 4], data: &tokens }).unwrap();
+    let b = fingerprint(&p, &Tensor::I64 { shape: &[1, 4], data: &tokens }).unwrap();
+    let c = fingerprint(&p, &Tensor::I64 { shape: &[1, 4], data: &[101, 2054, 2003, 103] }).unwrap();
+    let as_bytes = fingerprint(&p, &Tensor::U8 { shape: &[32], data: &[0u8; 32] }).unwrap();
+    assert!(agrees(&a, &b, &p));
+    assert!(!agrees(&a, &c, &p));
+    assert_ne!(a.decision, as_bytes.decision);
+}
+
+fn image(seed: u64, h: usize, w: usize) -> Vec<f32> {
+    // Smooth structure plus pixel texture, like a natural image.
+    let n = vector(seed, 16);
+    let texture = vector(seed ^ 0xface, h * w * 3);
+    (0..h * w * 3)
+        .map(|i| {
+            let (y, x) = ((i / 3) / w, (i / 3) % w);
+            let (fy, fx) = (y as f32 / h as f32, x as f32 / w as f32);
+            let smooth = n[0] * libm::sinf(6.0 * fy + n[1]) + n[2] * libm::cosf(5.0 * fx + n[3]) + n[4] * fx * fy;
+            smooth * 50.0 + texture[i] * 15.0 + 128.0
+        })
+        .collect()
+}
+
+#[test]
+fn perceptual_hash_tolerates_pixel_noise_and_separates_images() {
+    let p = LshParams::perceptual(0);
+    let img = image(1, 64, 48);
+    let a = fp(&p, &[64, 48, 3], &img);
+    let noisy = fp(&p, &[64, 48, 3], &jitter(&img, 1e-3, 9));
+    let other = fp(&p, &[64, 48, 3], &image(2, 64, 48));
+    assert!(agrees(&a, &noisy, &p), "distance {}", distance(&a, &noisy));
+    assert!(!agrees(&a, &other, &p), "distance {}", distance(&a, &other));
+    let batched = fp(&p, &[1, 64, 48, 3], &img);
+    assert_eq!(a.bits, batched.bits);
+}
+
+#[test]
+fn bad_inputs_get_typed_errors() {
+    let p = LshParams::projection(1);
+    assert_eq!(
+        fingerprint(&p, &Tensor::F32 { shape: &[2, 3], data: &[1.0; 5] }),
+        Err(FingerprintError::ShapeMismatch { elements: 5, expected: 6 })
+    );
+    assert_eq!(fingerprint(&p, &Tensor::F32 { shape: &[0], data: &[] }), Err(FingerprintError::Empty));
+    assert_eq!(fingerprint(&p, &Tensor::F32 { shape: &[2], data: &[1.0, f32::NAN] }), Err(FingerprintError::NonFinite));
+    assert_eq!(fingerprint(&p, &Tensor::I64 { shape: &[1], data: &[1] }), Err(FingerprintError::NeedsFloat));
+    assert_eq!(
+        fingerprint(&LshParams::classifier(1, 5), &Tensor::F32 { shape: &[1, 3], data: &[1.0; 3] }),
+        Err(FingerprintError::TooFewClasses)
+    );
+    assert_eq!(
+        fingerprint(&LshParams::perceptual(1), &Tensor::F32 { shape: &[4, 4], data: &[1.0; 16] }),
+        Err(FingerprintError::NotAnImage)
+    );
+    let mut bad = p;
+    bad.bits = 1030;
+    assert_eq!(bad.validate(), Err(ParamsError::BitsOutOfRange));
+    bad.bits = 1022;
+    assert_eq!(bad.validate(), Err(ParamsError::BitsNotMultipleOfSymbol));
+    bad.bits = 16;
+    assert_eq!(bad.validate(), Err(ParamsError::ToleranceTooLarge));
+    assert_eq!(LshParams::classifier(1, 0).validate(), Err(ParamsError::TopKOutOfRange));
+}
+
+#[test]
+fn fingerprints_from_other_params_never_agree() {
+    let p = LshParams::projection(1);
+    let mut q = p;
+    q.version = 2;
+    let v = vector(3, 100);
+    let a = fp(&p, &[100], &v);
+    let b = fp(&q, &[100], &v);
+    assert_eq!(distance(&a, &b), INCOMPARABLE);
+    assert!(!agrees(&a, &a, &q));
+}
+
+fn f(tag: u8) -> Fingerprint {
+    let mut x = Fingerprint::empty(&LshParams::projection(0));
+    x.bits = [tag; FINGERPRINT_BYTES];
+    x
+}
+
+#[test]
+fn majority_accepts_rejects_and_abstains() {
+    let p = LshParams::projection(0);
+    let (good, bad, other) = (f(0), f(0xff), f(0x0f));
+    let v = majority(Some(&good), [Some(&good), Some(&good), Some(&bad)], &p);
+    assert_eq!(v, Verdict { outcome: Outcome::Accepted, executor_in_majority: true, verifiers_in_majority: [true, true, false] });
+
+    let v = majority(Some(&bad), [Some(&good), None, Some(&good)], &p);
+    assert_eq!(v, Verdict { outcome: Outcome::Rejected, executor_in_majority: false, verifiers_in_majority: [true, false, true] });
+
+    let v = majority(None, [Some(&good), Some(&good), Some(&good)], &p);
+    assert_eq!(v.outcome, Outcome::Rejected);
+
+    let v = majority(Some(&good), [Some(&good), None, None], &p);
+    assert_eq!(v, Verdict { outcome: Outcome::Inconclusive, executor_in_majority: false, verifiers_in_majority: [false; 3] });
+
+    let v = majority(Some(&good), [Some(&bad), Some(&other), Some(&good)], &p);
+    assert_eq!(v.outcome, Outcome::Inconclusive);
+}
+
+#[test]
+fn max_encoded_len_is_fixed_and_small() {
+    // The family's variant may carry `top_k`, so the bound is the classifier's length.
+    let mut classifier = f(1);
+    classifier.family = Family::Classifier { top_k: 3 };
+    assert_eq!(Fingerprint::max_encoded_len(), classifier.encode().len());
+    assert_eq!(Fingerprint::max_encoded_len(), f(1).encode().len() + 1);
+    assert!(Fingerprint::max_encoded_len() <= 170);
+    assert!(LshParams::max_encoded_len() <= 24);
+}
+
+fn arb_fingerprint() -> impl Strategy<Value = Fingerprint> {
+    (proptest::collection::vec(any::<u8>(), FINGERPRINT_BYTES), any::<u8>()).prop_map(|(bits, d)| {
+        let mut x = Fingerprint::empty(&LshParams::projection(0));
+        x.bits.copy_from_slice(&bits);
+        x.decision[0] = d % 2;
+        x
+    })
+}
+
+/// A fingerprint at most `max_flips` bits away from `base`.
+fn near(base: Fingerprint, flips: Vec<u16>) -> Fingerprint {
+    let mut x = base;
+    for b in flips {
+        x.bits[b as usize / 8] ^= 1 << (b % 8);
+    }
+    x
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn distance_is_symmetric_and_zero_on_self(a in arb_fingerprint(), b in arb_fingerprint()) {
+        prop_assert_eq!(distance(&a, &a), 0);
+        prop_assert_eq!(distance(&a, &b), distance(&b, &a));
+    }
+
+    #[test]
+    fn fingerprint_is_invariant_under_noise_below_tolerance(
+        seed in any::<u64>(), data_seed in any::<u64>(), len in 16usize..4000, rel_exp in 6.0f64..8.0,
+    ) {
+        // Relative noise of 1e-6..1e-8: float rounding of another host.
+        let params = LshParams::projection(seed);
+        let v = vector(data_seed, len);
+        let a = fp(&params, &[len], &v);
+        let b = fp(&params, &[len], &jitter(&v, libm::pow(10.0, -rel_exp), data_seed ^ 1));
+        prop_assert!(agrees(&a, &b, &params), "distance {}", distance(&a, &b));
+    }
+
+    #[test]
+    fn majority_is_symmetric_in_verifier_order(
+        base in arb_fingerprint(),
+        e in proptest::collection::vec(0u16..1024, 0..12),
+        v0 in proptest::collection::vec(0u16..1024, 0..12),
+        v1 in proptest::collection::vec(0u16..1024, 0..12),
+        v2 in proptest::collection::vec(0u16..1024, 0..12),
+        present in proptest::collection::vec(any::<bool>(), 4),
+        perm in 0usize..6,
+    ) {
+        let params = LshParams::projection(0);
+        let e = near(base, e);
+        let vs = [near(base, v0), near(base, v1), near(base, v2)];
+        let opt = |i: usize, x: &Fingerprint| if present[i] { Some(*x) } else { None };
+        let exec = opt(3, &e);
+        let given = [opt(0, &vs[0]), opt(1, &vs[1]), opt(2, &vs[2])];
+        let order = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]][perm];
+        let v = majority(exec.as_ref(), given.each_ref().map(|x| x.as_ref()), &params);
+        let permuted = order.map(|i| given[i].as_ref());
+        let w = majority(exec.as_ref(), permuted, &params);
+        prop_assert_eq!(v.outcome, w.outcome);
+        prop_assert_eq!(v.executor_in_majority, w.executor_in_majority);
+        prop_assert_eq!(order.map(|i| v.verifiers_in_majority[i]), w.verifiers_in_majority);
+        // Decisive outcomes always have a majority of at least two verifiers.
+        if v.outcome != Outcome::Inconclusive {
+            prop_assert!(v.verifiers_in_majority.iter().filter(|x| **x).count() >= 2);
+        }
+    }
+
+    #[test]
+    fn encoding_round_trips(f in arb_fingerprint(), seed in any::<u64>(), tol in 0u16..100, k in 1u8..=16) {
+        prop_assert_eq!(Fingerprint::decode(&mut &f.encode()[..]).unwrap(), f);
+        for p in [LshParams::projection(seed), LshParams::classifier(seed, k), LshParams::perceptual(seed), LshParams::exact()] {
+            let mut p = p;
+            p.tolerance = tol;
+            prop_assert_eq!(LshParams::decode(&mut &p.encode()[..]).unwrap(), p);
+        }
+        let v = Verdict { outcome: Outcome::Rejected, executor_in_majority: false, verifiers_in_majority: [true, false, true] };
+        prop_assert_eq!(Verdict::decode(&mut &v.encode()[..]).unwrap(), v);
+    }
+}
