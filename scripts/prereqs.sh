@@ -32,6 +32,37 @@ triad_install_prereqs() {
     (cd "$triad_root" && rustup target add wasm32-unknown-unknown && rustup component add rust-src)
 }
 
+# ONNX Runtime's shared library comes from the PyPI `onnxruntime` wheel (ort
+# loads it at run time: `load-dynamic`), and the Python tools that generate
+# and perturb test models come from PyPI too. Everything lands in .triad/.
+TRIAD_ORT_VERSION=1.32.0
+triad_install_onnxruntime() {
+    local home="$triad_root/.triad"
+    local lib="$home/onnxruntime/libonnxruntime.so.$TRIAD_ORT_VERSION"
+    if [ ! -x "$home/venv/bin/python" ]; then
+        python3 -m venv "$home/venv" 2>/dev/null || {
+            triad_sudo apt-get update
+            triad_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv
+            python3 -m venv "$home/venv"
+        }
+    fi
+    # The wheels are only unpacked for their files (the runtime library, the
+    # pre-trained OCR models), so their own dependencies are not needed.
+    "$home/venv/bin/pip" install -q --disable-pip-version-check \
+        numpy==2.4.6 onnx==1.19.1 protobuf
+    "$home/venv/bin/pip" install -q --disable-pip-version-check --no-deps \
+        "onnxruntime==$TRIAD_ORT_VERSION" rapidocr-onnxruntime==1.4.4
+    if [ ! -f "$lib" ]; then
+        local site
+        site="$("$home/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+        mkdir -p "$home/onnxruntime"
+        cp "$site/onnxruntime/capi/libonnxruntime.so.$TRIAD_ORT_VERSION" "$lib"
+        ln -sf "$(basename "$lib")" "$home/onnxruntime/libonnxruntime.so"
+    fi
+    export ORT_DYLIB_PATH="${ORT_DYLIB_PATH:-$lib}"
+    echo "ONNX Runtime: $ORT_DYLIB_PATH"
+}
+
 # Prints "<label>: <seconds>s" after running a command, so logs show where time goes.
 triad_phase() {
     local label="$1"; shift

@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$triad_root"
 
 triad_phase prerequisites triad_install_prereqs
+# The inference tests and the calibration harness load the real ONNX Runtime.
+triad_phase onnxruntime triad_install_onnxruntime
 rustc -V
 # One profile, one feature resolution: `--all-targets` resolves features the
 # same way `cargo test` does, so the test step below reuses every artifact and
