@@ -16,7 +16,7 @@ cp "$site/rapidocr_onnxruntime/models/ch_ppocr_mobile_v2.0_cls_infer.onnx" "$mod
 cp "$site/rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx" "$models/ppocr_rec.onnx"
 cp "$site/rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx" "$models/ppocr_det.onnx"
 for m in mlp_classifier conv_filter ppocr_cls ppocr_rec ppocr_det; do
-    for rel in 1e-3 1e-2; do
+    for rel in 1e-2 1e-1; do
         [ -f "$models/$m.w$rel.onnx" ] || .triad/venv/bin/python scripts/models.py perturb "$models/$m.onnx" "$models/$m.w$rel.onnx" "$rel"
     done
 done

@@ -4,6 +4,8 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
+use crate::projection::NORM_BITS;
+
 /// Fingerprints never exceed this many bits (128 bytes), so a `Fingerprint`
 /// has a fixed size and four of them fit cheaply in a task's storage.
 pub const MAX_BITS: u16 = 1024;
@@ -90,8 +92,9 @@ pub struct LshParams {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "std", derive(thiserror::Error))]
 pub enum ParamsError {
-    /// `bits` is zero or above [`MAX_BITS`].
-    #[cfg_attr(feature = "std", error("fingerprint length must be 1..={MAX_BITS} bits"))]
+    /// `bits` is zero, above [`MAX_BITS`], or leaves a lattice fingerprint no
+    /// bits besides its norm binding.
+    #[cfg_attr(feature = "std", error("fingerprint length must be 1..={MAX_BITS} bits, and a lattice needs more than its 64 norm bits"))]
     BitsOutOfRange,
     /// `bits` is not a whole number of lattice symbols.
     #[cfg_attr(feature = "std", error("fingerprint length is not a multiple of the symbol width"))]
@@ -175,7 +178,14 @@ impl LshParams {
                         return Err(ParamsError::LatticeOutOfRange);
                     }
                 }
-                if self.bits % self.quantization.symbol_bits() != 0 {
+                let projected = match self.quantization {
+                    Quantization::Sign => self.bits,
+                    Quantization::Lattice { .. } => self.bits.saturating_sub(NORM_BITS as u16),
+                };
+                if projected == 0 {
+                    return Err(ParamsError::BitsOutOfRange);
+                }
+                if projected % self.quantization.symbol_bits() != 0 {
                     return Err(ParamsError::BitsNotMultipleOfSymbol);
                 }
             },
@@ -192,8 +202,12 @@ impl LshParams {
         Ok(())
     }
 
-    /// Number of random projections a projection-family fingerprint uses.
+    /// Number of random projections a projection-family fingerprint uses:
+    /// all its bits for `Sign`, all but the norm binding for `Lattice`.
     pub fn projections(&self) -> usize {
-        (self.bits / self.quantization.symbol_bits()) as usize
+        match self.quantization {
+            Quantization::Sign => self.bits as usize,
+            Quantization::Lattice { symbol_bits, .. } => (self.bits as usize - NORM_BITS) / symbol_bits as usize,
+        }
     }
 }

@@ -10,6 +10,7 @@ pub(crate) enum Stream {
     Bucket = 0x6275_636b_6574_0001,
     Hyperplane = 0x6879_7065_7270_0002,
     Offset = 0x6f66_6673_6574_0003,
+    Norm = 0x6e6f_726d_0000_0004,
 }
 
 #[inline(always)]

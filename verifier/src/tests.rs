@@ -159,9 +159,31 @@ fn bad_inputs_get_typed_errors() {
     assert_eq!(bad.validate(), Err(ParamsError::BitsOutOfRange));
     bad.bits = 1022;
     assert_eq!(bad.validate(), Err(ParamsError::BitsNotMultipleOfSymbol));
-    bad.bits = 16;
+    bad.bits = 64;
+    assert_eq!(bad.validate(), Err(ParamsError::BitsOutOfRange), "a lattice needs bits besides its norm binding");
+    bad.bits = 80;
+    bad.tolerance = 40;
     assert_eq!(bad.validate(), Err(ParamsError::ToleranceTooLarge));
     assert_eq!(LshParams::classifier(1, 0).validate(), Err(ParamsError::TopKOutOfRange));
+}
+
+#[test]
+fn scaled_outputs_do_not_agree() {
+    // Projections divided by the norm cannot see scale; the norm bits must.
+    let p = LshParams::projection(4);
+    for n in [10, 5000] {
+        let v = vector(11, n);
+        let a = fp(&p, &[n], &v);
+        for factor in [1.03f32, 0.97, 2.0, 0.5] {
+            let w: Vec<f32> = v.iter().map(|x| x * factor).collect();
+            let d = distance(&a, &fp(&p, &[n], &w));
+            assert!(d > p.tolerance as u32, "x{factor} on {n} elements: distance {d}");
+        }
+        let zeros = vec![0.0; n];
+        let tiny: Vec<f32> = v.iter().map(|x| x * 1e-20).collect();
+        let d = distance(&fp(&p, &[n], &zeros), &fp(&p, &[n], &tiny));
+        assert!(d > p.tolerance as u32, "all zeros vs a tiny output on {n} elements: distance {d}");
+    }
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! to emulate other hardware. Those are the **honest** outputs: any pair that
 //! disagrees is a false reject. It then builds **wrong** outputs: another input,
 //! the model with perturbed weights, another model, random and shuffled outputs,
-//! zeroed, half-zeroed and truncated outputs, and a minimal shift that changes
+//! zeroed, half-zeroed, scaled and truncated outputs, and a minimal shift that changes
 //! the top-1 class. Any that agrees with the reference is a false accept. A
 //! wrong output closer than 1% (relative L2) to the right one, with the same
 //! top-1 class, is not a meaningful wrong answer; those are counted apart.
@@ -55,6 +55,8 @@ struct Suite {
 
 const NOISE: [f64; 3] = [1e-6, 1e-5, 1e-4];
 const MATERIAL: f64 = 1e-2;
+/// Weight perturbations; `scripts/calibrate.sh` writes `<model>.w<rel>.onnx`.
+const WEIGHT_NOISE: [(&str, &str); 2] = [("weights x(1+1e-2 N)", "1e-2"), ("weights x(1+1e-1 N)", "1e-1")];
 
 fn suites() -> Vec<Suite> {
     vec![
@@ -71,20 +73,44 @@ fn suites() -> Vec<Suite> {
     ]
 }
 
+const SEED: u64 = 0x7121_ad00;
+
+/// The parameter sets compared side by side. The first is the crate's preset
+/// (`LshParams::projection` / `classifier`), the one the tables call default.
 fn candidates(suite: &Suite) -> Vec<(String, LshParams)> {
-    let family = if suite.classifier { Family::Classifier { top_k: 1 } } else { Family::Projection };
-    let mk = |quantization, tolerance| LshParams { family, bits: 1024, seed: 0x7121_ad00, quantization, tolerance, version: 1 };
-    let mut c = vec![
-        ("simhash 1024 bits, t=8".to_string(), mk(Quantization::Sign, 8)),
-        ("lattice 8 cells/sd x 4 bits, t=8".to_string(), mk(Quantization::Lattice { cells_log2: 3, symbol_bits: 4 }, 8)),
-        ("lattice 16 cells/sd x 4 bits, t=8 (default)".to_string(), mk(Quantization::Lattice { cells_log2: 4, symbol_bits: 4 }, 8)),
-        ("lattice 64 cells/sd x 4 bits, t=16".to_string(), mk(Quantization::Lattice { cells_log2: 6, symbol_bits: 4 }, 16)),
-    ];
+    let preset = if suite.classifier { LshParams::classifier(SEED, 1) } else { LshParams::projection(SEED) };
+    let mk = |quantization, tolerance| LshParams { quantization, tolerance, ..preset };
+    let mut c = vec![(format!("{} (default)", label(&preset)), preset)];
+    for other in [
+        mk(Quantization::Sign, 8),
+        mk(Quantization::Sign, 64),
+        mk(Quantization::Lattice { cells_log2: 3, symbol_bits: 4 }, 8),
+        mk(Quantization::Lattice { cells_log2: 4, symbol_bits: 4 }, 8),
+        mk(Quantization::Lattice { cells_log2: 6, symbol_bits: 4 }, 16),
+    ] {
+        if other != preset {
+            c.push((label(&other), other));
+        }
+    }
     if suite.image {
-        c.push(("phash 64 bits, t=8 (default)".to_string(), LshParams::perceptual(0)));
-        c.push(("phash 256 bits, t=32".to_string(), LshParams { bits: 256, tolerance: 32, ..LshParams::perceptual(0) }));
+        let phash = LshParams::perceptual(SEED);
+        c.push((format!("{} (default for images)", label(&phash)), phash));
+        let wide = LshParams { bits: 256, tolerance: 32, ..phash };
+        c.push((label(&wide), wide));
     }
     c
+}
+
+fn label(p: &LshParams) -> String {
+    match (p.family, p.quantization) {
+        (Family::Perceptual, _) => format!("phash {} bits, t={}", p.bits, p.tolerance),
+        (_, Quantization::Sign) => format!("simhash {} bits, t={}", p.bits, p.tolerance),
+        (_, Quantization::Lattice { cells_log2, symbol_bits }) => format!(
+            "lattice {} cells/sd x {symbol_bits} bits + norm, t={}",
+            1u32 << cells_log2,
+            p.tolerance
+        ),
+    }
 }
 
 /// Honest and wrong outcomes of one parameter set on one suite.
@@ -132,6 +158,58 @@ fn top1_rows(shape: &[usize], v: &[f32]) -> Vec<usize> {
     v.chunks(*shape.last().unwrap()).map(|r| data::top2(r).0).collect()
 }
 
+type Output = (Vec<usize>, Vec<f32>);
+
+/// Every wrong output of the list for input `i`, labelled by case.
+fn wrong_outputs(
+    suite: &Suite,
+    refs: &[Output],
+    i: usize,
+    pert_outs: &[Vec<f32>],
+    other_out: &Option<Output>,
+    random_seeds: u64,
+    rng: &mut StdRng,
+) -> Vec<(&'static str, Vec<usize>, Vec<f32>)> {
+    let (shape, r) = &refs[i];
+    let mut wrong: Vec<(&'static str, Vec<usize>, Vec<f32>)> = Vec::new();
+    for j in (i + 1)..refs.len() {
+        wrong.push(("another input", refs[j].0.clone(), refs[j].1.clone()));
+    }
+    for ((label, _), out) in WEIGHT_NOISE.iter().zip(pert_outs) {
+        wrong.push((label, shape.clone(), out.clone()));
+    }
+    if let Some((s, o)) = other_out {
+        wrong.push(("another model", s.clone(), o.clone()));
+    }
+    let (lo, hi) = r.iter().fold((f32::MAX, f32::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
+    for _ in 0..random_seeds {
+        let mut s = r.clone();
+        s.shuffle(rng);
+        wrong.push(("shuffled output", shape.clone(), s));
+        let u = (0..r.len()).map(|_| rng.gen_range(lo..=hi.max(lo + f32::EPSILON))).collect();
+        wrong.push(("random output", shape.clone(), u));
+    }
+    wrong.push(("all zeros", shape.clone(), vec![0.0; r.len()]));
+    wrong.push(("scaled by 1.05", shape.clone(), r.iter().map(|x| x * 1.05).collect()));
+    let mut half = r.clone();
+    half[r.len() / 2..].iter_mut().for_each(|x| *x = 0.0);
+    wrong.push(("second half zeroed", shape.clone(), half));
+    // One row (or element) short: the first dimension above 1 shrinks by one.
+    let mut short = shape.clone();
+    let axis = short.iter().position(|d| *d > 1).expect("outputs have more than one element");
+    short[axis] -= 1;
+    let kept: usize = short.iter().product();
+    wrong.push(("truncated by one row", short, r[..kept].to_vec()));
+    if suite.classifier {
+        let row = *shape.last().unwrap();
+        let (a, b) = data::top2(&r[..row]);
+        let mut flipped = r.clone();
+        flipped[b] = r[a] + r[a].abs().max(1e-6) * 1e-6;
+        wrong.push(("top-1 flipped by a minimal shift", shape.clone(), flipped));
+    }
+    wrong
+}
+
 fn main() {
     let args = Args::parse();
     let grid: Vec<Settings> = [1, 2, 4]
@@ -148,8 +226,7 @@ fn main() {
         let mut model = load(suite.file, reference);
         println!("\n## {}\n\n{}\n", suite.name, model.describe());
         let mut variants: Vec<Model> = grid.iter().filter(|s| **s != reference).map(|s| load(suite.file, *s)).collect();
-        let mut perturbed = [("weights x(1+1e-3 N)", load(&format!("{}.w1e-3", suite.file), reference)),
-            ("weights x(1+1e-2 N)", load(&format!("{}.w1e-2", suite.file), reference))];
+        let mut perturbed = WEIGHT_NOISE.map(|(label, rel)| (label, load(&format!("{}.w{rel}", suite.file), reference)));
         let mut other = suite.other.map(|f| load(f, reference));
 
         // Run every model once per input; everything below reuses these outputs.
@@ -162,6 +239,8 @@ fn main() {
         let mut pert_outs = Vec::new();
         let mut other_outs = Vec::new();
         let mut infer_secs = 0.0;
+        // The first run allocates and plans; it is not counted as inference time.
+        model.run(&[(suite.input)(999)]).expect("warm-up run");
         for i in 0..args.inputs {
             let x = [(suite.input)(1000 + i)];
             let t = Instant::now();
@@ -177,86 +256,68 @@ fn main() {
 
         let cands = candidates(&suite);
         let mut tallies: Vec<Tally> = cands.iter().map(|_| Tally::default()).collect();
-        for (ci, (_, params)) in cands.iter().enumerate() {
-            let tally = &mut tallies[ci];
-            for i in 0..refs.len() {
-                let (shape, r) = &refs[i];
-                let rf = fp(params, shape, r);
-                let mut rng = StdRng::seed_from_u64(i as u64 * 7919 + ci as u64);
+        // Every disturbed output is made once and fingerprinted under every
+        // candidate, so the candidates are compared on identical data.
+        for i in 0..refs.len() {
+            let (shape, r) = &refs[i];
+            let rfs: Vec<Fingerprint> = cands.iter().map(|(_, p)| fp(p, shape, r)).collect();
+            let mut rng = StdRng::seed_from_u64(i as u64 * 7919);
 
-                for v in &var_outs[i] {
-                    let d = distance(&rf, &fp(params, shape, v));
-                    tally.max_real = tally.max_real.max(d);
-                    tally.honest_real.add(d > params.tolerance as u32);
+            for v in &var_outs[i] {
+                for ((_, params), (t, rf)) in cands.iter().zip(tallies.iter_mut().zip(&rfs)) {
+                    let d = distance(rf, &fp(params, shape, v));
+                    t.max_real = t.max_real.max(d);
+                    t.honest_real.add(d > params.tolerance as u32);
                 }
-                let mut pool = Vec::new();
-                for (l, rel) in NOISE.iter().enumerate() {
-                    for _ in 0..args.noise_seeds {
-                        let f = fp(params, shape, &data::jitter(r, *rel, &mut rng));
-                        let d = distance(&rf, &f);
-                        tally.max_noise[l] = tally.max_noise[l].max(d);
-                        tally.honest_noise[l].add(d > params.tolerance as u32);
-                        if l == 2 && pool.len() < 30 {
-                            pool.push(f);
+            }
+            let mut pools: Vec<Vec<Fingerprint>> = cands.iter().map(|_| Vec::new()).collect();
+            for (l, rel) in NOISE.iter().enumerate() {
+                for _ in 0..args.noise_seeds {
+                    let noisy = data::jitter(r, *rel, &mut rng);
+                    for (ci, (_, params)) in cands.iter().enumerate() {
+                        let f = fp(params, shape, &noisy);
+                        let d = distance(&rfs[ci], &f);
+                        let t = &mut tallies[ci];
+                        t.max_noise[l] = t.max_noise[l].max(d);
+                        t.honest_noise[l].add(d > params.tolerance as u32);
+                        if l == 2 && pools[ci].len() < 30 {
+                            pools[ci].push(f);
                         }
                     }
                 }
-                // Honest verifiers drawn from the noisiest honest level.
+            }
+            // Honest verifiers are drawn from the noisiest honest level.
+            let verifiers = |pool: &[Fingerprint], k: usize| {
                 let m = pool.len();
-                let verifiers = |k: usize| [Some(&pool[k % m]), Some(&pool[(k + 1) % m]), Some(&pool[(k + 2) % m])];
-                for (k, v) in var_outs[i].iter().enumerate() {
+                [pool[k % m], pool[(k + 1) % m], pool[(k + 2) % m]]
+            };
+            for (k, v) in var_outs[i].iter().enumerate() {
+                for (ci, (_, params)) in cands.iter().enumerate() {
                     let e = fp(params, shape, v);
-                    tally.task_reject.add(majority(Some(&e), verifiers(3 * k), params).outcome != Outcome::Accepted);
+                    let vs = verifiers(&pools[ci], 3 * k);
+                    let verdict = majority(Some(&e), [Some(&vs[0]), Some(&vs[1]), Some(&vs[2])], params);
+                    tallies[ci].task_reject.add(verdict.outcome != Outcome::Accepted);
                 }
+            }
 
-                let mut wrong: Vec<(&'static str, Vec<usize>, Vec<f32>)> = Vec::new();
-                for j in (i + 1)..refs.len() {
-                    wrong.push(("another input", refs[j].0.clone(), refs[j].1.clone()));
-                }
-                for (p, (label, _)) in perturbed.iter().enumerate() {
-                    wrong.push((label, shape.clone(), pert_outs[i][p].clone()));
-                }
-                if let Some((s, o)) = &other_outs[i] {
-                    wrong.push(("another model", s.clone(), o.clone()));
-                }
-                let (lo, hi) = r.iter().fold((f32::MAX, f32::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
-                for _ in 0..args.random_seeds {
-                    let mut s = r.clone();
-                    s.shuffle(&mut rng);
-                    wrong.push(("shuffled output", shape.clone(), s));
-                    let u = (0..r.len()).map(|_| rng.gen_range(lo..=hi.max(lo + f32::EPSILON))).collect();
-                    wrong.push(("random output", shape.clone(), u));
-                }
-                wrong.push(("all zeros", shape.clone(), vec![0.0; r.len()]));
-                let mut half = r.clone();
-                half[r.len() / 2..].iter_mut().for_each(|x| *x = 0.0);
-                wrong.push(("second half zeroed", shape.clone(), half));
-                // One row (or element) short: the first dimension above 1 shrinks by one.
-                let mut short = shape.clone();
-                let axis = short.iter().position(|d| *d > 1).expect("outputs have more than one element");
-                short[axis] -= 1;
-                let kept: usize = short.iter().product();
-                wrong.push(("truncated by one row", short, r[..kept].to_vec()));
-                if suite.classifier {
-                    let row = *shape.last().unwrap();
-                    let (a, b) = data::top2(&r[..row]);
-                    let mut flipped = r.clone();
-                    flipped[b] = r[a] + r[a].abs().max(1e-6) * 1e-6;
-                    wrong.push(("top-1 flipped by a minimal shift", shape.clone(), flipped));
-                }
-
-                for (k, (label, wshape, w)) in wrong.iter().enumerate() {
-                    let entry = tally.wrong.entry(label).or_insert((Rate::default(), Rate::default(), u32::MAX, 0));
-                    let material = wshape != shape || data::rel_l2(r, w) >= MATERIAL ||
-                        (suite.classifier && top1_rows(shape, r) != top1_rows(wshape, w));
-                    let f = fp(params, wshape, w);
+            for (k, (label, wshape, w)) in wrong_outputs(&suite, &refs, i, &pert_outs[i], &other_outs[i], args.random_seeds, &mut rng)
+                .iter()
+                .enumerate()
+            {
+                let material = wshape != shape || data::rel_l2(r, w) >= MATERIAL ||
+                    (suite.classifier && top1_rows(shape, r) != top1_rows(wshape, w));
+                for (ci, (_, params)) in cands.iter().enumerate() {
+                    let entry = tallies[ci].wrong.entry(label).or_insert((Rate::default(), Rate::default(), u32::MAX, 0));
                     if !material {
                         entry.3 += 1;
                         continue;
                     }
-                    entry.0.add(agrees(&rf, &f, params));
-                    entry.1.add(majority(Some(&f), verifiers(k), params).outcome == Outcome::Accepted);
-                    entry.2 = entry.2.min(distance(&rf, &f));
+                    let f = fp(params, wshape, w);
+                    let vs = verifiers(&pools[ci], k);
+                    entry.0.add(agrees(&rfs[ci], &f, params));
+                    let verdict = majority(Some(&f), [Some(&vs[0]), Some(&vs[1]), Some(&vs[2])], params);
+                    entry.1.add(verdict.outcome == Outcome::Accepted);
+                    entry.2 = entry.2.min(distance(&rfs[ci], &f));
                 }
             }
         }
@@ -278,14 +339,16 @@ fn main() {
             s.2.k += pair.k; s.2.n += pair.n;
             s.3.k += three.k; s.3.n += three.n;
         }
-        let default = cands.iter().position(|(l, _)| l.contains("16 cells")).expect("default candidate");
-        println!("\nWrong outputs under the default parameters:\n");
-        println!("| case | accepted (pair) | accepted (3 verifiers) | min distance | within 1% of the right output (not counted) |");
-        println!("|---|---|---|---|---|");
-        for (case, (p, t, m, imm)) in &tallies[default].wrong {
-            let m = if *m == u32::MAX { "incomparable".to_string() } else { m.to_string() };
-            println!("| {case} | {} | {} | {m} | {imm} |", p.show(), t.show());
+        for (ci, (label, _)) in cands.iter().enumerate().filter(|(_, (l, _))| l.contains("(default")) {
+            println!("\nWrong outputs under {label}:\n");
+            println!("| case | accepted (pair) | accepted (3 verifiers) | min distance | within 1% of the right output (not counted) |");
+            println!("|---|---|---|---|---|");
+            for (case, (p, t, m, imm)) in &tallies[ci].wrong {
+                let m = if *m == u32::MAX { "incomparable".to_string() } else { m.to_string() };
+                println!("| {case} | {} | {} | {m} | {imm} |", p.show(), t.show());
+            }
         }
+        let default = 0;
 
         // Throughput of the default fingerprint on this model's output.
         let params = &cands[default].1;

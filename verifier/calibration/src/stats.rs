@@ -25,7 +25,9 @@ impl Rate {
         let denom = 1.0 + z * z / n;
         let centre = (p + z * z / (2.0 * n)) / denom;
         let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
-        ((centre - half).max(0.0), (centre + half).min(1.0))
+        // At k = 0 the lower bound is exactly zero; the formula leaves rounding dust.
+        let lo = if self.k == 0 { 0.0 } else { (centre - half).max(0.0) };
+        (lo, (centre + half).min(1.0))
     }
 
     pub fn show(&self) -> String {
