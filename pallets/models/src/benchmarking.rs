@@ -1,0 +1,97 @@
+//! Benchmarks of the model registry. Every call is measured at its largest
+//! input, because the weight charged up front must cover the worst case.
+
+use super::*;
+use crate::Pallet as Registry;
+use alloc::vec;
+use polkadot_sdk::{
+    frame_benchmarking::v2::*,
+    frame_support::traits::{fungible::Mutate, Get},
+    frame_system::RawOrigin,
+    sp_runtime::traits::Bounded,
+};
+
+fn funded<T: Config>() -> T::AccountId {
+    let who: T::AccountId = whitelisted_caller();
+    T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1024u32.into());
+    who
+}
+
+/// The largest entry the bounds allow.
+fn largest_spec<T: Config>() -> ModelSpec<BalanceOf<T>> {
+    let name = vec![b'n'; T::MaxNameLen::get() as usize];
+    let tensor = TensorSpecInput {
+        name: name.clone(),
+        datatype: b"FP32".to_vec(),
+        shape: vec![-1; T::MaxDims::get() as usize],
+    };
+    let tensors = vec![tensor; T::MaxTensors::get() as usize];
+    ModelSpec {
+        name: name.clone(),
+        version: name,
+        onnx_hash: [7; 32],
+        onnx_size: T::MaxModelSize::get(),
+        opset: 17,
+        inputs: tensors.clone(),
+        outputs: tensors,
+        lsh: LshParams::classifier(1, 1),
+        modes: VerificationModes { lsh_majority: true, groth16: Some([1; 32]), tee: true },
+        price_floor: 1u32.into(),
+    }
+}
+
+fn registered<T: Config>() -> (T::AccountId, ModelId) {
+    let owner = funded::<T>();
+    Registry::<T>::register_model(RawOrigin::Signed(owner.clone()).into(), largest_spec::<T>())
+        .expect("the largest spec is valid");
+    (owner, NextModelId::<T>::get() - 1)
+}
+
+#[benchmarks]
+mod benchmarks {
+    use super::*;
+
+    #[benchmark]
+    fn register_model() {
+        let owner = funded::<T>();
+        let spec = largest_spec::<T>();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(owner.clone()), spec);
+
+        let info = Models::<T>::get(0).expect("registered");
+        assert_eq!(info.owner, owner);
+        assert_eq!(ModelByHash::<T>::get([7; 32]), Some(0));
+    }
+
+    #[benchmark]
+    fn deprecate_model() {
+        let (owner, model) = registered::<T>();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(owner), model);
+
+        assert_eq!(Models::<T>::get(model).map(|m| m.state), Some(ModelState::Deprecated));
+    }
+
+    #[benchmark]
+    fn set_calibration_set(n: Linear<0, { T::MaxCalibrationCases::get() }>) {
+        let (owner, model) = registered::<T>();
+        let lsh = LshParams::classifier(1, 1);
+        let expected = Fingerprint {
+            family: lsh.family,
+            version: lsh.version,
+            bits: [0xA5; triad_primitives::FINGERPRINT_BYTES],
+            decision: [0x5A; 32],
+        };
+        let case = CalibrationCaseInput { input: vec![1; T::MaxCalibrationInputLen::get() as usize], expected };
+        let cases = vec![case; n as usize];
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(owner), model, cases);
+
+        assert_eq!(CalibrationSets::<T>::decode_len(model).unwrap_or(0), n as usize);
+    }
+
+    impl_benchmark_test_suite!(Registry, crate::mock::new_test_ext(), crate::mock::Test);
+}

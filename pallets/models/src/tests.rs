@@ -1,0 +1,245 @@
+//! Tests of the model registry: every call, every error, events and storage.
+
+use crate::{mock::*, *};
+use polkadot_sdk::{frame_support, sp_runtime};
+
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+use sp_runtime::DispatchError;
+use triad_primitives::ModelRegistry;
+
+fn tensor(name: &str, datatype: &str, shape: &[i64]) -> TensorSpecInput {
+    TensorSpecInput { name: name.into(), datatype: datatype.into(), shape: shape.to_vec() }
+}
+
+fn spec(hash: u8) -> ModelSpec<Balance> {
+    ModelSpec {
+        name: b"mlp-classifier".to_vec(),
+        version: b"1.0".to_vec(),
+        onnx_hash: [hash; 32],
+        onnx_size: 4_096,
+        opset: 17,
+        inputs: vec![tensor("features", "FP32", &[-1, 64])],
+        outputs: vec![tensor("logits", "FP32", &[-1, 10])],
+        lsh: LshParams::classifier(7, 1),
+        modes: VerificationModes { lsh_majority: true, groth16: None, tee: false },
+        price_floor: 10,
+    }
+}
+
+fn held(who: u64) -> Balance {
+    Balances::balance_on_hold(&HoldReason::ModelDeposit.into(), &who)
+}
+
+fn register(who: u64, hash: u8) -> ModelId {
+    let id = NextModelId::<Test>::get();
+    assert_ok!(Registry::register_model(RuntimeOrigin::signed(who), spec(hash)));
+    id
+}
+
+fn case(input: &[u8], lsh: &LshParams) -> CalibrationCaseInput {
+    let mut expected = Fingerprint {
+        family: lsh.family,
+        version: lsh.version,
+        bits: [0; triad_primitives::FINGERPRINT_BYTES],
+        decision: [0; 32],
+    };
+    expected.bits[0] = input.first().copied().unwrap_or(0);
+    CalibrationCaseInput { input: input.to_vec(), expected }
+}
+
+#[test]
+fn register_model_stores_the_entry_and_holds_the_deposit() {
+    test(|| {
+        assert_ok!(Registry::register_model(RuntimeOrigin::signed(ALICE), spec(1)));
+        let info = Models::<Test>::get(0).expect("stored");
+        assert_eq!(info.owner, ALICE);
+        assert_eq!(&info.name[..], b"mlp-classifier");
+        assert_eq!(info.inputs[0].datatype, DataType::F32);
+        assert_eq!(&info.inputs[0].shape[..], &[-1, 64]);
+        assert_eq!(info.state, ModelState::Active);
+        assert_eq!(info.registered_at, 1);
+        assert_eq!(info.deposit, Registry::deposit_for(info.encoded_size()));
+        assert!(info.deposit > DepositBase::get());
+        assert_eq!(held(ALICE), info.deposit);
+        assert_eq!(ModelByHash::<Test>::get([1; 32]), Some(0));
+        assert_eq!(NextModelId::<Test>::get(), 1);
+        System::assert_last_event(
+            Event::ModelRegistered { model: 0, owner: ALICE, onnx_hash: [1; 32], deposit: info.deposit }.into(),
+        );
+        assert!(<Registry as ModelRegistry<Balance>>::is_active(0));
+        assert_eq!(<Registry as ModelRegistry<Balance>>::price_floor(0), Some(10));
+        assert_eq!(<Registry as ModelRegistry<Balance>>::lsh_params(0), Some(LshParams::classifier(7, 1)));
+    });
+}
+
+#[test]
+fn the_same_onnx_file_cannot_be_registered_twice() {
+    test(|| {
+        register(ALICE, 1);
+        assert_noop!(Registry::register_model(RuntimeOrigin::signed(BOB), spec(1)), Error::<Test>::AlreadyRegistered);
+        assert_eq!(register(BOB, 2), 1);
+    });
+}
+
+#[test]
+fn malformed_specs_get_typed_errors() {
+    test(|| {
+        let cases: Vec<(fn(&mut ModelSpec<Balance>), Error<Test>)> = vec![
+            (|s| s.name.clear(), Error::EmptyName),
+            (|s| s.version.clear(), Error::EmptyName),
+            (|s| s.name = vec![b'x'; 33], Error::NameTooLong),
+            (|s| s.inputs[0].name = vec![b'x'; 33], Error::NameTooLong),
+            (|s| s.onnx_size = 0, Error::ZeroSizeModel),
+            (|s| s.onnx_size = (1 << 30) + 1, Error::ModelTooLarge),
+            (|s| s.inputs.clear(), Error::NoTensors),
+            (|s| s.outputs.clear(), Error::NoTensors),
+            (|s| s.outputs = vec![tensor("o", "FP32", &[1]); 5], Error::TooManyTensors),
+            (|s| s.inputs[0].datatype = b"FLOAT".to_vec(), Error::UnknownDatatype),
+            (|s| s.inputs[0].shape.clear(), Error::BadRank),
+            (|s| s.inputs[0].shape = vec![1; 7], Error::BadRank),
+            (|s| s.inputs[0].shape = vec![-1, 0], Error::BadDimension),
+            (|s| s.inputs[0].shape = vec![-2, 64], Error::BadDimension),
+            (|s| s.lsh.bits = 0, Error::InvalidLshParams),
+            (|s| s.modes = VerificationModes::default(), Error::NoVerificationMode),
+        ];
+        for (break_it, error) in cases {
+            let mut s = spec(1);
+            break_it(&mut s);
+            assert_noop!(Registry::register_model(RuntimeOrigin::signed(ALICE), s), error);
+        }
+        assert_eq!(held(ALICE), 0);
+    });
+}
+
+#[test]
+fn registration_fails_without_funds_for_the_deposit() {
+    test(|| {
+        assert_noop!(
+            Registry::register_model(RuntimeOrigin::signed(POOR), spec(1)),
+            Error::<Test>::InsufficientDeposit
+        );
+        assert_noop!(Registry::register_model(RuntimeOrigin::none(), spec(1)), DispatchError::BadOrigin);
+    });
+}
+
+#[test]
+fn model_ids_run_out_with_a_typed_error() {
+    test(|| {
+        NextModelId::<Test>::put(ModelId::MAX);
+        assert_noop!(
+            Registry::register_model(RuntimeOrigin::signed(ALICE), spec(1)),
+            Error::<Test>::ModelIdsExhausted
+        );
+    });
+}
+
+#[test]
+fn the_owner_deprecates_a_model_once() {
+    test(|| {
+        let id = register(ALICE, 1);
+        assert_noop!(Registry::deprecate_model(RuntimeOrigin::signed(BOB), id), Error::<Test>::NotOwner);
+        assert_noop!(Registry::deprecate_model(RuntimeOrigin::signed(ALICE), 9), Error::<Test>::UnknownModel);
+        assert_ok!(Registry::deprecate_model(RuntimeOrigin::signed(ALICE), id));
+        System::assert_last_event(Event::ModelDeprecated { model: id }.into());
+        assert_eq!(Models::<Test>::get(id).unwrap().state, ModelState::Deprecated);
+        assert!(!<Registry as ModelRegistry<Balance>>::is_active(id));
+        assert!(<Registry as ModelRegistry<Balance>>::exists(id));
+        assert_noop!(Registry::deprecate_model(RuntimeOrigin::signed(ALICE), id), Error::<Test>::AlreadyDeprecated);
+        // The deposit stays: past and running jobs still refer to the entry.
+        assert_eq!(held(ALICE), Models::<Test>::get(id).unwrap().deposit);
+    });
+}
+
+#[test]
+fn calibration_sets_are_stored_and_their_deposit_follows_their_size() {
+    test(|| {
+        let id = register(ALICE, 1);
+        let lsh = LshParams::classifier(7, 1);
+        let base = Models::<Test>::get(id).unwrap().deposit;
+
+        let big = vec![case(&[1; 200], &lsh), case(&[2; 200], &lsh)];
+        assert_ok!(Registry::set_calibration_set(RuntimeOrigin::signed(ALICE), id, big));
+        let set = CalibrationSets::<Test>::get(id).unwrap();
+        assert_eq!(set.len(), 2);
+        assert_eq!(&set[1].input[..], &[2; 200]);
+        let with_big = base + set.encoded_size() as Balance;
+        assert_eq!(Models::<Test>::get(id).unwrap().deposit, with_big);
+        assert_eq!(held(ALICE), with_big);
+        System::assert_last_event(Event::CalibrationSetChanged { model: id, cases: 2, deposit: with_big }.into());
+        assert_eq!(<Registry as ModelRegistry<Balance>>::calibration_cases(id), 2);
+
+        // A smaller set releases the difference.
+        assert_ok!(Registry::set_calibration_set(RuntimeOrigin::signed(ALICE), id, vec![case(&[3; 10], &lsh)]));
+        let small = base + CalibrationSets::<Test>::get(id).unwrap().encoded_size() as Balance;
+        assert_eq!(held(ALICE), small);
+
+        // An empty set removes it and releases all of its deposit.
+        assert_ok!(Registry::set_calibration_set(RuntimeOrigin::signed(ALICE), id, vec![]));
+        assert!(CalibrationSets::<Test>::get(id).is_none());
+        assert_eq!(held(ALICE), base);
+        System::assert_last_event(Event::CalibrationSetChanged { model: id, cases: 0, deposit: base }.into());
+    });
+}
+
+#[test]
+fn bad_calibration_sets_get_typed_errors() {
+    test(|| {
+        let id = register(ALICE, 1);
+        let lsh = LshParams::classifier(7, 1);
+        let origin = || RuntimeOrigin::signed(ALICE);
+        assert_noop!(Registry::set_calibration_set(origin(), 5, vec![]), Error::<Test>::UnknownModel);
+        assert_noop!(
+            Registry::set_calibration_set(RuntimeOrigin::signed(BOB), id, vec![case(&[1], &lsh)]),
+            Error::<Test>::NotOwner
+        );
+        assert_noop!(
+            Registry::set_calibration_set(origin(), id, vec![case(&[1], &lsh); 5]),
+            Error::<Test>::TooManyCalibrationCases
+        );
+        assert_noop!(
+            Registry::set_calibration_set(origin(), id, vec![case(&[1; 257], &lsh)]),
+            Error::<Test>::CalibrationInputTooLarge
+        );
+        assert_noop!(
+            Registry::set_calibration_set(origin(), id, vec![case(&[1], &LshParams::projection(7))]),
+            Error::<Test>::FingerprintParamsMismatch
+        );
+        let mut other_version = lsh;
+        other_version.version += 1;
+        assert_noop!(
+            Registry::set_calibration_set(origin(), id, vec![case(&[1], &other_version)]),
+            Error::<Test>::FingerprintParamsMismatch
+        );
+    });
+}
+
+#[test]
+fn a_calibration_set_the_owner_cannot_pay_for_is_refused() {
+    test(|| {
+        // Leave Alice just enough for the model, not for 4 x 256 bytes of calibration.
+        let id = register(ALICE, 1);
+        let free = Balances::free_balance(ALICE);
+        assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(ALICE), BOB, free - 500));
+        let lsh = LshParams::classifier(7, 1);
+        assert_noop!(
+            Registry::set_calibration_set(RuntimeOrigin::signed(ALICE), id, vec![case(&[1; 256], &lsh); 4]),
+            Error::<Test>::InsufficientDeposit
+        );
+    });
+}
+
+#[test]
+fn try_state_catches_a_deposit_that_is_not_held() {
+    new_test_ext().execute_with(|| {
+        let id = register(ALICE, 1);
+        Models::<Test>::mutate(id, |m| m.as_mut().unwrap().deposit += 1);
+        assert!(Registry::do_try_state().is_err());
+    });
+}
+
+#[test]
+fn integrity_test_passes_for_the_mock() {
+    new_test_ext().execute_with(|| {
+        <Registry as frame_support::traits::Hooks<u64>>::integrity_test();
+    });
+}

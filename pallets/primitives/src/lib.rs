@@ -1,0 +1,154 @@
+//! # Triad primitives
+//!
+//! The pallets of Triad each own one concern (models, workers, reputation,
+//! tasks) and talk to each other only through the traits here, so each can be
+//! tested against a small mock of the others and the runtime decides how they
+//! are wired:
+//!
+//! - [`ModelRegistry`]: is a model registered and active, how are its outputs
+//!   fingerprinted, what does a job cost at least. Implemented by
+//!   `pallet-triad-models`.
+//! - [`WorkerRegistry`] and [`Slash`]: who may execute or verify a model, how
+//!   much stake backs pending work, and taking stake from a worker who cheated.
+//!   Implemented by `pallet-triad-workers`.
+//! - [`Reputation`]: a worker's score, how settled tasks move it, and the
+//!   capped weight it gives in selection. Implemented by
+//!   `pallet-triad-reputation`.
+//!
+//! [`TriadApi`] is the runtime API that wallets, workers and auditors use to
+//! read models and workers without decoding raw storage.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::{Codec, Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use polkadot_sdk::sp_runtime::{DispatchError, DispatchResult, Perbill};
+use scale_info::TypeInfo;
+pub use triad_verifier::{Fingerprint, LshParams, FINGERPRINT_BYTES};
+
+/// Sequential identifier of a registered model.
+pub type ModelId = u32;
+
+/// Ways a model's results may be verified; a task picks one of those allowed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct VerificationModes {
+    /// Three verifiers re-run the job; a 2-of-3 LSH majority decides.
+    pub lsh_majority: bool,
+    /// A Groth16 proof may be posted; the value is the `blake3` hash of the
+    /// verifying key, registered by the zk pallet.
+    pub groth16: Option<[u8; 32]>,
+    /// A TEE attestation may stand in for re-execution.
+    pub tee: bool,
+}
+
+impl VerificationModes {
+    /// Whether at least one mode is allowed.
+    pub fn any(&self) -> bool {
+        self.lsh_majority || self.groth16.is_some() || self.tee
+    }
+}
+
+/// What the model registry tells the other pallets.
+pub trait ModelRegistry<Balance> {
+    /// Whether the model is registered, in any state.
+    fn exists(model: ModelId) -> bool;
+    /// Whether the model takes new jobs (registered and not deprecated).
+    fn is_active(model: ModelId) -> bool;
+    /// The parameters its outputs are fingerprinted with.
+    fn lsh_params(model: ModelId) -> Option<LshParams>;
+    /// The verification modes it allows.
+    fn modes(model: ModelId) -> Option<VerificationModes>;
+    /// The least fee a job on it may offer.
+    fn price_floor(model: ModelId) -> Option<Balance>;
+    /// Number of known input/fingerprint pairs that probation draws from.
+    fn calibration_cases(model: ModelId) -> u32;
+    /// Registers an active model for other pallets' benchmarks, which need
+    /// one without knowing how models are registered.
+    #[cfg(feature = "runtime-benchmarks")]
+    fn register_for_benchmarks(index: u32) -> ModelId;
+}
+
+/// What a worker offers to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct Roles {
+    /// Runs jobs and returns their output.
+    pub executor: bool,
+    /// Re-runs jobs to check an executor.
+    pub verifier: bool,
+}
+
+/// What the worker registry tells the task pallet, and what it is told back.
+pub trait WorkerRegistry<AccountId, Balance> {
+    /// Whether `who` is online, not suspended, out of probation for `model`,
+    /// and offers `roles`.
+    fn can_serve(who: &AccountId, model: ModelId, roles: Roles) -> bool;
+    /// Whether `who` serves `model` but is still on probation for it.
+    fn on_probation(who: &AccountId, model: ModelId) -> bool;
+    /// Bonded stake not yet committed to pending tasks.
+    fn free_stake(who: &AccountId) -> Balance;
+    /// Commits `amount` of stake to a pending task, so it cannot be unbonded.
+    fn lock_stake(who: &AccountId, amount: Balance) -> DispatchResult;
+    /// Releases stake committed to a task that has settled.
+    fn unlock_stake(who: &AccountId, amount: Balance);
+    /// Records a probation (calibration) result for `model`.
+    fn record_calibration(who: &AccountId, model: ModelId, passed: bool);
+}
+
+/// Taking stake from a worker who cheated or did not show up.
+pub trait Slash<AccountId, Balance> {
+    /// Slashes up to `fraction` of `who`'s bond, and at least `minimum` if the
+    /// bond allows, paying it to `beneficiary` (or the configured destination
+    /// when `None`). Returns what was actually taken.
+    fn slash(
+        who: &AccountId,
+        fraction: Perbill,
+        minimum: Balance,
+        beneficiary: Option<&AccountId>,
+    ) -> Result<Balance, DispatchError>;
+}
+
+/// How one settled task went for one worker, as reputation sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum Outcome {
+    /// Its reveal agreed with the majority that decided the task.
+    AgreedWithMajority,
+    /// It was in a minority that the majority rejected (a wrong result, or a
+    /// verifier that vouched for one).
+    RejectedMinority,
+    /// It was assigned and did not commit or reveal in time.
+    NoShow,
+    /// The task ended inconclusive; nobody can be blamed or credited.
+    Inconclusive,
+}
+
+/// A worker's standing, moved by every settled task.
+pub trait Reputation<AccountId, Balance> {
+    /// The score, as a fraction: the estimated chance the worker is honest.
+    fn score_of(who: &AccountId) -> Perbill;
+    /// Moves the score after a settled task.
+    fn record_outcome(who: &AccountId, outcome: Outcome);
+    /// The worker's weight in the random draw of executors and verifiers:
+    /// stake times score, with stake counted only up to a cap.
+    fn selection_weight(who: &AccountId, stake: Balance) -> u128;
+}
+
+polkadot_sdk::sp_api::decl_runtime_apis! {
+    /// Reads models and workers for wallets, workers and auditors. Values are
+    /// SCALE-encoded pallet types, so any client with the metadata decodes them.
+    pub trait TriadApi<AccountId, ModelInfo, WorkerInfo>
+    where
+        AccountId: Codec,
+        ModelInfo: Codec,
+        WorkerInfo: Codec,
+    {
+        /// A registered model.
+        fn model(model: ModelId) -> Option<ModelInfo>;
+        /// A worker with its stake and reputation.
+        fn worker(who: AccountId) -> Option<WorkerInfo>;
+        /// The workers that serve a model, at most `limit` of them from `start`.
+        fn workers_for_model(model: ModelId, start: u32, limit: u32) -> Vec<AccountId>;
+    }
+}
