@@ -86,12 +86,8 @@ pub fn fingerprint(params: &LshParams, output: &Tensor<'_>) -> Result<Fingerprin
         Family::Exact => {
             hash_header(&mut decision, b"triad/exact", output);
             match output {
-                Tensor::F32 { data, .. } => data.iter().for_each(|x| {
-                    decision.update(&x.to_le_bytes());
-                }),
-                Tensor::I64 { data, .. } => data.iter().for_each(|x| {
-                    decision.update(&x.to_le_bytes());
-                }),
+                Tensor::F32 { data, .. } => hash_le(&mut decision, data, |x| x.to_le_bytes()),
+                Tensor::I64 { data, .. } => hash_le(&mut decision, data, |x| x.to_le_bytes()),
                 Tensor::U8 { data, .. } => {
                     decision.update(data);
                 },
@@ -100,6 +96,18 @@ pub fn fingerprint(params: &LshParams, output: &Tensor<'_>) -> Result<Fingerprin
     }
     fp.decision = *decision.finalize().as_bytes();
     Ok(fp)
+}
+
+/// Feeds elements to the hasher as little-endian bytes, a block at a time:
+/// one `update` per element costs more than the hashing itself.
+fn hash_le<T: Copy, const N: usize>(hasher: &mut blake3::Hasher, data: &[T], bytes: impl Fn(T) -> [u8; N]) {
+    let mut buf = [0u8; 4096];
+    for chunk in data.chunks(buf.len() / N) {
+        for (out, x) in buf.chunks_exact_mut(N).zip(chunk) {
+            out.copy_from_slice(&bytes(*x));
+        }
+        hasher.update(&buf[..chunk.len() * N]);
+    }
 }
 
 fn floats<'a>(output: &Tensor<'a>) -> Result<&'a [f32], FingerprintError> {

@@ -4,8 +4,7 @@
 //! 1. **Sketch.** Outputs of at most [`SKETCH_DIM`] elements are used as they
 //!    are (zero-padded), so nothing is lost. Larger outputs go through a
 //!    count-sketch: element `i` is added, with a random sign, to one of
-//!    [`SKETCH_DIM`] buckets chosen by hashing `i` (one 64-bit hash per six
-//!    elements). That is a sparse random
+//!    [`SKETCH_DIM`] buckets (`i mod SKETCH_DIM`) with a random sign. That is a sparse random
 //!    projection: inner products, and so angles and norms, are preserved in
 //!    expectation, at one hash and one add per element.
 //! 2. **Projections.** The sketch is multiplied by random signs and then by
@@ -176,23 +175,26 @@ fn randomized_hadamard(seed: u64, round: u64, v: &[f64; SKETCH_DIM], out: &mut [
     }
 }
 
-/// Bits of hash one element needs: a bucket and a sign.
-const ELEMENT_BITS: u32 = SKETCH_DIM.trailing_zeros() + 1;
-/// Elements served by one 64-bit hash.
-const ELEMENTS_PER_HASH: usize = 64 / ELEMENT_BITS as usize;
+/// Elements whose signs one 64-bit hash supplies (one byte each).
+const SIGNS_PER_HASH: usize = 8;
 
 fn count_sketch(seed: u64, data: &[f32], sketch: &mut [f64; SKETCH_DIM]) {
     let buckets = key(seed, Stream::Bucket);
-    // One hash serves six elements (ten bits each): the hash, not the add,
-    // was the cost per element, and SplitMix's output bits are independent.
-    for (c, chunk) in data.chunks(ELEMENTS_PER_HASH).enumerate() {
-        let mut h = mix(buckets ^ c as u64);
-        for x in chunk {
-            // The sign is applied without a branch: a mispredicted branch
-            // per element would cost more than the hash.
-            let sign = (h >> (ELEMENT_BITS - 1)) << 63;
-            sketch[(h as usize) & (SKETCH_DIM - 1)] += f64::from_bits((*x as f64).to_bits() ^ sign);
-            h >>= ELEMENT_BITS;
+    // Element `i` lands in bucket `i mod SKETCH_DIM` with a random sign. With
+    // random signs the sketch preserves inner products in expectation exactly
+    // as hashed buckets do, and fixed buckets let the compiler vectorize the
+    // loop: a sign is the top bit of one random byte, flipped into the float
+    // without a branch. The seed is public either way, so hashed buckets
+    // would hide nothing from an adversary.
+    let mut signs = [0u8; SKETCH_DIM];
+    for (c, chunk) in data.chunks(SKETCH_DIM).enumerate() {
+        for (w, bytes) in signs.chunks_exact_mut(SIGNS_PER_HASH).enumerate() {
+            let word = mix(buckets ^ ((c * (SKETCH_DIM / SIGNS_PER_HASH) + w) as u64));
+            bytes.copy_from_slice(&word.to_le_bytes());
+        }
+        for ((slot, x), sign) in sketch.iter_mut().zip(chunk).zip(signs.iter()) {
+            let flipped = f32::from_bits(x.to_bits() ^ (((*sign >> 7) as u32) << 31));
+            *slot += flipped as f64;
         }
     }
 }
@@ -212,6 +214,10 @@ pub(crate) fn hash_top_k(
     let mut top = [(f32::NEG_INFINITY, 0u32); crate::params::MAX_TOP_K as usize];
     let top = &mut top[..k];
     for scores in data.chunks_exact(row) {
+        if k == 1 {
+            hasher.update(&(first_max(scores) as u32).to_le_bytes());
+            continue;
+        }
         // Seed the list with the first k scores, then only a score above the
         // current k-th can enter: one well-predicted comparison per element.
         // Strict comparisons keep the lower index first among ties.
@@ -228,6 +234,22 @@ pub(crate) fn hash_top_k(
         }
     }
     Ok(())
+}
+
+/// Index of the first largest score: the same answer as the insertion list
+/// with `k = 1`, in two passes the compiler vectorizes.
+fn first_max(scores: &[f32]) -> usize {
+    const LANES: usize = 8;
+    let mut lanes = [f32::NEG_INFINITY; LANES];
+    let chunks = scores.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for (m, s) in lanes.iter_mut().zip(chunk) {
+            *m = if *s > *m { *s } else { *m };
+        }
+    }
+    let max = lanes.iter().chain(tail).fold(f32::NEG_INFINITY, |m, s| if *s > m { *s } else { m });
+    scores.iter().position(|s| *s == max).unwrap_or(0)
 }
 
 /// Places `(score, index)` at or above `pos` in a list sorted best first,

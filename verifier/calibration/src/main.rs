@@ -86,6 +86,7 @@ fn candidates(suite: &Suite) -> Vec<(String, LshParams)> {
         mk(Quantization::Sign, 64),
         mk(Quantization::Lattice { cells_log2: 3, symbol_bits: 4 }, 8),
         mk(Quantization::Lattice { cells_log2: 4, symbol_bits: 4 }, 8),
+        mk(Quantization::Lattice { cells_log2: 4, symbol_bits: 4 }, 12),
         mk(Quantization::Lattice { cells_log2: 6, symbol_bits: 4 }, 16),
     ] {
         if other != preset {
