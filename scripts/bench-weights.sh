@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Measures the Triad pallets' calls with frame-omni-bencher and writes each
+# pallet's weights.rs from scripts/weights.hbs. Run on the reference machine
+# after changing a call or its benchmark; the result is committed.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/prereqs.sh"
+cd "$triad_root"
+
+triad_install_prereqs
+tools="${TRIAD_TOOLS:-/var/cache/triad/tools}"
+bencher="$tools/bin/frame-omni-bencher"
+if [ ! -x "$bencher" ]; then
+    # 0.28 is the release that matches polkadot-sdk stable2609.
+    cargo install frame-omni-bencher@0.28.0 --locked --root "$tools"
+fi
+cargo build --release --locked -p triad-runtime --features "$TRIAD_FEATURES"
+target_dir="${CARGO_TARGET_DIR:-$triad_root/target}"
+wasm="$target_dir/release/wbuild/triad-runtime/triad_runtime.compact.compressed.wasm"
+
+for pallet in models workers reputation; do
+    "$bencher" v1 benchmark pallet \
+        --runtime "$wasm" \
+        --pallet "pallet_triad_$pallet" \
+        --extrinsic '*' \
+        --steps 50 --repeat 20 \
+        --template scripts/weights.hbs \
+        --output "pallets/$pallet/src/weights.rs"
+done
