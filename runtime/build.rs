@@ -2,5 +2,5 @@
 //! as its genesis code, so the native and on-chain logic can never drift apart.
 fn main() {
     #[cfg(feature = "std")]
-    polkadot_sdk::substrate_wasm_builder::WasmBuilder::build_using_defaults();
+    substrate_wasm_builder::WasmBuilder::build_using_defaults();
 }

@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$triad_root"
 
 triad_install_prereqs
-cargo build --release --locked -p triad-node
+cargo build --release --locked -p triad-node --features "$TRIAD_FEATURES"
 target_dir="${CARGO_TARGET_DIR:-$triad_root/target}"
 exec "$target_dir/release/triad-node" --dev --rpc-cors all "$@"

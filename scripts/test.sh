@@ -12,8 +12,8 @@ rustc -V
 # One profile, one feature resolution: `--all-targets` resolves features the
 # same way `cargo test` does, so the test step below reuses every artifact and
 # the integration tests find the `triad-node` binary next to them.
-triad_phase build cargo build --release --locked --workspace --all-targets
-triad_phase test cargo test --release --locked --workspace -- --nocapture
+triad_phase build cargo build --release --locked --workspace --all-targets --features "$TRIAD_FEATURES"
+triad_phase test cargo test --release --locked --workspace --features "$TRIAD_FEATURES" -- --nocapture
 
 echo "==> phase wall times"
 printf '    %s\n' "${TRIAD_PHASE_TIMES[@]}"

@@ -2,6 +2,8 @@
 
 use crate::{configs::EpochDuration, *};
 use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use scale_info::TypeInfo;
 use polkadot_sdk::{
     frame_support::{
         genesis_builder_helper::{build_state, get_preset},
@@ -18,6 +20,31 @@ use polkadot_sdk::{
     },
     sp_session, sp_transaction_pool,
 };
+
+/// A worker as [`triad_primitives::TriadApi::worker`] returns it: the registry
+/// entry with the reputation and stake that selection uses.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct WorkerView {
+    /// Roles, models, addresses, bond, status.
+    pub info: pallet_triad_workers::WorkerInfo<Runtime>,
+    /// Evidence behind the score, with decay applied up to the queried block.
+    pub standing: pallet_triad_reputation::Standing<BlockNumber>,
+    /// `alpha / (alpha + beta)`.
+    pub score: Perbill,
+    /// Bond plus unbonding stake: what a slash can reach.
+    pub total_stake: Balance,
+    /// Weight in the draw of executors and verifiers.
+    pub selection_weight: u128,
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benches {
+    polkadot_sdk::frame_benchmarking::define_benchmarks!(
+        [pallet_triad_models, Models]
+        [pallet_triad_workers, Workers]
+        [pallet_triad_reputation, Reputation]
+    );
+}
 
 impl_runtime_apis! {
     impl sp_api::Core<Block> for Runtime {
@@ -220,6 +247,60 @@ impl_runtime_apis! {
 
         fn query_length_to_fee(length: u32) -> Balance {
             TransactionPayment::length_to_fee(length)
+        }
+    }
+
+    impl triad_primitives::TriadApi<Block, AccountId, pallet_triad_models::ModelInfo<Runtime>, WorkerView> for Runtime {
+        fn model(model: triad_primitives::ModelId) -> Option<pallet_triad_models::ModelInfo<Runtime>> {
+            pallet_triad_models::Models::<Runtime>::get(model)
+        }
+
+        fn worker(who: AccountId) -> Option<WorkerView> {
+            use triad_primitives::Reputation as _;
+            let info = pallet_triad_workers::Workers::<Runtime>::get(&who)?;
+            let standing = pallet_triad_reputation::Pallet::<Runtime>::standing(&who);
+            let total_stake = pallet_triad_workers::Pallet::<Runtime>::total_stake(&who);
+            Some(WorkerView {
+                score: pallet_triad_reputation::Pallet::<Runtime>::score(&standing),
+                selection_weight: pallet_triad_reputation::Pallet::<Runtime>::selection_weight(&who, info.bonded),
+                info,
+                standing,
+                total_stake,
+            })
+        }
+
+        fn workers_for_model(model: triad_primitives::ModelId, start: u32, limit: u32) -> Vec<AccountId> {
+            pallet_triad_workers::ModelWorkers::<Runtime>::get(model)
+                .into_iter()
+                .skip(start as usize)
+                .take(limit as usize)
+                .collect()
+        }
+    }
+
+    #[cfg(feature = "runtime-benchmarks")]
+    impl polkadot_sdk::frame_benchmarking::Benchmark<Block> for Runtime {
+        fn benchmark_metadata(extra: bool) -> (
+            Vec<polkadot_sdk::frame_benchmarking::BenchmarkList>,
+            Vec<polkadot_sdk::frame_support::traits::StorageInfo>,
+        ) {
+            use polkadot_sdk::frame_benchmarking::BenchmarkList;
+            use polkadot_sdk::frame_support::traits::StorageInfoTrait;
+            let mut list = Vec::<BenchmarkList>::new();
+            list_benchmarks!(list, extra);
+            (list, AllPalletsWithSystem::storage_info())
+        }
+
+        fn dispatch_benchmark(
+            config: polkadot_sdk::frame_benchmarking::BenchmarkConfig,
+        ) -> Result<Vec<polkadot_sdk::frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+            use polkadot_sdk::frame_benchmarking::BenchmarkBatch;
+            use polkadot_sdk::frame_support::traits::WhitelistedStorageKeys;
+            let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
+            let mut batches = Vec::<BenchmarkBatch>::new();
+            let params = (&config, &whitelist);
+            add_benchmarks!(params, batches);
+            Ok(batches)
         }
     }
 

@@ -178,7 +178,12 @@ mod runtime {
     #[runtime::pallet_index(6)]
     pub type Sudo = pallet_sudo;
 
-    // Triad: 20-29, reserved for the inference pallets, in dependency order:
-    // 20 Models (registry), 21 Workers (stake), 22 Reputation, 23 Tasks (escrow and
-    // settlement), 24 Zk (Groth16 verifying keys).
+    // Triad: 20-29, the inference pallets, in dependency order. 23 is kept for Tasks
+    // (escrow and settlement) and 24 for Zk (Groth16 verifying keys).
+    #[runtime::pallet_index(20)]
+    pub type Models = pallet_triad_models;
+    #[runtime::pallet_index(21)]
+    pub type Workers = pallet_triad_workers;
+    #[runtime::pallet_index(22)]
+    pub type Reputation = pallet_triad_reputation;
 }

@@ -91,6 +91,13 @@ impl Rpc {
         raw.map(|b| T::decode(&mut &b.0[..]).map_err(Error::from)).transpose()
     }
 
+    /// Calls runtime API `method` (`Api_function`) with SCALE-encoded `args` in the
+    /// state of block `at`, and decodes the answer.
+    pub async fn runtime_call<T: Decode>(&self, method: &str, args: Vec<u8>, at: H256) -> Result<T, Error> {
+        let raw: Bytes = self.client.request("state_call", rpc_params![method, Bytes(args), at]).await?;
+        Ok(T::decode(&mut &raw.0[..])?)
+    }
+
     pub async fn submit_extrinsic(&self, xt: Vec<u8>) -> Result<H256, Error> {
         Ok(self.client.request("author_submitExtrinsic", rpc_params![Bytes(xt)]).await?)
     }

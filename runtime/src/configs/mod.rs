@@ -1,5 +1,7 @@
-//! Configuration of the chain pallets. The Triad pallets get their own sections here as
-//! they are added.
+//! Configuration of the chain pallets. The Triad pallets are configured in [`triad`].
+
+mod triad;
+pub use triad::*;
 
 use crate::*;
 use polkadot_sdk::{
