@@ -34,6 +34,13 @@ pub enum Family {
     },
     /// Images shaped `H x W x C` (or `1 x H x W x C`): a DCT perceptual hash of
     /// the luminance, as the consensus paper used for diffusion outputs.
+    ///
+    /// It compares coefficients with their median, so it cannot see a change
+    /// of brightness or contrast: calibration accepted every output scaled by
+    /// 1.05 and most outputs of a model with 10% weight noise. Use it only for
+    /// models whose honest outputs differ more than [`Family::Projection`]
+    /// tolerates (sampling on different GPUs); deterministic image models are
+    /// verified better by the projection family.
     Perceptual,
     /// Discrete outputs (token ids, labels, bytes): an exact `blake3` digest.
     /// Hosts must agree bit for bit; the tolerance is ignored.
