@@ -19,8 +19,8 @@
 //!
 //! The crate has no chain types and builds `no_std` with `alloc`, so the
 //! runtime and the worker share one implementation. The calibration harness
-//! (`cargo bench -p triad-verifier --bench calibration`) measures false-accept
-//! and false-reject rates on real ONNX models.
+//! (`verifier/calibration`, run by `scripts/calibrate.sh`) measures
+//! false-accept and false-reject rates on real ONNX models.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
