@@ -64,7 +64,7 @@ use frame_support::traits::{
     Get,
 };
 use sp_runtime::{traits::Saturating, BoundedVec};
-use triad_primitives::ModelRegistry;
+use triad_primitives::{Fingerprint, ModelRegistry};
 
 /// Balance type of the currency that holds deposits.
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -437,6 +437,10 @@ impl<T: Config> ModelRegistry<BalanceOf<T>> for Pallet<T> {
         CalibrationSets::<T>::decode_len(model).unwrap_or(0) as u32
     }
 
+    fn calibration_expected(model: ModelId, index: u32) -> Option<Fingerprint> {
+        CalibrationSets::<T>::get(model)?.get(index as usize).map(|c| c.expected)
+    }
+
     #[cfg(feature = "runtime-benchmarks")]
     fn register_for_benchmarks(index: u32) -> ModelId {
         use frame_support::traits::fungible::Mutate;
@@ -457,7 +461,21 @@ impl<T: Config> ModelRegistry<BalanceOf<T>> for Pallet<T> {
             modes: VerificationModes { lsh_majority: true, groth16: None, tee: false },
             price_floor: 1u32.into(),
         };
-        Self::register_model(frame_system::RawOrigin::Signed(owner).into(), spec).expect("a valid model registers");
-        NextModelId::<T>::get() - 1
+        Self::register_model(frame_system::RawOrigin::Signed(owner.clone()).into(), spec).expect("a valid model registers");
+        let model = NextModelId::<T>::get() - 1;
+        let params = LshParams::projection(index as u64);
+        let case = |i: u32| CalibrationCaseInput {
+            input: alloc::vec![i as u8; T::MaxCalibrationInputLen::get() as usize],
+            expected: Fingerprint {
+                family: params.family,
+                version: params.version,
+                bits: [i as u8; triad_primitives::FINGERPRINT_BYTES],
+                decision: [0; 32],
+            },
+        };
+        let cases = (0..T::MaxCalibrationCases::get()).map(case).collect();
+        Self::set_calibration_set(frame_system::RawOrigin::Signed(owner).into(), model, cases)
+            .expect("a well-formed calibration set is accepted");
+        model
     }
 }

@@ -15,8 +15,9 @@
 //!   capped weight it gives in selection. Implemented by
 //!   `pallet-triad-reputation`.
 //!
-//! [`TriadApi`] is the runtime API that wallets, workers and auditors use to
-//! read models and workers without decoding raw storage.
+//! [`TriadApi`] and [`TasksApi`] are the runtime APIs that wallets, workers
+//! and auditors use to read models, workers and tasks without decoding raw
+//! storage.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(missing_docs)]
@@ -65,8 +66,11 @@ pub trait ModelRegistry<Balance> {
     fn price_floor(model: ModelId) -> Option<Balance>;
     /// Number of known input/fingerprint pairs that probation draws from.
     fn calibration_cases(model: ModelId) -> u32;
-    /// Registers an active model for other pallets' benchmarks, which need
-    /// one without knowing how models are registered.
+    /// The expected fingerprint of calibration case `index` of `model`.
+    fn calibration_expected(model: ModelId, index: u32) -> Option<Fingerprint>;
+    /// Registers an active model with a full calibration set for other
+    /// pallets' benchmarks, which need one without knowing how models are
+    /// registered.
     #[cfg(feature = "runtime-benchmarks")]
     fn register_for_benchmarks(index: u32) -> ModelId;
 }
@@ -87,6 +91,11 @@ pub trait WorkerRegistry<AccountId, Balance> {
     fn can_serve(who: &AccountId, model: ModelId, roles: Roles) -> bool;
     /// Whether `who` serves `model` but is still on probation for it.
     fn on_probation(who: &AccountId, model: ModelId) -> bool;
+    /// Every worker that lists `model`, in any state; at most
+    /// [`WorkerRegistry::max_workers_per_model`], so a draw over it is bounded.
+    fn workers_for(model: ModelId) -> Vec<AccountId>;
+    /// Most workers one model can list.
+    fn max_workers_per_model() -> u32;
     /// Bonded stake not yet committed to pending tasks.
     fn free_stake(who: &AccountId) -> Balance;
     /// Commits `amount` of stake to a pending task, so it cannot be unbonded.
@@ -95,6 +104,29 @@ pub trait WorkerRegistry<AccountId, Balance> {
     fn unlock_stake(who: &AccountId, amount: Balance);
     /// Records a probation (calibration) result for `model`.
     fn record_calibration(who: &AccountId, model: ModelId, passed: bool);
+    /// Registers `who` as an executor and verifier of `model` with `bond` at
+    /// stake, out of probation when `qualified`, for other pallets' benchmarks.
+    #[cfg(feature = "runtime-benchmarks")]
+    fn register_for_benchmarks(who: &AccountId, model: ModelId, bond: Balance, qualified: bool);
+}
+
+/// What a worker commits to before revealing `fingerprint` for task `task`:
+/// `blake3(fingerprint ‖ salt ‖ who ‖ task)`, each part SCALE-encoded.
+///
+/// Binding `who` and `task` makes a commitment useless to anyone else and for
+/// any other task, so a worker cannot replay or copy another's commitment.
+pub fn reveal_commitment<AccountId: Encode>(
+    fingerprint: &Fingerprint,
+    salt: &[u8; 32],
+    who: &AccountId,
+    task: u64,
+) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    h.update(&fingerprint.encode());
+    h.update(salt);
+    h.update(&who.encode());
+    h.update(&task.encode());
+    *h.finalize().as_bytes()
 }
 
 /// Taking stake from a worker who cheated or did not show up.
@@ -150,5 +182,19 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
         fn worker(who: AccountId) -> Option<WorkerInfo>;
         /// The workers that serve a model, at most `limit` of them from `start`.
         fn workers_for_model(model: ModelId, start: u32, limit: u32) -> Vec<AccountId>;
+    }
+
+    /// Reads inference tasks for clients, workers and auditors.
+    pub trait TasksApi<AccountId, TaskView, Role>
+    where
+        AccountId: Codec,
+        TaskView: Codec,
+        Role: Codec,
+    {
+        /// A task with every attempt (seats, commitments, reveals, verdict,
+        /// payments, slashes), its input, and the posted output.
+        fn task(id: u64) -> Option<TaskView>;
+        /// The open seats of a worker: the tasks it must commit or reveal in.
+        fn tasks_of(who: AccountId) -> Vec<(u64, Role)>;
     }
 }

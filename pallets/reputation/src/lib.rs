@@ -176,7 +176,7 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Checks the invariants listed in the crate docs.
-    #[cfg(any(feature = "try-runtime", test))]
+    #[cfg(any(feature = "try-runtime", feature = "std"))]
     pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
         let now = frame_system::Pallet::<T>::block_number();
         for (_, s) in Standings::<T>::iter() {

@@ -78,7 +78,7 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Checks the invariants listed in the crate docs.
-    #[cfg(any(feature = "try-runtime", test))]
+    #[cfg(any(feature = "try-runtime", feature = "std"))]
     pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
         for (who, info) in Workers::<T>::iter() {
             let held = T::Currency::balance_on_hold(&HoldReason::WorkerBond.into(), &who);
@@ -125,6 +125,14 @@ impl<T: Config> WorkerRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
         Workers::<T>::get(who).is_some_and(|w| w.models.contains(&model)) && !Self::qualified(who, model)
     }
 
+    fn workers_for(model: ModelId) -> Vec<T::AccountId> {
+        ModelWorkers::<T>::get(model).into_inner()
+    }
+
+    fn max_workers_per_model() -> u32 {
+        T::MaxWorkersPerModel::get()
+    }
+
     fn free_stake(who: &T::AccountId) -> BalanceOf<T> {
         Workers::<T>::get(who).map(|w| w.bonded.saturating_sub(w.locked)).unwrap_or_default()
     }
@@ -162,6 +170,26 @@ impl<T: Config> WorkerRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
         Self::deposit_event(Event::CalibrationRecorded { who: who.clone(), model, passed, progress });
         if !was_qualified && Self::qualified(who, model) {
             Self::deposit_event(Event::WorkerQualified { who: who.clone(), model });
+        }
+    }
+
+    #[cfg(feature = "runtime-benchmarks")]
+    fn register_for_benchmarks(who: &T::AccountId, model: ModelId, bond: BalanceOf<T>, qualified: bool) {
+        let ed = T::Currency::minimum_balance();
+        T::Currency::set_balance(who, bond.saturating_mul(4u32.into()).saturating_add(ed));
+        let both = Roles { executor: true, verifier: true };
+        Self::register_worker(
+            frame_system::RawOrigin::Signed(who.clone()).into(),
+            both,
+            alloc::vec![model],
+            None,
+            None,
+            None,
+            bond,
+        )
+        .expect("a funded worker on an active model registers");
+        if qualified {
+            Calibrations::<T>::insert(who, model, Probation { passed: T::CalibrationsRequired::get(), failed: 0 });
         }
     }
 }

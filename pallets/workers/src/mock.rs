@@ -68,6 +68,9 @@ impl ModelRegistry<Balance> for TestModels {
     fn calibration_cases(_model: ModelId) -> u32 {
         4
     }
+    fn calibration_expected(_model: ModelId, _index: u32) -> Option<triad_primitives::Fingerprint> {
+        None
+    }
     #[cfg(feature = "runtime-benchmarks")]
     fn register_for_benchmarks(index: u32) -> ModelId {
         let id = 1_000 + index;

@@ -1,0 +1,237 @@
+//! The queue of unassigned tasks and the random draw of their seats.
+//!
+//! A draw needs every eligible worker's selection weight, which costs reads
+//! per listed worker. Within one block the list of a model is read once and
+//! kept in memory for every task of that model, so the first task of a model
+//! in a block pays `assign(n)` and the others only `assign(0)`; the weights
+//! charged follow that. Locking a seat's stake lowers the worker's free
+//! stake; a worker whose free stake drops below `StakePerSeat` leaves the
+//! in-memory list, but the weights of the others are not recomputed until the
+//! next block.
+
+use super::*;
+use alloc::collections::BTreeMap;
+use codec::Encode;
+use frame_support::{
+    traits::{Get, Randomness},
+    weights::Weight,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::{UniqueSaturatedInto, Zero};
+use polkadot_sdk::sp_io;
+use triad_primitives::Roles;
+
+/// A worker that may take a seat on one model, as read at the block's first
+/// draw for that model.
+pub(crate) struct Candidate<AccountId> {
+    pub who: AccountId,
+    pub executor: bool,
+    pub verifier: bool,
+    pub free: u128,
+    pub weight: u128,
+}
+
+/// The candidates of a model and how many workers were read to find them.
+pub(crate) struct Pool<AccountId> {
+    pub listed: u32,
+    pub candidates: Vec<Candidate<AccountId>>,
+}
+
+/// Reads the workers listed for `model` and keeps those that may take a seat.
+pub(crate) fn pool<T: Config>(model: ModelId) -> Pool<T::AccountId> {
+    let stake = T::StakePerSeat::get();
+    let listed = T::Workers::workers_for(model);
+    let count = listed.len() as u32;
+    let candidates = listed
+        .into_iter()
+        .filter_map(|who| {
+            let executor = T::Workers::can_serve(&who, model, Roles { executor: true, verifier: false });
+            let verifier = T::Workers::can_serve(&who, model, Roles { executor: false, verifier: true });
+            let free = T::Workers::free_stake(&who);
+            if !(executor || verifier) || free < stake {
+                return None;
+            }
+            let weight = T::Reputation::selection_weight(&who, free);
+            (weight > 0).then(|| Candidate { who, executor, verifier, free: free.unique_saturated_into(), weight })
+        })
+        .collect();
+    Pool { listed: count, candidates }
+}
+
+/// A stream of numbers from a random seed.
+struct Stream {
+    seed: Vec<u8>,
+    counter: u32,
+}
+
+impl Stream {
+    fn next(&mut self) -> u128 {
+        self.counter += 1;
+        u128::from_le_bytes(sp_io::hashing::blake2_128(&(&self.seed, self.counter).encode()))
+    }
+
+    /// Picks an index with probability proportional to its weight among those
+    /// `eligible` allows.
+    fn pick<A>(&mut self, pool: &[Candidate<A>], eligible: impl Fn(usize, &Candidate<A>) -> bool) -> Option<usize> {
+        let total = pool
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| eligible(*i, c))
+            .fold(0u128, |acc, (_, c)| acc.saturating_add(c.weight));
+        if total == 0 {
+            return None;
+        }
+        let mut r = self.next() % total;
+        for (i, c) in pool.iter().enumerate() {
+            if !eligible(i, c) {
+                continue;
+            }
+            if r < c.weight {
+                return Some(i);
+            }
+            r -= c.weight;
+        }
+        None
+    }
+}
+
+/// Draws an executor and three distinct verifiers, none of them the client or
+/// an account in `excluded`.
+pub(crate) fn seats<A: PartialEq>(seed: Vec<u8>, pool: &[Candidate<A>], client: &A, excluded: &[A]) -> Option<[usize; 4]> {
+    let mut stream = Stream { seed, counter: 0 };
+    let allowed = |c: &Candidate<A>| c.who != *client && !excluded.contains(&c.who);
+    let executor = stream.pick(pool, |_, c| c.executor && allowed(c))?;
+    let mut chosen = [executor; 4];
+    for k in 1..4 {
+        chosen[k] = stream.pick(pool, |i, c| c.verifier && allowed(c) && !chosen[..k].contains(&i))?;
+    }
+    Some(chosen)
+}
+
+/// A calibration case index below `cases`, from the current block's randomness.
+pub(crate) fn calibration_case<T: Config>(who: &T::AccountId, model: ModelId, cases: u32) -> u32 {
+    let subject = (b"triad/calibrate", who, model).encode();
+    let seed = T::Randomness::random(&subject).0.map(|h| h.encode()).unwrap_or_else(|| {
+        (frame_system::Pallet::<T>::parent_hash(), &subject).encode()
+    });
+    let mut stream = Stream { seed, counter: 0 };
+    (stream.next() % cases as u128) as u32
+}
+
+impl<T: Config> Pallet<T> {
+    /// Looks at up to `MaxAssignmentsPerBlock` queued tasks: assigns those it
+    /// can, refunds those that can no longer finish an attempt before their
+    /// deadline, and puts the rest back at the end of the queue.
+    pub(crate) fn process_queue(now: BlockNumberFor<T>) -> Weight {
+        let mut queue = Queue::<T>::get();
+        let mut weight = T::DbWeight::get().reads(1);
+        if queue.is_empty() {
+            return weight;
+        }
+        let take = (T::MaxAssignmentsPerBlock::get() as usize).min(queue.len());
+        let looked: Vec<TaskId> = queue.drain(..take).collect();
+        let mut pools: BTreeMap<ModelId, Pool<T::AccountId>> = BTreeMap::new();
+        let mut waiting = Vec::new();
+        let attempt_len = T::CommitPeriod::get().saturating_add(T::RevealPeriod::get());
+        for task in looked {
+            let Some(mut info) = Tasks::<T>::get(task) else { continue };
+            if now.saturating_add(attempt_len) > info.deadline {
+                let resolution = Self::resolution_without_result(&info);
+                Self::finish(task, &mut info, resolution);
+                Tasks::<T>::insert(task, info);
+                weight.saturating_accrue(T::WeightInfo::refund_unassigned());
+                continue;
+            }
+            let fresh = !pools.contains_key(&info.model);
+            let pool = pools.entry(info.model).or_insert_with(|| pool::<T>(info.model));
+            weight.saturating_accrue(T::WeightInfo::assign(if fresh { pool.listed } else { 0 }));
+            if Self::assign(task, &mut info, pool, now) {
+                Tasks::<T>::insert(task, info);
+            } else {
+                waiting.push(task);
+            }
+        }
+        for task in waiting {
+            // Room is certain: these came out of this same queue.
+            let _ = queue.try_push(task);
+        }
+        Queue::<T>::put(queue);
+        weight.saturating_add(T::DbWeight::get().writes(1))
+    }
+
+    /// How a task that cannot run again ends: by its last verdict, or
+    /// unassigned if it never ran.
+    pub(crate) fn resolution_without_result(info: &TaskInfo<T>) -> Resolution {
+        match info.attempts.last().and_then(|a| a.verdict).map(|v| v.outcome) {
+            Some(triad_verifier::Outcome::Rejected) => Resolution::Rejected,
+            Some(_) => Resolution::Inconclusive,
+            None => Resolution::Unassigned,
+        }
+    }
+
+    /// Draws the seats of the task's next attempt from the current block's
+    /// randomness and locks their stake.
+    fn assign(task: TaskId, info: &mut TaskInfo<T>, pool: &mut Pool<T::AccountId>, now: BlockNumberFor<T>) -> bool {
+        let attempt = info.attempts.len() as u32;
+        match T::Randomness::random(&(b"triad/assign", task, attempt).encode()).0 {
+            Some(seed) => Self::assign_with_seed(task, info, pool, now, seed.encode()),
+            None => false,
+        }
+    }
+
+    /// [`Self::assign`] from a given seed.
+    pub(crate) fn assign_with_seed(
+        task: TaskId,
+        info: &mut TaskInfo<T>,
+        pool: &mut Pool<T::AccountId>,
+        now: BlockNumberFor<T>,
+        seed: Vec<u8>,
+    ) -> bool {
+        let attempt = info.attempts.len() as u32;
+        let excluded: Vec<T::AccountId> = info.attempts.iter().map(|a| a.seats[0].who.clone()).collect();
+        let Some(picked) = seats(seed, &pool.candidates, &info.client, &excluded) else {
+            return false;
+        };
+        let stake = T::StakePerSeat::get();
+        for (n, i) in picked.iter().enumerate() {
+            if T::Workers::lock_stake(&pool.candidates[*i].who, stake).is_err() {
+                for j in &picked[..n] {
+                    T::Workers::unlock_stake(&pool.candidates[*j].who, stake);
+                }
+                return false;
+            }
+        }
+        let who = picked.map(|i| pool.candidates[i].who.clone());
+        let seats = who.clone().map(Seat::new);
+        if info.attempts.try_push(Attempt { assigned_at: now, seats, output_hash: None, verdict: None }).is_err() {
+            for w in &who {
+                T::Workers::unlock_stake(w, stake);
+            }
+            return false;
+        }
+        let stake_u128: u128 = stake.unique_saturated_into();
+        for i in picked {
+            let c = &mut pool.candidates[i];
+            c.free = c.free.saturating_sub(stake_u128);
+            if c.free < stake_u128 {
+                c.weight = Zero::zero();
+            }
+        }
+        for (k, w) in who.iter().enumerate() {
+            let role = if k == 0 { Role::Executor } else { Role::Verifier(k as u8 - 1) };
+            Assigned::<T>::insert(w, task, role);
+        }
+        let until = now.saturating_add(T::CommitPeriod::get());
+        info.phase = Phase::Commit { until };
+        Self::push_timer(TimerKind::Commit, (task, until));
+        let [executor, v0, v1, v2] = who;
+        Self::deposit_event(Event::TaskAssigned {
+            task,
+            attempt,
+            executor,
+            verifiers: [v0, v1, v2],
+            commit_until: until,
+        });
+        true
+    }
+}

@@ -1,0 +1,269 @@
+//! A test runtime with the real worker registry and reputation pallets, so
+//! holds, slashes and scores are the ones the chain uses. The model registry
+//! is a small table: the task pallet only sees it through `ModelRegistry`.
+
+use crate as pallet_triad_tasks;
+use crate::*;
+use polkadot_sdk::{frame_support, frame_system, pallet_balances, sp_io, sp_runtime};
+
+use core::cell::RefCell;
+use frame_support::{
+    assert_ok, derive_impl, parameter_types,
+    traits::{ConstU32, ConstU64, Hooks, Randomness},
+};
+use sp_runtime::{BuildStorage, Perbill};
+use std::collections::BTreeMap;
+use triad_primitives::{Fingerprint, LshParams, ModelId, ModelRegistry, Roles, VerificationModes, FINGERPRINT_BYTES};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type Balance = u64;
+pub type AccountId = u64;
+
+frame_support::construct_runtime!(
+    pub enum Test {
+        System: frame_system,
+        Balances: pallet_balances,
+        Workers: pallet_triad_workers,
+        Reputation: pallet_triad_reputation,
+        TriadTasks: pallet_triad_tasks,
+    }
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+    type Block = Block;
+    type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+    type AccountStore = System;
+    type Balance = Balance;
+    type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+pub const MODEL: ModelId = 0;
+pub const GROTH_ONLY: ModelId = 1;
+pub const DEPRECATED: ModelId = 9;
+pub const PRICE: Balance = 100;
+
+pub fn params() -> LshParams {
+    LshParams::projection(7)
+}
+
+/// A fingerprint under the test model's parameters whose first `flips` bits
+/// are set: fingerprints `a` and `b` agree when they differ in at most
+/// `params().tolerance` bits.
+pub fn fp(flips: usize) -> Fingerprint {
+    let p = params();
+    let mut bits = [0u8; FINGERPRINT_BYTES];
+    for i in 0..flips {
+        bits[i / 8] |= 1 << (i % 8);
+    }
+    Fingerprint { family: p.family, version: p.version, bits, decision: [0; 32] }
+}
+
+thread_local! {
+    static ACTIVE: RefCell<BTreeMap<ModelId, bool>> =
+        RefCell::new(BTreeMap::from([(MODEL, true), (GROTH_ONLY, true), (DEPRECATED, false)]));
+    static NO_RANDOMNESS: RefCell<bool> = const { RefCell::new(false) };
+}
+
+pub struct TestModels;
+impl ModelRegistry<Balance> for TestModels {
+    fn exists(model: ModelId) -> bool {
+        ACTIVE.with(|m| m.borrow().contains_key(&model))
+    }
+    fn is_active(model: ModelId) -> bool {
+        ACTIVE.with(|m| m.borrow().get(&model).copied().unwrap_or(false))
+    }
+    fn lsh_params(model: ModelId) -> Option<LshParams> {
+        Self::exists(model).then(params)
+    }
+    fn modes(model: ModelId) -> Option<VerificationModes> {
+        Self::exists(model).then(|| VerificationModes {
+            lsh_majority: model != GROTH_ONLY,
+            groth16: (model == GROTH_ONLY).then_some([1; 32]),
+            tee: false,
+        })
+    }
+    fn price_floor(model: ModelId) -> Option<Balance> {
+        Self::exists(model).then_some(PRICE)
+    }
+    fn calibration_cases(model: ModelId) -> u32 {
+        // The models benchmarks register have a calibration set too.
+        if model == MODEL || model >= 1_000 { 2 } else { 0 }
+    }
+    fn calibration_expected(model: ModelId, index: u32) -> Option<Fingerprint> {
+        (index < Self::calibration_cases(model)).then(|| fp(100 + index as usize))
+    }
+    #[cfg(feature = "runtime-benchmarks")]
+    fn register_for_benchmarks(index: u32) -> ModelId {
+        let id = 1_000 + index;
+        ACTIVE.with(|m| m.borrow_mut().insert(id, true));
+        id
+    }
+}
+
+/// The current block's randomness, or none when a test turns it off (as a
+/// block authored in a secondary plain slot would have).
+pub struct TestRandomness;
+impl Randomness<Option<sp_core::H256>, u64> for TestRandomness {
+    fn random(subject: &[u8]) -> (Option<sp_core::H256>, u64) {
+        let now = System::block_number();
+        if NO_RANDOMNESS.with(|r| *r.borrow()) {
+            return (None, now);
+        }
+        let seed = sp_io::hashing::blake2_256(&codec::Encode::encode(&(subject, now)));
+        (Some(seed.into()), now)
+    }
+}
+
+pub fn set_randomness(available: bool) {
+    NO_RANDOMNESS.with(|r| *r.borrow_mut() = !available);
+}
+
+use polkadot_sdk::sp_core;
+
+pub const TREASURY: AccountId = 99;
+
+parameter_types! {
+    pub const MinStake: Balance = 100;
+    pub storage SlashDestination: Option<AccountId> = Some(TREASURY);
+    pub const Retention: Perbill = Perbill::from_percent(50);
+    pub const ExecutorShare: Perbill = Perbill::from_percent(40);
+    pub const ExecutorSlash: Perbill = Perbill::from_percent(50);
+    pub const MinoritySlash: Perbill = Perbill::from_percent(10);
+    pub const NoShowSlash: Perbill = Perbill::from_percent(5);
+}
+
+impl pallet_triad_workers::Config for Test {
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Models = TestModels;
+    type MinStake = MinStake;
+    type UnbondingPeriod = ConstU64<10>;
+    type CalibrationsRequired = ConstU32<2>;
+    type SlashDestination = SlashDestination;
+    type MaxModelsPerWorker = ConstU32<3>;
+    type MaxWorkersPerModel = ConstU32<16>;
+    type MaxPeerIdLen = ConstU32<38>;
+    type MaxAddrLen = ConstU32<64>;
+    type MaxAttestationLen = ConstU32<128>;
+    type MaxUnbondingChunks = ConstU32<2>;
+    type WeightInfo = ();
+}
+
+impl pallet_triad_reputation::Config for Test {
+    type Balance = Balance;
+    type PriorAlpha = ConstU64<2_000>;
+    type PriorBeta = ConstU64<2_000>;
+    type AgreeWeight = ConstU64<1_000>;
+    type MinorityWeight = ConstU64<10_000>;
+    type NoShowWeight = ConstU64<3_000>;
+    type DecayPeriod = ConstU64<1_000>;
+    type Retention = Retention;
+    type StakeCap = ConstU64<10_000>;
+    type WeightInfo = ();
+}
+
+pub const COMMIT: u64 = 3;
+pub const REVEAL: u64 = 3;
+pub const RETENTION: u64 = 10;
+pub const SEAT_STAKE: Balance = 10;
+
+impl pallet_triad_tasks::Config for Test {
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Models = TestModels;
+    type Workers = Workers;
+    type Reputation = Reputation;
+    type Randomness = TestRandomness;
+    type MaxInlineInput = ConstU32<64>;
+    type MaxOffchainInput = ConstU64<1_000_000>;
+    type MaxInlineOutput = ConstU32<32>;
+    type CommitPeriod = ConstU64<COMMIT>;
+    type RevealPeriod = ConstU64<REVEAL>;
+    type MaxDeadline = ConstU64<100>;
+    type MaxAttempts = ConstU32<3>;
+    type MaxQueued = ConstU32<16>;
+    type MaxAssignmentsPerBlock = ConstU32<8>;
+    type MaxTimersPerBlock = ConstU32<8>;
+    type RetentionPeriod = ConstU64<RETENTION>;
+    type StakePerSeat = ConstU64<SEAT_STAKE>;
+    type ExecutorShare = ExecutorShare;
+    type ExecutorSlash = ExecutorSlash;
+    type MinoritySlash = MinoritySlash;
+    type NoShowSlash = NoShowSlash;
+    type CalibrationPeriod = ConstU64<5>;
+    type WeightInfo = ();
+}
+
+pub const CLIENT: AccountId = 1;
+/// Workers 10..=15 serve `MODEL`, bonded `BOND` each.
+pub const WORKERS: [AccountId; 6] = [10, 11, 12, 13, 14, 15];
+pub const BOND: Balance = 1_000;
+pub const START: Balance = 10_000;
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+    let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+    let mut balances = vec![(CLIENT, START), (2, START), (TREASURY, 1)];
+    balances.extend(WORKERS.iter().map(|w| (*w, START)));
+    balances.push((20, START));
+    pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+        .assimilate_storage(&mut storage)
+        .unwrap();
+    let mut ext = sp_io::TestExternalities::new(storage);
+    ext.execute_with(|| {
+        System::set_block_number(1);
+        set_randomness(true);
+    });
+    ext
+}
+
+/// Registers `who` as a qualified executor and verifier of `MODEL`.
+pub fn worker(who: AccountId) {
+    let both = Roles { executor: true, verifier: true };
+    assert_ok!(Workers::register_worker(RuntimeOrigin::signed(who), both, vec![MODEL], None, None, None, BOND));
+    pallet_triad_workers::Calibrations::<Test>::insert(who, MODEL, pallet_triad_workers::Probation { passed: 2, failed: 0 });
+}
+
+/// Runs a test with `n` qualified workers, checking every pallet's invariants
+/// at the end.
+pub fn test_with(n: usize, f: impl FnOnce()) {
+    new_test_ext().execute_with(|| {
+        WORKERS[..n].iter().for_each(|w| worker(*w));
+        System::reset_events();
+        f();
+        check();
+    });
+}
+
+pub fn check() {
+    TriadTasks::do_try_state().expect("task invariants hold");
+    Workers::do_try_state().expect("worker invariants hold");
+    Reputation::do_try_state().expect("reputation invariants hold");
+}
+
+/// Ends the current block and runs the next one's `on_initialize`, checking
+/// invariants in between, as `try-runtime` would after each block.
+pub fn next_block() {
+    let n = System::block_number();
+    TriadTasks::on_idle(n, frame_support::weights::Weight::MAX);
+    check();
+    System::set_block_number(n + 1);
+    TriadTasks::on_initialize(n + 1);
+}
+
+pub fn run_to(n: u64) {
+    while System::block_number() < n {
+        next_block();
+    }
+}
+
+pub fn events() -> Vec<Event<Test>> {
+    System::events()
+        .into_iter()
+        .filter_map(|r| if let RuntimeEvent::TriadTasks(e) = r.event { Some(e) } else { None })
+        .collect()
+}

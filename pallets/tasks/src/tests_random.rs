@@ -1,0 +1,161 @@
+//! Randomized lifecycles: workers with fixed behaviours, clients submitting
+//! and cancelling at random, seats acting late or not at all. After every
+//! block every pallet's invariants are checked (in `next_block`); at the end
+//! every task has finished exactly once, no token was created or lost, only
+//! accepted tasks cost anything and never more than the price, and the client's
+//! balance moved by exactly what the tasks paid.
+
+use crate::{mock::*, *};
+use frame_support::traits::fungible::Inspect;
+use proptest::prelude::*;
+
+#[derive(Clone, Copy, Debug)]
+enum Behaviour {
+    Honest,
+    /// Reveals a fingerprint far from the truth.
+    Liar,
+    /// Never commits.
+    Absent,
+    /// Commits, never reveals.
+    Silent,
+}
+
+fn behaviour() -> impl Strategy<Value = Behaviour> {
+    prop_oneof![
+        4 => Just(Behaviour::Honest),
+        1 => Just(Behaviour::Liar),
+        1 => Just(Behaviour::Absent),
+        1 => Just(Behaviour::Silent),
+    ]
+}
+
+#[derive(Clone, Debug)]
+enum Action {
+    Submit { fee_extra: u64, deadline: u64 },
+    Cancel(u8),
+    /// Each seat that acts this block does so with this chance, in percent.
+    Block { eagerness: u8 },
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        2 => (0u64..100, 8u64..60).prop_map(|(fee_extra, deadline)| Action::Submit { fee_extra, deadline }),
+        1 => any::<u8>().prop_map(Action::Cancel),
+        6 => (20u8..=100).prop_map(|eagerness| Action::Block { eagerness }),
+    ]
+}
+
+fn fingerprint_of(b: Behaviour, who: AccountId) -> triad_primitives::Fingerprint {
+    match b {
+        // Honest hosts differ by a few bits of numerical noise.
+        Behaviour::Honest => fp((who % 4) as usize),
+        _ => fp(200 + (who % 7) as usize * 40),
+    }
+}
+
+/// Lets every seat of every open task act as its behaviour says, each with
+/// `eagerness` percent chance this block.
+fn act(behaviours: &[Behaviour; 6], eagerness: u8, coin: &mut impl FnMut() -> u8) {
+    let open: Vec<(TaskId, TaskInfo<Test>)> =
+        Tasks::<Test>::iter().filter(|(_, t)| matches!(t.phase, Phase::Commit { .. } | Phase::Reveal { .. })).collect();
+    for (task, info) in open {
+        let attempt = info.attempts.last().unwrap().clone();
+        for (i, seat) in attempt.seats.iter().enumerate() {
+            if coin() % 100 >= eagerness {
+                continue;
+            }
+            let who = seat.who;
+            let b = behaviours[WORKERS.iter().position(|w| *w == who).unwrap()];
+            let f = fingerprint_of(b, who);
+            let salt = [who as u8; 32];
+            let output = b"out".to_vec();
+            match (info.phase, b) {
+                (Phase::Commit { .. }, Behaviour::Absent) | (Phase::Reveal { .. }, Behaviour::Silent) => {},
+                (Phase::Commit { .. }, _) if seat.commit.is_none() => {
+                    let hash = (i == 0).then(|| *blake3::hash(&output).as_bytes());
+                    let c = reveal_commitment(&f, &salt, &who, task);
+                    TriadTasks::commit(RuntimeOrigin::signed(who), task, c, hash).unwrap();
+                },
+                (Phase::Reveal { .. }, _) if seat.commit.is_some() && seat.reveal.is_none() => {
+                    let out = (i == 0).then_some(output);
+                    TriadTasks::reveal(RuntimeOrigin::signed(who), task, f, salt, out).unwrap();
+                },
+                _ => {},
+            }
+            // A seat's call may have settled the task: the rest of this
+            // snapshot is stale.
+            if !matches!(Tasks::<Test>::get(task).unwrap().phase, Phase::Commit { .. } | Phase::Reveal { .. }) {
+                break;
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+    #[test]
+    fn escrow_never_leaks_and_every_task_ends(
+        behaviours in proptest::array::uniform6(behaviour()),
+        actions in proptest::collection::vec(action(), 1..60),
+        seed in any::<u64>(),
+    ) {
+        new_test_ext().execute_with(|| {
+            WORKERS.iter().for_each(|w| worker(*w));
+            let mut state = seed;
+            let mut coin = move || {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (state >> 33) as u8
+            };
+            let total = Balances::total_issuance();
+            let client_start = Balances::total_balance(&CLIENT);
+            for a in actions {
+                match a {
+                    Action::Submit { fee_extra, deadline } => {
+                        let now = System::block_number();
+                        let _ = TriadTasks::submit_task(
+                            RuntimeOrigin::signed(CLIENT), MODEL, InputArg::Inline(vec![7]),
+                            PRICE + fee_extra, Mode::Lsh, now + deadline,
+                        );
+                    },
+                    Action::Cancel(k) => {
+                        let n = NextTaskId::<Test>::get();
+                        if n > 0 {
+                            let _ = TriadTasks::cancel_task(RuntimeOrigin::signed(CLIENT), k as u64 % n);
+                        }
+                    },
+                    Action::Block { eagerness } => {
+                        act(&behaviours, eagerness, &mut coin);
+                        next_block();
+                    },
+                }
+            }
+            // Let everything run out: the longest deadline plus the lag.
+            let end = System::block_number() + 100 + 10;
+            while System::block_number() < end {
+                act(&behaviours, 100, &mut coin);
+                next_block();
+            }
+            for (_, info) in Tasks::<Test>::iter() {
+                prop_assert!(matches!(info.phase, Phase::Done { .. }), "task still open: {:?}", info);
+            }
+            let finished: Vec<(Resolution, Balance)> = events()
+                .into_iter()
+                .filter_map(|e| if let Event::TaskFinished { resolution, paid, .. } = e { Some((resolution, paid)) } else { None })
+                .collect();
+            prop_assert_eq!(finished.len() as u64, NextTaskId::<Test>::get(), "every task finished exactly once");
+            for (resolution, paid) in &finished {
+                // Only an accepted result costs anything, and never more than the price.
+                let most = if *resolution == Resolution::Accepted { PRICE } else { 0 };
+                prop_assert!(*paid <= most, "{:?} task paid {}", resolution, paid);
+            }
+            let paid: Balance = finished.iter().map(|(_, p)| p).sum();
+            prop_assert_eq!(Balances::total_issuance(), total, "slashes go to the treasury, never burnt here");
+            prop_assert_eq!(Balances::total_balance(&CLIENT), client_start - paid);
+            prop_assert!(Queue::<Test>::get().is_empty());
+            prop_assert_eq!(Assigned::<Test>::iter().count(), 0);
+            check();
+            Ok(())
+        })?;
+    }
+}

@@ -1,0 +1,249 @@
+//! What the task pallet stores about a job, its attempts and their seats.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_system::pallet_prelude::BlockNumberFor;
+use polkadot_sdk::{frame_support, frame_system};
+use scale_info::TypeInfo;
+pub use triad_primitives::{Fingerprint, ModelId};
+pub use triad_verifier::Verdict;
+
+use crate::{BalanceOf, Config};
+
+/// Sequential identifier of a task.
+pub type TaskId = u64;
+
+/// A `blake3` digest.
+pub type Hash32 = [u8; 32];
+
+/// How a task's result is verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum Mode {
+    /// An executor and three verifiers; a 2-of-3 fingerprint majority decides.
+    Lsh,
+    /// A Groth16 proof of the inference. Refused until the zk pallet lands.
+    Groth16,
+    /// A TEE attestation. Refused until the attestation pallet lands.
+    Tee,
+}
+
+/// A job's input as the client submits it, before its bound is checked.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum InputArg {
+    /// The input bytes themselves, in the model's input encoding.
+    Inline(alloc::vec::Vec<u8>),
+    /// Served off chain on the worker data plane, named by content.
+    Offchain {
+        /// `blake3` of the input bytes.
+        hash: Hash32,
+        /// Their length.
+        size: u64,
+    },
+}
+
+/// A job's input as stored.
+#[derive(CloneNoBound, DebugNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[scale_info(skip_type_params(MaxInline))]
+#[codec(mel_bound())]
+pub enum TaskInput<MaxInline: Get<u32>> {
+    /// Inline bytes, at most `MaxInlineInput`.
+    Inline(BoundedVec<u8, MaxInline>),
+    /// Content hash and length of bytes served off chain.
+    Offchain {
+        /// `blake3` of the input bytes.
+        hash: Hash32,
+        /// Their length, at most `MaxOffchainInput`.
+        size: u64,
+    },
+}
+
+/// Where a task is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum Phase<BlockNumber> {
+    /// Waiting in the queue for an assignment.
+    Queued,
+    /// Assigned; the four seats post commitments until `until` (exclusive).
+    Commit {
+        /// First block at which commits are refused.
+        until: BlockNumber,
+    },
+    /// The committed seats open their commitments until `until` (exclusive).
+    Reveal {
+        /// First block at which reveals are refused.
+        until: BlockNumber,
+    },
+    /// Terminal: the escrow is paid out and refunded.
+    Done {
+        /// How it ended.
+        resolution: Resolution,
+        /// Block it ended in; the task is pruned `RetentionPeriod` later.
+        at: BlockNumber,
+    },
+}
+
+/// How a task ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum Resolution {
+    /// An attempt was accepted and paid; the rest of the escrow went back.
+    Accepted,
+    /// Every attempt allowed was rejected; the whole escrow went back.
+    Rejected,
+    /// Attempts ended without a majority; the whole escrow went back.
+    Inconclusive,
+    /// Not enough eligible workers before the deadline; refunded.
+    Unassigned,
+    /// The client cancelled it while queued; refunded.
+    Cancelled,
+}
+
+/// One of the four parties of an attempt, with what it posted.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct Seat<AccountId, Balance> {
+    /// The worker.
+    pub who: AccountId,
+    /// `blake3(fingerprint ‖ salt ‖ who ‖ task_id)`, SCALE-encoded parts.
+    pub commit: Option<Hash32>,
+    /// The opened fingerprint, once it matched the commitment.
+    pub reveal: Option<Fingerprint>,
+    /// Paid to it from the escrow.
+    pub paid: Balance,
+    /// Paid to it from a slashed executor's stake, for catching it.
+    pub bounty: Balance,
+    /// Taken from its stake.
+    pub slashed: Balance,
+}
+
+impl<AccountId, Balance: Default> Seat<AccountId, Balance> {
+    pub(crate) fn new(who: AccountId) -> Self {
+        Seat { who, commit: None, reveal: None, paid: Default::default(), bounty: Default::default(), slashed: Default::default() }
+    }
+}
+
+/// The role of a seat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum Role {
+    /// Runs the job and returns the output.
+    Executor,
+    /// Re-runs the job; the index is its place in the verdict.
+    Verifier(u8),
+}
+
+impl Role {
+    /// Index of the seat in [`Attempt::seats`].
+    pub fn index(self) -> usize {
+        match self {
+            Role::Executor => 0,
+            Role::Verifier(i) => 1 + i as usize,
+        }
+    }
+}
+
+/// Why a seat lost stake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum SlashReason {
+    /// The executor's result was rejected by the verifier majority.
+    RejectedResult,
+    /// A verifier disagreed with the majority that decided the task.
+    Minority,
+    /// The seat did not commit, or committed and did not reveal.
+    NoShow,
+}
+
+/// The three first-in-first-out queues of the pallet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum TimerKind {
+    /// Commit deadlines.
+    Commit,
+    /// Reveal deadlines.
+    Reveal,
+    /// Finished tasks waiting for pruning.
+    Finished,
+}
+
+/// One assignment of a task and everything that happened in it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct Attempt<AccountId, Balance, BlockNumber> {
+    /// Block of the draw.
+    pub assigned_at: BlockNumber,
+    /// The executor, then the three verifiers.
+    pub seats: [Seat<AccountId, Balance>; 4],
+    /// `blake3` of the executor's output bytes, posted with its commit.
+    pub output_hash: Option<Hash32>,
+    /// The majority's decision, once settled.
+    pub verdict: Option<Verdict>,
+}
+
+/// An attempt as stored for a runtime.
+pub type AttemptOf<T> =
+    Attempt<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+/// A submitted job.
+#[derive(CloneNoBound, DebugNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct TaskInfo<T: Config> {
+    /// Who submitted and pays.
+    pub client: T::AccountId,
+    /// The model to run.
+    pub model: ModelId,
+    /// How the result is verified.
+    pub mode: Mode,
+    /// Held from the client: the `max_fee` it offered.
+    pub escrow: BalanceOf<T>,
+    /// What an accepted result costs: the model's price floor at submission.
+    pub price: BalanceOf<T>,
+    /// Last block by which the task is settled, whatever the workers do.
+    pub deadline: BlockNumberFor<T>,
+    /// Block of submission.
+    pub submitted_at: BlockNumberFor<T>,
+    /// Where it is.
+    pub phase: Phase<BlockNumberFor<T>>,
+    /// Every assignment so far, the current one last.
+    pub attempts: BoundedVec<AttemptOf<T>, T::MaxAttempts>,
+    /// Given back to the client when the task ended.
+    pub refunded: BalanceOf<T>,
+}
+
+impl<T: Config> TaskInfo<T> {
+    /// Escrow paid to workers across all attempts.
+    pub fn paid(&self) -> BalanceOf<T> {
+        use sp_runtime::traits::Saturating;
+        self.attempts
+            .iter()
+            .flat_map(|a| a.seats.iter())
+            .fold(Default::default(), |acc: BalanceOf<T>, s| acc.saturating_add(s.paid))
+    }
+
+    /// The current attempt, if assigned.
+    pub fn current(&self) -> Option<&AttemptOf<T>> {
+        match self.phase {
+            Phase::Commit { .. } | Phase::Reveal { .. } => self.attempts.last(),
+            _ => None,
+        }
+    }
+}
+
+use polkadot_sdk::sp_runtime;
+
+/// A pending calibration: which case a worker on probation must reproduce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct CalibrationRequest<BlockNumber> {
+    /// Index into the model's calibration set.
+    pub case: u32,
+    /// First block at which the answer is refused and counted as failed.
+    pub until: BlockNumber,
+}
+
+/// Everything a client, worker or auditor needs about one task.
+#[derive(CloneNoBound, DebugNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, TypeInfo)]
+#[scale_info(skip_type_params(T))]
+pub struct TaskView<T: Config> {
+    /// Id.
+    pub id: TaskId,
+    /// The task with all its attempts.
+    pub info: TaskInfo<T>,
+    /// Its input.
+    pub input: TaskInput<T::MaxInlineInput>,
+    /// The executor's output of the accepted attempt, when small enough to post.
+    pub output: Option<BoundedVec<u8, T::MaxInlineOutput>>,
+}
