@@ -64,7 +64,7 @@ use frame_support::traits::{
     Get,
 };
 use sp_runtime::{traits::Saturating, BoundedVec};
-use triad_primitives::{Fingerprint, ModelRegistry};
+use triad_primitives::ModelRegistry;
 
 /// Balance type of the currency that holds deposits.
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;

@@ -51,7 +51,8 @@ fn submitted<T: Config>(model: ModelId) -> (TaskId, T::AccountId) {
 fn assigned<T: Config>(workers: u32) -> (TaskId, [T::AccountId; 4]) {
     let model = model_with_workers::<T>(workers);
     let (task, _) = submitted::<T>(model);
-    let now = frame_system::Pallet::<T>::block_number();
+    let now = frame_system::Pallet::<T>::block_number().saturating_add(DRAW_DELAY.into());
+    frame_system::Pallet::<T>::set_block_number(now);
     let mut info = Tasks::<T>::get(task).expect("submitted");
     let mut candidates = pool::<T>(model);
     assert!(Pallet::<T>::assign_with_seed(task, &mut info, &mut candidates, now, alloc::vec![7]), "enough workers");

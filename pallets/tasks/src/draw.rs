@@ -132,14 +132,18 @@ impl<T: Config> Pallet<T> {
         let looked: Vec<TaskId> = queue.drain(..take).collect();
         let mut pools: BTreeMap<ModelId, Pool<T::AccountId>> = BTreeMap::new();
         let mut waiting = Vec::new();
-        let attempt_len = T::CommitPeriod::get().saturating_add(T::RevealPeriod::get());
         for task in looked {
             let Some(mut info) = Tasks::<T>::get(task) else { continue };
-            if now.saturating_add(attempt_len) > info.deadline {
+            let drawable_at = info.queued_at.saturating_add(DRAW_DELAY.into());
+            if now.max(drawable_at).saturating_add(Self::attempt_len()) > info.deadline {
                 let resolution = Self::resolution_without_result(&info);
                 Self::finish(task, &mut info, resolution);
                 Tasks::<T>::insert(task, info);
                 weight.saturating_accrue(T::WeightInfo::refund_unassigned());
+                continue;
+            }
+            if now < drawable_at {
+                waiting.push(task);
                 continue;
             }
             let fresh = !pools.contains_key(&info.model);

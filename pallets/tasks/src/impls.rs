@@ -3,10 +3,15 @@
 use super::*;
 
 impl<T: Config> Pallet<T> {
-    /// Fewest blocks between submission and deadline: one block to be
-    /// assigned in, then a full commit and reveal period.
+    /// Fewest blocks between submission and deadline: the draw delay, then a
+    /// full commit and reveal period.
     pub fn min_deadline() -> frame_system::pallet_prelude::BlockNumberFor<T> {
-        T::CommitPeriod::get().saturating_add(T::RevealPeriod::get()).saturating_add(1u32.into())
+        Self::attempt_len().saturating_add(DRAW_DELAY.into())
+    }
+
+    /// Blocks of one attempt's commit and reveal periods.
+    pub fn attempt_len() -> frame_system::pallet_prelude::BlockNumberFor<T> {
+        T::CommitPeriod::get().saturating_add(T::RevealPeriod::get())
     }
 
     pub(crate) fn check_input(input: InputArg) -> Result<TaskInput<T::MaxInlineInput>, Error<T>> {

@@ -13,9 +13,10 @@
 //!    the worker data plane), a `max_fee` and a deadline block. `max_fee` is
 //!    held with [`HoldReason::TaskEscrow`]. An accepted result costs the
 //!    model's price floor at submission (`price`); the rest is refunded.
-//! 2. **Assign**, in `on_initialize` of a later block, from that block's BABE
-//!    VRF output, which did not exist when the task was submitted, so neither
-//!    the client nor a worker could aim for a seat. One executor and three
+//! 2. **Assign**, in `on_initialize` [`DRAW_DELAY`] blocks later, from the
+//!    BABE VRF output of the block after the one that included the task, which
+//!    did not exist when the task was submitted or included, so neither the
+//!    client nor a worker nor the including block's author could aim for a seat. One executor and three
 //!    verifiers are drawn without replacement, with probability proportional to
 //!    [`Reputation::selection_weight`] of their free stake, from the workers
 //!    that serve the model, are online, out of probation, have `StakePerSeat`
@@ -119,6 +120,13 @@ pub use triad_primitives::{reveal_commitment, ModelRegistry, Reputation, Slash, 
 /// Balance type of the currency that holds escrow.
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
+/// Blocks between a task entering the queue and its draw. The draw uses the
+/// VRF output of the block before it (BABE's `ParentBlockRandomness`), so with
+/// two blocks that output comes from a block authored after the one that
+/// queued the task: its author could choose what to include, but not what
+/// the draw will be.
+pub const DRAW_DELAY: u32 = 2;
+
 /// A phase deadline waiting in one of the two timer queues.
 pub type TimerOf<T> = (TaskId, frame_system::pallet_prelude::BlockNumberFor<T>);
 
@@ -146,8 +154,8 @@ pub mod pallet {
         type Workers: WorkerRegistry<Self::AccountId, BalanceOf<Self>> + Slash<Self::AccountId, BalanceOf<Self>>;
         /// Worker scores and selection weights.
         type Reputation: Reputation<Self::AccountId, BalanceOf<Self>>;
-        /// Randomness of the current block, unknown before it is authored
-        /// (BABE's `CurrentBlockRandomness`); `None` defers assignment.
+        /// The VRF output of the parent block (BABE's `ParentBlockRandomness`);
+        /// `None` defers assignment.
         type Randomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
         /// Largest inline input, in bytes.
         #[pallet::constant]
@@ -404,7 +412,9 @@ pub mod pallet {
     #[pallet::call]
     impl<T: Config> Pallet<T> {
         /// Submits a job on `model` and holds `max_fee` as escrow. It is
-        /// assigned from a later block's randomness and settled by `deadline`.
+        /// assigned from a later block's randomness and settled by `deadline`,
+        /// which must be at least `DRAW_DELAY + CommitPeriod + RevealPeriod`
+        /// blocks away.
         #[pallet::call_index(0)]
         #[pallet::weight(T::WeightInfo::submit_task(match input {
             InputArg::Inline(bytes) => (bytes.len() as u32).min(T::MaxInlineInput::get()),
@@ -429,7 +439,7 @@ pub mod pallet {
             ensure!(max_fee >= price, Error::<T>::FeeBelowPrice);
             let input = Self::check_input(input)?;
             let now = frame_system::Pallet::<T>::block_number();
-            ensure!(deadline > now.saturating_add(Self::min_deadline()), Error::<T>::DeadlineTooSoon);
+            ensure!(deadline >= now.saturating_add(Self::min_deadline()), Error::<T>::DeadlineTooSoon);
             ensure!(deadline <= now.saturating_add(T::MaxDeadline::get()), Error::<T>::DeadlineTooFar);
 
             let task = NextTaskId::<T>::get();
@@ -447,6 +457,7 @@ pub mod pallet {
                     price,
                     deadline,
                     submitted_at: now,
+                    queued_at: now,
                     phase: Phase::Queued,
                     attempts: BoundedVec::new(),
                     refunded: Zero::zero(),

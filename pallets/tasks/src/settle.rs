@@ -164,12 +164,13 @@ impl<T: Config> Pallet<T> {
         }
         Self::deposit_event(Event::AttemptSettled { task, attempt: attempts - 1, verdict });
 
-        let attempt_len = T::CommitPeriod::get().saturating_add(T::RevealPeriod::get());
-        let may_rerun = attempts < T::MaxAttempts::get() && now.saturating_add(attempt_len) <= info.deadline;
+        let may_rerun = attempts < T::MaxAttempts::get() &&
+            now.saturating_add(Self::min_deadline()) <= info.deadline;
         match verdict.outcome {
             Outcome::Accepted => Self::finish(task, info, Resolution::Accepted),
             _ if may_rerun && Queue::<T>::try_mutate(|q| q.try_push(task)).is_ok() => {
                 info.phase = Phase::Queued;
+                info.queued_at = now;
                 Self::deposit_event(Event::TaskRequeued { task, attempts });
             },
             _ => {

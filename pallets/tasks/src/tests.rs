@@ -19,6 +19,13 @@ fn submit() -> TaskId {
     NextTaskId::<Test>::get() - 1
 }
 
+/// Runs the blocks until a task queued now is drawn.
+fn draw() {
+    for _ in 0..DRAW_DELAY {
+        next_block();
+    }
+}
+
 fn current(task: TaskId) -> [Seat<AccountId, Balance>; 4] {
     Tasks::<Test>::get(task).unwrap().attempts.last().unwrap().seats.clone()
 }
@@ -110,7 +117,7 @@ fn submit_refuses_bad_jobs_with_typed_errors() {
         assert_noop!(at(MODEL, InputArg::Inline(vec![]), FEE, Mode::Lsh, 30), Error::<Test>::EmptyInput);
         let big = InputArg::Offchain { hash: [1; 32], size: 1_000_001 };
         assert_noop!(at(MODEL, big, FEE, Mode::Lsh, 30), Error::<Test>::InputTooLarge);
-        // Block 1: one block to be assigned in, three to commit, three to reveal.
+        // Block 1: two blocks until the draw, three to commit, three to reveal.
         assert_noop!(at(MODEL, ok_input(), FEE, Mode::Lsh, 8), Error::<Test>::DeadlineTooSoon);
         assert_noop!(at(MODEL, ok_input(), FEE, Mode::Lsh, 102), Error::<Test>::DeadlineTooFar);
         assert_noop!(at(MODEL, ok_input(), START, Mode::Lsh, 30), Error::<Test>::InsufficientBalance);
@@ -127,10 +134,11 @@ fn a_later_block_draws_four_distinct_workers_and_locks_their_stake() {
     test_with(6, || {
         worker_also_client();
         let task = submit();
-        assert_eq!(Tasks::<Test>::get(task).unwrap().phase, Phase::Queued, "never in the block of submission");
+        next_block();
+        assert_eq!(Tasks::<Test>::get(task).unwrap().phase, Phase::Queued, "never from randomness known at inclusion");
         next_block();
         let info = Tasks::<Test>::get(task).unwrap();
-        assert_eq!(info.phase, Phase::Commit { until: 2 + COMMIT });
+        assert_eq!(info.phase, Phase::Commit { until: 3 + COMMIT });
         let who = seats(task);
         let mut sorted = who.to_vec();
         sorted.sort();
@@ -149,7 +157,7 @@ fn a_later_block_draws_four_distinct_workers_and_locks_their_stake() {
             attempt: 0,
             executor: who[0],
             verifiers: [who[1], who[2], who[3]],
-            commit_until: 2 + COMMIT,
+            commit_until: 3 + COMMIT,
         }));
     });
 }
@@ -164,7 +172,7 @@ fn without_randomness_the_draw_waits() {
     test_with(4, || {
         let task = submit();
         set_randomness(false);
-        next_block();
+        draw();
         assert_eq!(Tasks::<Test>::get(task).unwrap().phase, Phase::Queued);
         set_randomness(true);
         next_block();
@@ -198,7 +206,7 @@ fn too_few_workers_wait_then_refund_before_the_deadline() {
 fn an_honest_task_pays_the_seats_and_refunds_the_rest() {
     test_with(4, || {
         let task = submit();
-        next_block();
+        draw();
         let client_before = Balances::free_balance(CLIENT);
         // Honest noise: within the tolerance of 12 bits of each other.
         let who = run_attempt(task, [Some(fp(0)), Some(fp(3)), Some(fp(5)), Some(fp(2))]);
@@ -206,7 +214,7 @@ fn an_honest_task_pays_the_seats_and_refunds_the_rest() {
         assert_eq!(free, vec![START - BOND + 40, START - BOND + 20, START - BOND + 20, START - BOND + 20]);
         assert_eq!(Balances::free_balance(CLIENT), client_before + FEE - PRICE);
         let info = Tasks::<Test>::get(task).unwrap();
-        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: 2 });
+        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: 3 });
         assert_eq!((info.paid(), info.refunded), (PRICE, FEE - PRICE));
         let attempt = info.attempts.last().unwrap();
         assert_eq!(attempt.verdict.unwrap().outcome, Outcome::Accepted);
@@ -218,7 +226,7 @@ fn an_honest_task_pays_the_seats_and_refunds_the_rest() {
             assert!(Assigned::<Test>::get(w, task).is_none());
         }
         let ev = events();
-        assert!(ev.contains(&Event::RevealStarted { task, until: 2 + REVEAL }));
+        assert!(ev.contains(&Event::RevealStarted { task, until: 3 + REVEAL }));
         assert!(ev.contains(&Event::WorkerPaid { task, who: who[0], amount: 40 }));
         assert!(ev.contains(&Event::TaskFinished { task, resolution: Resolution::Accepted, paid: PRICE, refunded: 50 }));
     });
@@ -228,7 +236,7 @@ fn an_honest_task_pays_the_seats_and_refunds_the_rest() {
 fn a_lying_executor_is_slashed_pays_the_catchers_and_the_task_reruns() {
     test_with(5, || {
         let task = submit();
-        next_block();
+        draw();
         let client_before = Balances::free_balance(CLIENT);
         let treasury_before = Balances::free_balance(TREASURY);
         let who = run_attempt(task, [Some(fp(200)), Some(fp(0)), Some(fp(1)), Some(fp(2))]);
@@ -256,12 +264,12 @@ fn a_lying_executor_is_slashed_pays_the_catchers_and_the_task_reruns() {
         }));
         assert!(ev.contains(&Event::TaskRequeued { task, attempts: 1 }));
 
-        next_block();
+        draw();
         let rerun = seats(task);
         assert!(!rerun.contains(&who[0]), "the caught executor is not drawn again");
         run_attempt(task, [Some(fp(0)); 4]);
         let info = Tasks::<Test>::get(task).unwrap();
-        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: 3 });
+        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: 5 });
         assert_eq!(Balances::free_balance(CLIENT), client_before + FEE - PRICE, "only the accepted result is paid");
     });
 }
@@ -270,7 +278,7 @@ fn a_lying_executor_is_slashed_pays_the_catchers_and_the_task_reruns() {
 fn a_minority_verifier_is_slashed_lightly_and_its_share_refunded() {
     test_with(4, || {
         let task = submit();
-        next_block();
+        draw();
         let client_before = Balances::free_balance(CLIENT);
         let who = run_attempt(task, [Some(fp(0)), Some(fp(0)), Some(fp(300)), Some(fp(1))]);
         assert_eq!(bond(who[2]), BOND - BOND / 10);
@@ -285,11 +293,11 @@ fn a_minority_verifier_is_slashed_lightly_and_its_share_refunded() {
 fn an_absent_verifier_is_slashed_and_the_rest_settle_without_it() {
     test_with(4, || {
         let task = submit();
-        next_block();
+        draw();
         let who = run_attempt(task, [Some(fp(0)), Some(fp(0)), None, Some(fp(0))]);
         let info = Tasks::<Test>::get(task).unwrap();
-        // Commit period ran out at block 5; the three reveals then settled it.
-        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: 2 + COMMIT });
+        // The commit period ran out; the three reveals then settled it.
+        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: 3 + COMMIT });
         assert_eq!(bond(who[2]), BOND - BOND / 20);
         assert_eq!(info.paid(), 80);
         assert!(events().contains(&Event::WorkerSlashed { task, who: who[2], amount: BOND / 20, reason: SlashReason::NoShow }));
@@ -300,7 +308,7 @@ fn an_absent_verifier_is_slashed_and_the_rest_settle_without_it() {
 fn a_committed_seat_that_never_reveals_is_a_no_show() {
     test_with(4, || {
         let task = submit();
-        next_block();
+        draw();
         let who = seats(task);
         for i in 0..4 {
             commit(task, i, &fp(0));
@@ -308,9 +316,9 @@ fn a_committed_seat_that_never_reveals_is_a_no_show() {
         reveal(task, 0, &fp(0));
         reveal(task, 1, &fp(0));
         reveal(task, 3, &fp(0));
-        run_to(2 + REVEAL);
+        run_to(3 + REVEAL);
         let info = Tasks::<Test>::get(task).unwrap();
-        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: 2 + REVEAL });
+        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: 3 + REVEAL });
         assert_eq!(bond(who[2]), BOND - BOND / 20);
         // A late reveal is refused: the task is over.
         assert_noop!(
@@ -345,7 +353,7 @@ fn commits_and_reveals_refuse_what_does_not_fit() {
         let task = submit();
         let outsider = 2;
         assert_noop!(TriadTasks::commit(RuntimeOrigin::signed(outsider), task, [0; 32], None), Error::<Test>::NotCommitting);
-        next_block();
+        draw();
         let who = seats(task);
         assert_noop!(TriadTasks::commit(RuntimeOrigin::signed(outsider), task, [0; 32], None), Error::<Test>::NotAssigned);
         assert_noop!(TriadTasks::commit(RuntimeOrigin::signed(who[0]), task, [0; 32], None), Error::<Test>::OutputHashMissing);
@@ -402,7 +410,7 @@ fn only_the_client_cancels_and_only_while_queued() {
         assert!(Queue::<Test>::get().is_empty());
         assert_noop!(TriadTasks::cancel_task(RuntimeOrigin::signed(CLIENT), task), Error::<Test>::NotQueued);
         let second = submit();
-        next_block();
+        draw();
         assert_noop!(TriadTasks::cancel_task(RuntimeOrigin::signed(CLIENT), second), Error::<Test>::NotQueued);
     });
 }

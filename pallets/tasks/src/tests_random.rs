@@ -56,8 +56,12 @@ fn fingerprint_of(b: Behaviour, who: AccountId) -> triad_primitives::Fingerprint
 /// Lets every seat of every open task act as its behaviour says, each with
 /// `eagerness` percent chance this block.
 fn act(behaviours: &[Behaviour; 6], eagerness: u8, coin: &mut impl FnMut() -> u8) {
-    let open: Vec<(TaskId, TaskInfo<Test>)> =
-        Tasks::<Test>::iter().filter(|(_, t)| matches!(t.phase, Phase::Commit { .. } | Phase::Reveal { .. })).collect();
+    // A phase whose period ran out waits for its deadline entry, which may lag
+    // when many fall due together; calls are refused meanwhile.
+    let now = System::block_number();
+    let open: Vec<(TaskId, TaskInfo<Test>)> = Tasks::<Test>::iter()
+        .filter(|(_, t)| matches!(t.phase, Phase::Commit { until } | Phase::Reveal { until } if now < until))
+        .collect();
     for (task, info) in open {
         let attempt = info.attempts.last().unwrap().clone();
         for (i, seat) in attempt.seats.iter().enumerate() {

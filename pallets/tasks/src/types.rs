@@ -196,6 +196,10 @@ pub struct TaskInfo<T: Config> {
     pub deadline: BlockNumberFor<T>,
     /// Block of submission.
     pub submitted_at: BlockNumberFor<T>,
+    /// Block it last entered the queue: submission, or the settlement of a
+    /// rejected or inconclusive attempt. It is drawn [`crate::DRAW_DELAY`]
+    /// blocks later at the earliest.
+    pub queued_at: BlockNumberFor<T>,
     /// Where it is.
     pub phase: Phase<BlockNumberFor<T>>,
     /// Every assignment so far, the current one last.
