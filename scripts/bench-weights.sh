@@ -17,12 +17,12 @@ cargo build --release --locked -p triad-runtime --features "$TRIAD_FEATURES"
 target_dir="${CARGO_TARGET_DIR:-$triad_root/target}"
 wasm="$target_dir/release/wbuild/triad-runtime/triad_runtime.compact.compressed.wasm"
 
-for pallet in models workers reputation; do
+for pallet in models workers reputation tasks; do
     "$bencher" v1 benchmark pallet \
         --runtime "$wasm" \
         --pallet "pallet_triad_$pallet" \
         --extrinsic '*' \
-        --steps 50 --repeat 20 \
+        --steps "${TRIAD_BENCH_STEPS:-50}" --repeat "${TRIAD_BENCH_REPEAT:-20}" \
         --template scripts/weights.hbs \
         --output "pallets/$pallet/src/weights.rs"
 done

@@ -43,6 +43,7 @@ mod benches {
         [pallet_triad_models, Models]
         [pallet_triad_workers, Workers]
         [pallet_triad_reputation, Reputation]
+        [pallet_triad_tasks, Tasks]
     );
 }
 
@@ -275,6 +276,16 @@ impl_runtime_apis! {
                 .skip(start as usize)
                 .take(limit as usize)
                 .collect()
+        }
+    }
+
+    impl triad_primitives::TasksApi<Block, AccountId, pallet_triad_tasks::TaskView<Runtime>, pallet_triad_tasks::Role> for Runtime {
+        fn task(id: u64) -> Option<pallet_triad_tasks::TaskView<Runtime>> {
+            pallet_triad_tasks::Pallet::<Runtime>::task_view(id)
+        }
+
+        fn tasks_of(who: AccountId) -> Vec<(u64, pallet_triad_tasks::Role)> {
+            pallet_triad_tasks::Pallet::<Runtime>::tasks_of(&who)
         }
     }
 

@@ -10,8 +10,9 @@
 //! * **Balances** and **TransactionPayment** hold the native token and charge fees;
 //!   **Sudo** is the dev-time governance.
 //!
-//! The Triad pallets (model registry, worker stake, reputation, task escrow) are added to
-//! [`Runtime`] below, in the indices reserved for them.
+//! The Triad pallets (model registry, worker stake, reputation, task escrow) sit at
+//! indices 20-23 of [`Runtime`]; the task pallet draws its seats from BABE's
+//! `ParentBlockRandomness`, two blocks after a task is queued.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![recursion_limit = "256"]
 
@@ -178,12 +179,14 @@ mod runtime {
     #[runtime::pallet_index(6)]
     pub type Sudo = pallet_sudo;
 
-    // Triad: 20-29, the inference pallets, in dependency order. 23 is kept for Tasks
-    // (escrow and settlement) and 24 for Zk (Groth16 verifying keys).
+    // Triad: 20-29, the inference pallets, in dependency order. 24 is kept for Zk
+    // (Groth16 verifying keys).
     #[runtime::pallet_index(20)]
     pub type Models = pallet_triad_models;
     #[runtime::pallet_index(21)]
     pub type Workers = pallet_triad_workers;
     #[runtime::pallet_index(22)]
     pub type Reputation = pallet_triad_reputation;
+    #[runtime::pallet_index(23)]
+    pub type Tasks = pallet_triad_tasks;
 }

@@ -125,7 +125,7 @@ impl LshParams {
     /// (`scripts/calibrate.sh`): 240 lattice symbols of 4 bits at 16 cells per
     /// standard deviation plus 64 norm bits, agreeing within 12 bit flips.
     /// Measured on five models: honest pairs differ by at most 8 bits even
-    /// under 1e-4 relative noise, and wrong outputs by at least 22.
+    /// under 1e-4 relative noise, and wrong outputs by at least 21.
     pub const fn projection(seed: u64) -> Self {
         LshParams {
             family: Family::Projection,

@@ -8,7 +8,7 @@ use polkadot_sdk::{
     frame_support::{
         derive_impl, parameter_types,
         traits::{ConstU128, ConstU32, ConstU64, ConstU8},
-        weights::{constants::RocksDbWeight, IdentityFee},
+        weights::{constants::ParityDbWeight, IdentityFee},
     },
     frame_system::limits::{BlockLength, BlockWeights},
     pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier},
@@ -40,7 +40,8 @@ impl frame_system::Config for Runtime {
     type Nonce = Nonce;
     type Hash = Hash;
     type BlockHashCount = ConstU32<2400>;
-    type DbWeight = RocksDbWeight;
+    /// The node stores state in ParityDB.
+    type DbWeight = ParityDbWeight;
     type Version = Version;
     type AccountData = pallet_balances::AccountData<Balance>;
     type SS58Prefix = SS58Prefix;

@@ -1,4 +1,4 @@
-//! Configuration of the Triad pallets: model registry, worker stake, reputation.
+//! Configuration of the Triad pallets: model registry, worker stake, reputation, tasks.
 //!
 //! Amounts are sized for the dev presets, where every account holds a million
 //! tokens: a model costs about one token of deposit, a worker bonds at least a
@@ -87,4 +87,100 @@ impl pallet_triad_reputation::Config for Runtime {
     type Retention = ReputationRetention;
     type StakeCap = ReputationStakeCap;
     type WeightInfo = pallet_triad_reputation::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+    /// Each seat backs its work with ten tokens of its bond.
+    pub const TaskStakePerSeat: Balance = 10 * UNIT;
+    /// The executor gets 40% of the price; each agreeing verifier 20%.
+    pub const TaskExecutorShare: Perbill = Perbill::from_percent(40);
+    /// A rejected executor loses a fifth of its stake, after paying each
+    /// catching verifier that verifier's share of the price.
+    pub const TaskExecutorSlash: Perbill = Perbill::from_percent(20);
+    /// A verifier on the losing side of a decided task: honest noise never
+    /// puts it there (0 of 108,960 honest pairs rejected), a lazy guess does.
+    pub const TaskMinoritySlash: Perbill = Perbill::from_percent(2);
+    pub const TaskNoShowSlash: Perbill = Perbill::from_percent(1);
+    /// 1 GiB on the worker data plane.
+    pub const MaxOffchainInput: u64 = 1 << 30;
+}
+
+impl pallet_triad_tasks::Config for Runtime {
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Models = Models;
+    type Workers = Workers;
+    type Reputation = Reputation;
+    /// The parent block's VRF output; with the pallet's draw delay of two
+    /// blocks it comes from a block authored after the task was included.
+    type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
+    type MaxInlineInput = ConstU32<65_536>;
+    type MaxOffchainInput = MaxOffchainInput;
+    type MaxInlineOutput = ConstU32<16_384>;
+    /// A minute each: ten blocks to run the model and commit, ten to reveal.
+    type CommitPeriod = ConstU32<{ MINUTES }>;
+    type RevealPeriod = ConstU32<{ MINUTES }>;
+    type MaxDeadline = ConstU32<{ HOURS }>;
+    type MaxAttempts = ConstU32<3>;
+    type MaxQueued = ConstU32<1_024>;
+    type MaxAssignmentsPerBlock = ConstU32<256>;
+    type MaxTimersPerBlock = ConstU32<512>;
+    /// A week for auditors to read a settled task from state; events stay forever.
+    type RetentionPeriod = ConstU32<{ 7 * DAYS }>;
+    type StakePerSeat = TaskStakePerSeat;
+    type ExecutorShare = TaskExecutorShare;
+    type ExecutorSlash = TaskExecutorSlash;
+    type MinoritySlash = TaskMinoritySlash;
+    type NoShowSlash = TaskNoShowSlash;
+    type CalibrationPeriod = ConstU32<{ 10 * MINUTES }>;
+    type WeightInfo = pallet_triad_tasks::weights::SubstrateWeight<Runtime>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pallet_triad_tasks::WeightInfo as _;
+    use polkadot_sdk::frame_support::{dispatch::DispatchClass, weights::Weight};
+
+    type W = pallet_triad_tasks::weights::SubstrateWeight<Runtime>;
+
+    /// Tasks per block the throughput goal asks for.
+    const GOAL: u64 = 200;
+
+    /// One task from submission to pruning, with the benchmarked weights:
+    /// nine signed extrinsics (submit with a 1 KiB input, four commits, four
+    /// reveals charged as the settling one, the executor's with the largest
+    /// output), and the hooks: a draw (the first of the block's draws on a
+    /// model pays for reading all 256 workers, the others share it), two
+    /// stale deadline entries, and pruning.
+    fn lifecycle() -> (Weight, Weight) {
+        let blocks = <Runtime as frame_system::Config>::BlockWeights::get();
+        let base = blocks.get(DispatchClass::Normal).base_extrinsic;
+        let calls = W::submit_task(1_024)
+            .saturating_add(W::commit().saturating_mul(4))
+            .saturating_add(W::reveal(0).saturating_mul(3))
+            .saturating_add(W::reveal(16_384))
+            .saturating_add(base.saturating_mul(9));
+        let db = <Runtime as frame_system::Config>::DbWeight::get();
+        let hooks = W::assign(0)
+            .saturating_add(W::assign(256).saturating_sub(W::assign(0)) / GOAL)
+            .saturating_add(db.reads_writes(4, 2))
+            .saturating_add(W::prune_task());
+        (calls, hooks)
+    }
+
+    #[test]
+    fn a_six_second_block_settles_at_least_two_hundred_task_lifecycles() {
+        let blocks = <Runtime as frame_system::Config>::BlockWeights::get();
+        let normal = blocks.get(DispatchClass::Normal).max_total.expect("normal class is bounded").ref_time();
+        let all = blocks.max_block.ref_time() - blocks.base_block.ref_time();
+        let (calls, hooks) = lifecycle();
+        let per_block = (normal / calls.ref_time()).min(all / (calls.ref_time() + hooks.ref_time()));
+        println!(
+            "one lifecycle: {} us of calls + {} us of hooks; {per_block} lifecycles per block",
+            calls.ref_time() / 1_000_000,
+            hooks.ref_time() / 1_000_000,
+        );
+        assert!(per_block >= GOAL, "{per_block} task lifecycles fit a block, the goal is {GOAL}");
+    }
 }
