@@ -1,6 +1,13 @@
-//! Interim weights until `scripts/bench-weights.sh` (frame-omni-bencher) has
-//! run: a conservative fixed cost per call plus the storage reads and writes
-//! counted from the code, so no call is free. Replaced by generated weights.
+//! Weights of `pallet_triad_models`, measured by frame-omni-bencher 0.28 (benchmarking CLI 64.0.0) on
+//! 2026-11-27 (AMD EPYC) from the benchmarks in `benchmarking.rs`.
+//! Regenerate with `scripts/bench-weights.sh`; do not edit by hand.
+//!
+//! 20 steps, 10 repeats. A weight is the measured base
+//! time plus a slope per component, plus the benchmarked storage reads and
+//! writes at the database weight of the runtime (`SubstrateWeight`) or of
+//! RocksDB (`()`, for tests).
+
+#![allow(unused_parens, unused_imports, missing_docs)]
 
 use core::marker::PhantomData;
 use polkadot_sdk::frame_support::{
@@ -8,36 +15,68 @@ use polkadot_sdk::frame_support::{
     weights::{constants::RocksDbWeight, Weight},
 };
 
-/// Weight functions needed by this pallet.
+/// Weight functions of `pallet_triad_models`.
 pub trait WeightInfo {
     fn register_model() -> Weight;
     fn deprecate_model() -> Weight;
-    fn set_calibration_set(n: u32) -> Weight;
+    fn set_calibration_set(n: u32, ) -> Weight;
 }
 
-/// Interim weights with the runtime's database weights.
+/// Measured weights, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
+    /// Storage: `Models::ModelByHash` (r:1 w:1)
+    /// Proof: `Models::ModelByHash` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+    /// Storage: `Models::NextModelId` (r:1 w:1)
+    /// Proof: `Models::NextModelId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+    /// Storage: `Balances::Holds` (r:1 w:1)
+    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+    /// Storage: `Models::Models` (r:0 w:1)
+    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2433), added: 4908, mode: `MaxEncodedLen`)
     fn register_model() -> Weight {
-        Weight::from_parts(100_000_000, 20_000).saturating_add(T::DbWeight::get().reads_writes(4, 5))
+        Weight::from_parts(167_404_000, 3_568)
+            .saturating_add(T::DbWeight::get().reads(3_u64))
+            .saturating_add(T::DbWeight::get().writes(4_u64))
     }
+    /// Storage: `Models::Models` (r:1 w:1)
+    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2433), added: 4908, mode: `MaxEncodedLen`)
     fn deprecate_model() -> Weight {
-        Weight::from_parts(100_000_000, 20_000).saturating_add(T::DbWeight::get().reads_writes(1, 1))
+        Weight::from_parts(51_637_000, 5_898)
+            .saturating_add(T::DbWeight::get().reads(1_u64))
+            .saturating_add(T::DbWeight::get().writes(1_u64))
     }
-    fn set_calibration_set(_n: u32) -> Weight {
-        Weight::from_parts(100_000_000, 20_000).saturating_add(T::DbWeight::get().reads_writes(3, 4))
+    /// Storage: `Models::Models` (r:1 w:1)
+    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2433), added: 4908, mode: `MaxEncodedLen`)
+    /// Storage: `Balances::Holds` (r:1 w:1)
+    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+    /// Storage: `Models::CalibrationSets` (r:0 w:1)
+    /// Proof: `Models::CalibrationSets` (`max_values`: None, `max_size`: Some(264853), added: 267328, mode: `MaxEncodedLen`)
+    /// The range of component `n` is `[0, 16]`.
+    fn set_calibration_set(n: u32, ) -> Weight {
+        Weight::from_parts(136_302_126, 5_898)
+            .saturating_add(Weight::from_parts(41_430_679, 0).saturating_mul(n.into()))
+            .saturating_add(T::DbWeight::get().reads(2_u64))
+            .saturating_add(T::DbWeight::get().writes(3_u64))
     }
 }
 
+/// The same measurements with RocksDB's database weights, for tests.
 impl WeightInfo for () {
     fn register_model() -> Weight {
-        Weight::from_parts(100_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(4, 5))
+        Weight::from_parts(167_404_000, 3_568)
+            .saturating_add(RocksDbWeight::get().reads(3_u64))
+            .saturating_add(RocksDbWeight::get().writes(4_u64))
     }
     fn deprecate_model() -> Weight {
-        Weight::from_parts(100_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(1, 1))
+        Weight::from_parts(51_637_000, 5_898)
+            .saturating_add(RocksDbWeight::get().reads(1_u64))
+            .saturating_add(RocksDbWeight::get().writes(1_u64))
     }
-    fn set_calibration_set(_n: u32) -> Weight {
-        Weight::from_parts(100_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(3, 4))
+    fn set_calibration_set(n: u32, ) -> Weight {
+        Weight::from_parts(136_302_126, 5_898)
+            .saturating_add(Weight::from_parts(41_430_679, 0).saturating_mul(n.into()))
+            .saturating_add(RocksDbWeight::get().reads(2_u64))
+            .saturating_add(RocksDbWeight::get().writes(3_u64))
     }
 }

@@ -144,6 +144,25 @@ mod benchmarks {
         assert_eq!(info.attempts[0].verdict.map(|v| v.outcome), Some(triad_verifier::Outcome::Rejected));
     }
 
+    /// A reveal that does not settle: the first verifier's.
+    #[benchmark]
+    fn reveal_unsettled() {
+        let (task, who) = assigned::<T>(4);
+        let fp = fp_with(&params::<T>(task), 0);
+        commit_seat::<T>(task, &who[0], &fp, Some(&[1]));
+        for v in &who[1..] {
+            commit_seat::<T>(task, v, &fp, None);
+        }
+
+        #[block]
+        {
+            Pallet::<T>::reveal(RawOrigin::Signed(who[1].clone()).into(), task, fp, [1; 32], None).expect("opens");
+        }
+
+        let info = Tasks::<T>::get(task).expect("open");
+        assert!(info.attempts[0].seats[1].reveal.is_some() && matches!(info.phase, Phase::Reveal { .. }));
+    }
+
     #[benchmark]
     fn request_calibration() {
         let model = T::Models::register_for_benchmarks(0);

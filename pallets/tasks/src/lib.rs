@@ -517,7 +517,8 @@ pub mod pallet {
         }
 
         /// Opens the caller's commitment. The executor attaches its output when
-        /// it fits `MaxInlineOutput`. The last reveal settles the attempt.
+        /// it fits `MaxInlineOutput`. The last reveal settles the attempt and
+        /// pays the declared weight; the others are refunded down to a reveal's.
         #[pallet::call_index(3)]
         #[pallet::weight(T::WeightInfo::reveal(
             output.as_ref().map_or(0, |o| (o.len() as u32).min(T::MaxInlineOutput::get()))
@@ -528,8 +529,9 @@ pub mod pallet {
             fingerprint: Fingerprint,
             salt: Hash32,
             output: Option<Vec<u8>>,
-        ) -> DispatchResult {
+        ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
+            let output_len = output.as_ref().map_or(0, |o| o.len() as u32);
             let mut info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
             let now = frame_system::Pallet::<T>::block_number();
             ensure!(matches!(info.phase, Phase::Reveal { until } if now < until), Error::<T>::NotRevealing);
@@ -553,7 +555,13 @@ pub mod pallet {
                 Self::settle(task, &mut info, now);
             }
             Tasks::<T>::insert(task, info);
-            Ok(())
+            // Only the last reveal settles; the others pay for a reveal alone.
+            Ok(if all_in {
+                None.into()
+            } else {
+                let output = T::WeightInfo::reveal(output_len).saturating_sub(T::WeightInfo::reveal(0));
+                Some(T::WeightInfo::reveal_unsettled().saturating_add(output)).into()
+            })
         }
 
         /// Hands the caller, on probation for `model`, a random case of the

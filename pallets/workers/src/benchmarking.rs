@@ -114,13 +114,16 @@ mod benchmarks {
         // Every chunk matured and nothing left bonded: the worker is removed
         // from the indices of all its models.
         let who = registered::<T>(crowded_models::<T>(0));
+        // Every chunk but the last is one plank, so what stays bonded never
+        // drops below MinStake before the last chunk takes it all.
         let bond = T::MinStake::get() * 4u32.into();
+        let one: BalanceOf<T> = One::one();
         let chunks = T::MaxUnbondingChunks::get();
-        let piece = bond / chunks.into();
-        for i in 0..chunks {
-            let amount = if i + 1 == chunks { bond - piece * (chunks - 1).into() } else { piece };
-            Registry::<T>::unbond(RawOrigin::Signed(who.clone()).into(), amount).expect("unbonds");
+        for _ in 1..chunks {
+            Registry::<T>::unbond(RawOrigin::Signed(who.clone()).into(), one).expect("unbonds a plank");
         }
+        let rest = bond - one * (chunks - 1).into();
+        Registry::<T>::unbond(RawOrigin::Signed(who.clone()).into(), rest).expect("unbonds the rest");
         let later = frame_system::Pallet::<T>::block_number() + T::UnbondingPeriod::get();
         frame_system::Pallet::<T>::set_block_number(later);
 

@@ -148,9 +148,9 @@ mod tests {
     const GOAL: u64 = 200;
 
     /// One task from submission to pruning, with the benchmarked weights:
-    /// nine signed extrinsics (submit with a 1 KiB input, four commits, four
-    /// reveals charged as the settling one, the executor's with the largest
-    /// output), and the hooks: a draw (the first of the block's draws on a
+    /// nine signed extrinsics (submit with a 1 KiB input, four commits, three
+    /// reveals that do not settle, one with the executor's largest output,
+    /// and the settling reveal at its worst, a rejection), and the hooks: a draw (the first of the block's draws on a
     /// model pays for reading all 256 workers, the others share it), two
     /// stale deadline entries, and pruning.
     fn lifecycle() -> (Weight, Weight) {
@@ -158,8 +158,9 @@ mod tests {
         let base = blocks.get(DispatchClass::Normal).base_extrinsic;
         let calls = W::submit_task(1_024)
             .saturating_add(W::commit().saturating_mul(4))
-            .saturating_add(W::reveal(0).saturating_mul(3))
-            .saturating_add(W::reveal(16_384))
+            .saturating_add(W::reveal_unsettled().saturating_mul(3))
+            .saturating_add(W::reveal(16_384).saturating_sub(W::reveal(0)))
+            .saturating_add(W::reveal(0))
             .saturating_add(base.saturating_mul(9));
         let db = <Runtime as frame_system::Config>::DbWeight::get();
         let hooks = W::assign(0)
