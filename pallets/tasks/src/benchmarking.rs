@@ -71,6 +71,14 @@ fn commit_seat<T: Config>(task: TaskId, who: &T::AccountId, fp: &Fingerprint, ou
     Pallet::<T>::commit(RawOrigin::Signed(who.clone()).into(), task, c, hash).expect("a seat commits");
 }
 
+/// All four seats commit to `fp`, which opens the reveal phase.
+fn commit_all<T: Config>(task: TaskId, who: &[T::AccountId; 4], fp: &Fingerprint) {
+    commit_seat::<T>(task, &who[0], fp, Some(&[1]));
+    for v in &who[1..] {
+        commit_seat::<T>(task, v, fp, None);
+    }
+}
+
 fn params<T: Config>(task: TaskId) -> LshParams {
     T::Models::lsh_params(Tasks::<T>::get(task).expect("exists").model).expect("registered")
 }
@@ -149,10 +157,7 @@ mod benchmarks {
     fn reveal_unsettled() {
         let (task, who) = assigned::<T>(4);
         let fp = fp_with(&params::<T>(task), 0);
-        commit_seat::<T>(task, &who[0], &fp, Some(&[1]));
-        for v in &who[1..] {
-            commit_seat::<T>(task, v, &fp, None);
-        }
+        commit_all::<T>(task, &who, &fp);
 
         #[block]
         {
@@ -214,10 +219,7 @@ mod benchmarks {
     fn expire() {
         let (task, who) = assigned::<T>(4);
         let fp = fp_with(&params::<T>(task), 0);
-        commit_seat::<T>(task, &who[0], &fp, Some(&[1]));
-        for v in &who[1..] {
-            commit_seat::<T>(task, v, &fp, None);
-        }
+        commit_all::<T>(task, &who, &fp);
         let Phase::Reveal { until } = Tasks::<T>::get(task).expect("open").phase else { panic!("revealing") };
         frame_system::Pallet::<T>::set_block_number(until);
 
