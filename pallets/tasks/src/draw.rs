@@ -222,7 +222,7 @@ impl<T: Config> Pallet<T> {
             }
         }
         for (k, w) in who.iter().enumerate() {
-            let role = if k == 0 { Role::Executor } else { Role::Verifier(k as u8 - 1) };
+            let role = Role::of_seat(k);
             Assigned::<T>::insert(w, task, role);
         }
         let until = now.saturating_add(T::CommitPeriod::get());

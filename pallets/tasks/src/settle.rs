@@ -269,7 +269,7 @@ impl<T: Config> Pallet<T> {
                         ensure!(due.contains(&(kind, id, until)), "an open phase has no deadline entry");
                         let attempt = info.attempts.last().ok_or("an assigned task has no attempt")?;
                         for (k, s) in attempt.seats.iter().enumerate() {
-                            let role = if k == 0 { Role::Executor } else { Role::Verifier(k as u8 - 1) };
+                            let role = Role::of_seat(k);
                             ensure!(Assigned::<T>::get(&s.who, id) == Some(role), "a seat is missing from the index");
                             seats += 1;
                         }

@@ -146,7 +146,7 @@ fn a_later_block_draws_four_distinct_workers_and_locks_their_stake() {
         assert_eq!(sorted.len(), 4, "seats are distinct");
         assert!(!who.contains(&CLIENT), "the client never sits");
         for (i, w) in who.iter().enumerate() {
-            let role = if i == 0 { Role::Executor } else { Role::Verifier(i as u8 - 1) };
+            let role = Role::of_seat(i);
             assert_eq!(Assigned::<Test>::get(w, task), Some(role));
             assert_eq!(TriadTasks::tasks_of(w), vec![(task, role)]);
             assert_eq!(<Workers as triad_primitives::WorkerRegistry<_, _>>::free_stake(w), BOND - SEAT_STAKE);

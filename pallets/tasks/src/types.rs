@@ -129,6 +129,11 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role of seat `index` in [`Attempt::seats`]: the inverse of [`Role::index`].
+    pub fn of_seat(index: usize) -> Self {
+        if index == 0 { Role::Executor } else { Role::Verifier(index as u8 - 1) }
+    }
+
     /// Index of the seat in [`Attempt::seats`].
     pub fn index(self) -> usize {
         match self {
