@@ -80,6 +80,13 @@ impl Rpc {
         Ok((field("specVersion")?, field("transactionVersion")?))
     }
 
+    /// What an extrinsic signed now with `nonce` must commit to: this chain's
+    /// genesis and the best block's runtime versions.
+    pub async fn signing_context(&self, nonce: u32) -> Result<crate::tx::SigningContext, Error> {
+        let (spec_version, tx_version) = self.runtime_versions().await?;
+        Ok(crate::tx::SigningContext { genesis: self.genesis_hash().await?, spec_version, tx_version, nonce })
+    }
+
     pub async fn account_next_index(&self, ss58: &str) -> Result<u32, Error> {
         Ok(self.client.request("system_accountNextIndex", rpc_params![ss58]).await?)
     }

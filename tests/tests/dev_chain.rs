@@ -40,16 +40,8 @@ async fn dev_node_finalizes_blocks_and_a_transfer() {
     assert_eq!(bob_before, triad_runtime::genesis::ENDOWMENT, "Bob starts with the dev endowment");
 
     let amount: Balance = 42 * UNIT;
-    let (spec_version, tx_version) = rpc.runtime_versions().await.unwrap();
-    let ctx = tx::SigningContext {
-        genesis: rpc.genesis_hash().await.unwrap(),
-        spec_version,
-        tx_version,
-        nonce: rpc
-            .account_next_index(&alice.to_account_id().to_ss58check())
-            .await
-            .unwrap(),
-    };
+    let nonce = rpc.account_next_index(&alice.to_account_id().to_ss58check()).await.unwrap();
+    let ctx = rpc.signing_context(nonce).await.unwrap();
     let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
         dest: bob.clone().into(),
         value: amount,

@@ -12,13 +12,8 @@ use pallet_triad_models::{LshParams, ModelInfo, ModelSpec, ModelState, TensorSpe
 use pallet_triad_workers::{Roles, Status};
 
 async fn signed(rpc: &Rpc, who: Sr25519Keyring, call: RuntimeCall) -> Vec<u8> {
-    let (spec_version, tx_version) = rpc.runtime_versions().await.unwrap();
-    let ctx = tx::SigningContext {
-        genesis: rpc.genesis_hash().await.unwrap(),
-        spec_version,
-        tx_version,
-        nonce: rpc.account_next_index(&who.to_account_id().to_ss58check()).await.unwrap(),
-    };
+    let nonce = rpc.account_next_index(&who.to_account_id().to_ss58check()).await.unwrap();
+    let ctx = rpc.signing_context(nonce).await.unwrap();
     tx::sign(call, &who.pair(), &ctx)
 }
 

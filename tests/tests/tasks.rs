@@ -55,9 +55,7 @@ struct Chain {
 
 impl Chain {
     async fn signed(&self, who: Sr25519Keyring, call: RuntimeCall, nonce: u32) -> Vec<u8> {
-        let (spec_version, tx_version) = self.rpc.runtime_versions().await.unwrap();
-        let ctx = tx::SigningContext { genesis: self.rpc.genesis_hash().await.unwrap(), spec_version, tx_version, nonce };
-        tx::sign(call, &who.pair(), &ctx)
+        tx::sign(call, &who.pair(), &self.rpc.signing_context(nonce).await.unwrap())
     }
 
     /// Submits the calls of each signer in order, and waits until all are in
