@@ -20,10 +20,14 @@
 
 #![deny(missing_docs)]
 
+pub mod files;
+mod opset;
 mod runtime;
 mod tensor;
+pub mod wire;
 
-pub use runtime::{dylib_path, init, Model, Optimization, Settings, TensorSpec};
+pub use opset::default_opset;
+pub use runtime::{check_inputs, dylib_path, init, Model, Optimization, Settings, TensorSpec};
 pub use tensor::{DType, Data, TensorData};
 
 /// Everything that can go wrong between a model file and its outputs.

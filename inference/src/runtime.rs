@@ -193,27 +193,7 @@ impl Model {
 
     /// Checks inputs against the declared schema without running anything.
     pub fn check_inputs(&self, inputs: &[TensorData]) -> Result<(), InferenceError> {
-        if inputs.len() != self.inputs.len() {
-            return Err(InferenceError::InputCount { expected: self.inputs.len(), found: inputs.len() });
-        }
-        for (spec, t) in self.inputs.iter().zip(inputs) {
-            if t.dtype() != spec.dtype {
-                return Err(InferenceError::InputType { name: spec.name.clone(), expected: spec.dtype, found: t.dtype() });
-            }
-            let fits = t.shape.len() == spec.shape.len() &&
-                spec.shape.iter().zip(&t.shape).all(|(want, got)| *want < 0 || *want as usize == *got);
-            if !fits {
-                return Err(InferenceError::InputShape {
-                    name: spec.name.clone(),
-                    expected: spec.shape.clone(),
-                    found: t.shape.clone(),
-                });
-            }
-            if t.shape.iter().product::<usize>() != t.len() {
-                return Err(InferenceError::ElementCount { elements: t.len(), shape: t.shape.clone() });
-            }
-        }
-        Ok(())
+        check_inputs(&self.inputs, inputs)
     }
 
     /// Runs the model on inputs given in declaration order; returns every output.
@@ -252,6 +232,33 @@ impl Model {
         }
         Ok(result)
     }
+}
+
+/// Checks inputs against a declared schema: count, element types, shapes
+/// (`-1` matches any size) and element counts. Clients run it before they
+/// pay for a job; workers run it again before ONNX Runtime sees the input.
+pub fn check_inputs(specs: &[TensorSpec], inputs: &[TensorData]) -> Result<(), InferenceError> {
+    if inputs.len() != specs.len() {
+        return Err(InferenceError::InputCount { expected: specs.len(), found: inputs.len() });
+    }
+    for (spec, t) in specs.iter().zip(inputs) {
+        if t.dtype() != spec.dtype {
+            return Err(InferenceError::InputType { name: spec.name.clone(), expected: spec.dtype, found: t.dtype() });
+        }
+        let fits = t.shape.len() == spec.shape.len() &&
+            spec.shape.iter().zip(&t.shape).all(|(want, got)| *want < 0 || *want as usize == *got);
+        if !fits {
+            return Err(InferenceError::InputShape {
+                name: spec.name.clone(),
+                expected: spec.shape.clone(),
+                found: t.shape.clone(),
+            });
+        }
+        if t.shape.iter().product::<usize>() != t.len() {
+            return Err(InferenceError::ElementCount { elements: t.len(), shape: t.shape.clone() });
+        }
+    }
+    Ok(())
 }
 
 fn dims(shape: &[i64]) -> Vec<usize> {

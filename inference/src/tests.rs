@@ -78,3 +78,96 @@ fn malformed_model_is_a_typed_error() {
     let missing = Model::load(fixture("no_such_model.onnx"), Settings::default()).err().unwrap();
     assert!(matches!(missing, InferenceError::ReadModel { .. }));
 }
+
+fn named(name: &str, tensor: TensorData) -> wire::NamedTensor {
+    wire::NamedTensor { name: name.into(), tensor }
+}
+
+#[test]
+fn wire_round_trips_and_rejects_what_it_did_not_write() {
+    let tensors = vec![
+        named("features", features(2)),
+        named("ids", TensorData { shape: vec![3], data: Data::I64(vec![-1, 0, i64::MAX]) }),
+        named("mask", TensorData { shape: vec![2, 2], data: Data::U8(vec![0, 1, 2, 255]) }),
+    ];
+    let bytes = wire::encode(&tensors);
+    assert_eq!(wire::decode(&bytes).unwrap(), tensors);
+
+    let mut extra = bytes.clone();
+    extra.push(0);
+    assert!(matches!(wire::decode(&extra), Err(wire::WireError::Malformed(_))));
+    assert!(matches!(wire::decode(&bytes[..bytes.len() - 1]), Err(wire::WireError::Malformed(_))));
+    // One f32 short of its shape.
+    let short = wire::encode(&[named("x", TensorData::f32(vec![2], vec![1.0]))]);
+    let mut lying = short.clone();
+    let shape_at = short.len() - 4 - 1 - 8; // data (4 + len byte) and one u64 dim before it
+    lying[shape_at] = 2;
+    assert!(matches!(wire::decode(&lying), Err(wire::WireError::DataLength { expected: 8, bytes: 4, .. })));
+}
+
+#[test]
+fn named_inputs_are_put_in_declaration_order() {
+    let spec = |name: &str| TensorSpec { name: name.into(), dtype: DType::F32, shape: vec![-1] };
+    let specs = [spec("a"), spec("b")];
+    let t = |v: f32| TensorData::f32(vec![1], vec![v]);
+    let arranged = wire::arrange(&specs, vec![named("b", t(2.0)), named("a", t(1.0))]).unwrap();
+    assert_eq!(arranged, vec![t(1.0), t(2.0)]);
+    assert_eq!(wire::arrange(&specs, vec![named("a", t(1.0))]), Err(wire::WireError::MissingInput("b".into())));
+    assert_eq!(wire::arrange(&specs, vec![named("c", t(1.0))]), Err(wire::WireError::UnknownInput("c".into())));
+    assert_eq!(
+        wire::arrange(&specs, vec![named("a", t(1.0)), named("a", t(1.0))]),
+        Err(wire::WireError::Duplicate("a".into()))
+    );
+}
+
+fn npy(descr: &str, shape: &str, body: &[u8]) -> Vec<u8> {
+    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend((header.len() as u16).to_le_bytes());
+    out.extend(header.as_bytes());
+    out.extend(body);
+    out
+}
+
+#[test]
+fn input_files_are_read_as_npy_or_kserve_json_with_clear_errors() {
+    let dir = std::env::temp_dir().join(format!("triad-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let specs = [TensorSpec { name: "features".into(), dtype: DType::F32, shape: vec![-1, 2] }];
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+
+    let body: Vec<u8> = [1.0f32, 2.0].iter().flat_map(|x| x.to_le_bytes()).collect();
+    let good = write("x.npy", &npy("<f4", "(1, 2)", &body));
+    assert_eq!(files::read_input(&good, &specs).unwrap(), vec![named("features", TensorData::f32(vec![1, 2], vec![1.0, 2.0]))]);
+    let f64s = write("d.npy", &npy("<f8", "(1,)", &[0; 8]));
+    assert!(matches!(files::read_input(&f64s, &specs), Err(files::FileError::NpyType { descr, .. }) if descr == "<f8"));
+    let truncated = write("t.npy", &npy("<f4", "(1, 2)", &body[..4]));
+    assert!(matches!(files::read_input(&truncated, &specs), Err(files::FileError::Npy { .. })));
+    let garbage = write("g.npy", b"not numpy at all");
+    assert!(matches!(files::read_input(&garbage, &specs), Err(files::FileError::Npy { .. })));
+
+    let json = write("x.json", br#"{"inputs":[{"name":"features","shape":[1,2],"datatype":"FP32","data":[[1.0,2.0]]}]}"#);
+    assert_eq!(files::read_input(&json, &specs).unwrap(), vec![named("features", TensorData::f32(vec![1, 2], vec![1.0, 2.0]))]);
+    let strings = write("s.json", br#"{"inputs":[{"name":"features","shape":[1],"datatype":"FP32","data":["a"]}]}"#);
+    let err = files::read_input(&strings, &specs).unwrap_err().to_string();
+    assert!(err.contains("input 'features': data must be numbers"), "{err}");
+    let csv = write("x.csv", b"1,2");
+    assert!(matches!(files::read_input(&csv, &specs), Err(files::FileError::UnknownFormat(_))));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn opset_is_read_from_the_onnx_protobuf() {
+    let bytes = std::fs::read(fixture("mlp_classifier.onnx")).unwrap();
+    assert_eq!(default_opset(&bytes), Some(17));
+    assert_eq!(default_opset(b"not a model"), None);
+    assert_eq!(default_opset(&bytes[..bytes.len() / 2]), None, "a truncated file is not a model");
+}
