@@ -1,0 +1,151 @@
+//! A connection to a node, and signed submission with locally kept nonces.
+
+use std::{
+    collections::HashMap,
+    time::{Duration, Instant},
+};
+
+use subxt::{
+    config::{DefaultExtrinsicParamsBuilder, RpcConfigFor},
+    extrinsics::ExtrinsicEvents,
+    rpcs::{LegacyRpcMethods, RpcClient},
+    transactions::{Payload, TransactionStatus},
+    OnlineClient,
+};
+use tokio::sync::Mutex;
+
+use crate::{account_of, chain, error::ClientError, AtBlock, Config, Signer};
+
+/// Block hash type of the chain.
+pub type Hash = subxt::config::substrate::H256;
+
+/// How long [`Client::submit`] waits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// Until the transaction is in a best block: enough for a worker, which
+    /// re-reads chain state every block anyway.
+    InBlock,
+    /// Until GRANDPA finalizes the block holding it: what a client wants
+    /// before it reports money as moved.
+    Finalized,
+}
+
+/// A successful transaction and where it landed.
+pub struct Included {
+    /// Hash of the block that holds it.
+    pub block: Hash,
+    /// The events it emitted.
+    pub events: ExtrinsicEvents<Config>,
+}
+
+/// A connection to one Triad node.
+pub struct Client {
+    api: OnlineClient<Config>,
+    rpc: LegacyRpcMethods<RpcConfigFor<Config>>,
+    // Next nonce per signer. Several transactions of one signer may sit in the
+    // pool at once; the chain's own counter only moves when they land.
+    nonces: Mutex<HashMap<[u8; 32], u64>>,
+}
+
+impl Client {
+    /// Connects to `url` (`ws://…`), retrying until `patience` runs out so a
+    /// worker can start before its node, and checks that the node's runtime
+    /// has the metadata this client was generated from.
+    pub async fn connect(url: &str, patience: Duration) -> Result<Self, ClientError> {
+        let start = Instant::now();
+        let connect_err = |reason: String| ClientError::Connect { url: url.to_string(), reason };
+        let (rpc_client, api) = loop {
+            let attempt = async {
+                let rpc_client = RpcClient::from_insecure_url(url).await.map_err(|e| e.to_string())?;
+                let api = OnlineClient::<Config>::from_rpc_client(rpc_client.clone()).await.map_err(|e| e.to_string())?;
+                Ok::<_, String>((rpc_client, api))
+            };
+            match attempt.await {
+                Ok(ok) => break ok,
+                Err(reason) if start.elapsed() >= patience => return Err(connect_err(reason)),
+                Err(_) => tokio::time::sleep(Duration::from_millis(500)).await,
+            }
+        };
+        let at = api.at_current_block().await.map_err(|e| connect_err(e.to_string()))?;
+        if !chain::is_codegen_valid_for(at.metadata_ref()) {
+            return Err(ClientError::Incompatible(format!(
+                "spec version {} at block {}; regenerate client/metadata/triad.scale (scripts/metadata.sh)",
+                at.spec_version(),
+                at.block_number()
+            )));
+        }
+        Ok(Client { api, rpc: LegacyRpcMethods::new(rpc_client), nonces: Mutex::new(HashMap::new()) })
+    }
+
+    /// The subxt client, for reads at any block.
+    pub fn api(&self) -> &OnlineClient<Config> {
+        &self.api
+    }
+
+    /// The node's legacy RPC methods.
+    pub fn rpc(&self) -> &LegacyRpcMethods<RpcConfigFor<Config>> {
+        &self.rpc
+    }
+
+    /// A client at the latest finalized block.
+    pub async fn finalized(&self) -> Result<AtBlock, ClientError> {
+        self.api.at_current_block().await.map_err(ClientError::rpc)
+    }
+
+    /// A client at the node's best block.
+    pub async fn best(&self) -> Result<AtBlock, ClientError> {
+        let hash = self.rpc.chain_get_block_hash(None).await.map_err(ClientError::rpc)?;
+        let hash = hash.ok_or_else(|| ClientError::Rpc("the node has no best block".into()))?;
+        self.api.at_block(hash).await.map_err(ClientError::rpc)
+    }
+
+    /// Signs `call` with the signer's next nonce, submits it and waits as told.
+    /// A failed dispatch comes back as [`ClientError::Dispatch`] with the
+    /// pallet error's name.
+    pub async fn submit<C: Payload>(&self, call: &C, signer: &Signer, wait: Wait) -> Result<Included, ClientError> {
+        let who = account_of(signer);
+        let mut progress = {
+            let mut nonces = self.nonces.lock().await;
+            let nonce = match nonces.get(&who.0) {
+                Some(n) => *n,
+                None => self.rpc.system_account_next_index(&who).await.map_err(ClientError::rpc)?,
+            };
+            let params = DefaultExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
+            let mut txs = self.api.transactions().await.map_err(ClientError::rpc)?;
+            let submitted = async { txs.create_signed(call, signer, params).await?.submit_and_watch().await }.await;
+            match submitted {
+                Ok(progress) => {
+                    nonces.insert(who.0, nonce + 1);
+                    progress
+                },
+                Err(e) => {
+                    // A stale nonce is the usual cause; read it afresh next time.
+                    nonces.remove(&who.0);
+                    return Err(ClientError::Refused(e.to_string()));
+                },
+            }
+        };
+        let forget = |nonces: &mut HashMap<[u8; 32], u64>| nonces.remove(&who.0);
+        while let Some(status) = progress.next().await {
+            let status = status.map_err(ClientError::rpc)?;
+            let in_block = match status {
+                TransactionStatus::InBestBlock(b) if wait == Wait::InBlock => b,
+                TransactionStatus::InFinalizedBlock(b) => b,
+                TransactionStatus::Error { message } |
+                TransactionStatus::Invalid { message } |
+                TransactionStatus::Dropped { message } => {
+                    forget(&mut *self.nonces.lock().await);
+                    return Err(ClientError::Refused(message));
+                },
+                _ => continue,
+            };
+            let block = in_block.block_hash();
+            return match in_block.wait_for_success().await {
+                Ok(events) => Ok(Included { block, events }),
+                Err(subxt::error::TransactionEventsError::ExtrinsicFailed(e)) => Err(ClientError::from_dispatch(&e)),
+                Err(e) => Err(ClientError::rpc(e)),
+            };
+        }
+        Err(ClientError::Rpc("the node closed the transaction's status stream".into()))
+    }
+}

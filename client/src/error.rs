@@ -1,0 +1,78 @@
+//! One error type for everything a chain interaction can end in.
+
+/// What went wrong talking to the chain. Each variant prints as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The node could not be reached.
+    #[error("cannot reach a Triad node at {url}: {reason}")]
+    Connect {
+        /// The RPC address.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The node runs a runtime whose metadata differs from the one this
+    /// client was generated from.
+    #[error("the node's runtime does not match this client's metadata: {0}")]
+    Incompatible(String),
+    /// The transaction was included but its call failed.
+    #[error("{pallet}::{error} — {docs}")]
+    Dispatch {
+        /// Pallet name.
+        pallet: String,
+        /// Error variant name.
+        error: String,
+        /// The error's documentation, first line.
+        docs: String,
+    },
+    /// A dispatch error outside any pallet (`BadOrigin`, a token error, …).
+    #[error("dispatch failed: {0}")]
+    DispatchOther(String),
+    /// The pool refused the transaction or dropped it.
+    #[error("transaction refused: {0}")]
+    Refused(String),
+    /// A key could not be loaded.
+    #[error("key: {0}")]
+    Key(String),
+    /// Any other RPC, storage or decoding failure.
+    #[error("{0}")]
+    Rpc(String),
+    /// A generated type and its native twin disagree.
+    #[error("type mismatch between metadata and native code: {0}")]
+    Mismatch(String),
+}
+
+impl ClientError {
+    pub(crate) fn rpc(e: impl std::fmt::Display) -> Self {
+        ClientError::Rpc(e.to_string())
+    }
+
+    /// The `(pallet, error)` names of a failed dispatch.
+    pub fn dispatch_names(&self) -> Option<(&str, &str)> {
+        match self {
+            ClientError::Dispatch { pallet, error, .. } => Some((pallet, error)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn from_dispatch(e: &subxt::error::DispatchError) -> Self {
+        if let subxt::error::DispatchError::Module(m) = e {
+            if let Ok(details) = m.details() {
+                let docs = details.variant.docs.first().map(|d| d.trim().to_string()).unwrap_or_default();
+                return ClientError::Dispatch {
+                    pallet: details.pallet.name().to_string(),
+                    error: details.variant.name.clone(),
+                    docs,
+                };
+            }
+        }
+        ClientError::DispatchOther(e.to_string())
+    }
+}
+
+impl ClientError {
+    /// Wraps any subxt error as [`ClientError::Rpc`].
+    pub fn rpc_err(e: impl std::fmt::Display) -> Self {
+        ClientError::Rpc(e.to_string())
+    }
+}
