@@ -1,0 +1,154 @@
+//! `triad-worker`: serve registered ONNX models on a Triad chain.
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use polkadot_sdk::substrate_prometheus_endpoint::{init_prometheus, Registry};
+use triad_client::{load_signer, Client};
+use triad_inference::{Optimization, Settings};
+use triad_worker::{metrics::Metrics, store::ModelStore, Behaviour, Options, Worker};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Opt {
+    Disable,
+    Basic,
+    Extended,
+    All,
+}
+
+#[derive(Parser)]
+#[command(name = "triad-worker", version, about = "Serve registered ONNX models on a Triad chain")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Node RPC endpoint.
+    #[arg(long, default_value = "ws://127.0.0.1:9944")]
+    url: String,
+    /// Development key: alice, bob, charlie, … (never for real stake).
+    #[arg(long, conflicts_with = "key_file")]
+    dev_seed: Option<String>,
+    /// File holding the secret URI (phrase or 0x seed) of the worker's key.
+    #[arg(long)]
+    key_file: Option<PathBuf>,
+    /// Model ids to serve, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "0")]
+    models: Vec<u32>,
+    /// Bond to register with, in whole tokens.
+    #[arg(long, default_value_t = 1_000)]
+    bond: u128,
+    /// Serve as verifier only.
+    #[arg(long)]
+    verifier_only: bool,
+    /// Directory of ONNX files named `<blake3 hex>.onnx`.
+    #[arg(long, default_value = "models")]
+    models_dir: PathBuf,
+    /// Directory for pending reveals; defaults to `state/<account>`.
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+    /// ONNX Runtime intra-op threads.
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// ONNX Runtime graph optimization level.
+    #[arg(long, value_enum, default_value = "all")]
+    optimization: Opt,
+    /// How to treat tasks: honest, or a named way to misbehave (for tests).
+    #[arg(long, value_enum, default_value = "honest")]
+    behaviour: Behaviour,
+    /// Serve Prometheus metrics on this port (127.0.0.1).
+    #[arg(long)]
+    metrics_port: Option<u16>,
+    /// Log as JSON lines.
+    #[arg(long)]
+    log_json: bool,
+    /// Fault injection: abort right after a commit lands, to test restarts.
+    #[arg(long, hide = true)]
+    crash_after_commit: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Copy an ONNX file into the model store under its blake3 hash.
+    Import {
+        /// The ONNX file.
+        file: PathBuf,
+    },
+}
+
+const UNIT: u128 = 1_000_000_000_000;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if cli.log_json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("triad-worker: {e}");
+            ExitCode::FAILURE
+        },
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let optimization = match cli.optimization {
+        Opt::Disable => Optimization::Disable,
+        Opt::Basic => Optimization::Basic,
+        Opt::Extended => Optimization::Extended,
+        Opt::All => Optimization::All,
+    };
+    let settings = Settings { intra_threads: cli.threads, optimization };
+    if let Some(Command::Import { file }) = &cli.command {
+        let hash = ModelStore::new(&cli.models_dir, settings).import(file)?;
+        println!("{}", hex::encode(hash));
+        return Ok(());
+    }
+    let signer = load_signer(cli.dev_seed.as_deref(), cli.key_file.as_deref())?;
+    let account = triad_client::account_of(&signer);
+    let registry = Registry::new();
+    let metrics = Metrics::register(&registry)?;
+    if let Some(port) = cli.metrics_port {
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        tokio::spawn(async move {
+            if let Err(e) = init_prometheus(addr, registry).await {
+                tracing::error!(target: "triad::worker", "metrics endpoint: {e}");
+            }
+        });
+    }
+    tracing::info!(
+        target: "triad::worker",
+        %account,
+        url = %cli.url,
+        threads = settings.intra_threads,
+        optimization = ?settings.optimization,
+        behaviour = ?cli.behaviour,
+        "starting"
+    );
+    let client = Client::connect(&cli.url, Duration::from_secs(60)).await?;
+    let options = Options {
+        models: cli.models,
+        executor: !cli.verifier_only,
+        verifier: true,
+        bond: cli.bond.saturating_mul(UNIT),
+        models_dir: cli.models_dir,
+        state_dir: cli.state_dir.unwrap_or_else(|| PathBuf::from("state").join(account.to_string())),
+        settings,
+        behaviour: cli.behaviour,
+        crash_after_commit: cli.crash_after_commit,
+    };
+    let worker = Worker::new(client, signer, options, metrics).await?;
+    worker.prepare().await?;
+    let run = worker.run();
+    tokio::select! {
+        result = run => Ok(result?),
+        _ = tokio::signal::ctrl_c() => {
+            tracing::info!(target: "triad::worker", "stopping on Ctrl-C; pending reveals are on disk");
+            Ok(())
+        },
+    }
+}

@@ -1,0 +1,99 @@
+//! The local model store: ONNX files named by the `blake3` hash the registry
+//! holds, so a worker never runs a file the chain did not register.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+};
+
+use triad_inference::{Model, Settings};
+
+/// Why a model cannot be served from the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No file for the hash.
+    #[error("model {hash} is not in the store {dir}; copy it there with `triad-worker import`")]
+    Missing {
+        /// Hex of the registered hash.
+        hash: String,
+        /// The store directory.
+        dir: String,
+    },
+    /// The file's bytes do not hash to its name: corrupted, or swapped.
+    #[error("model file {path} hashes to {found}, not to the registered {expected}; refusing to run it")]
+    HashMismatch {
+        /// The file.
+        path: String,
+        /// Registered hash.
+        expected: String,
+        /// Hash of the file.
+        found: String,
+    },
+    /// Reading or writing the store failed.
+    #[error("model store {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// ONNX Runtime refused the file.
+    #[error(transparent)]
+    Inference(#[from] triad_inference::InferenceError),
+}
+
+/// A directory of `<blake3 hex>.onnx` files and the sessions loaded from it.
+pub struct ModelStore {
+    dir: PathBuf,
+    settings: Settings,
+    loaded: Mutex<HashMap<[u8; 32], Arc<Mutex<Model>>>>,
+}
+
+impl ModelStore {
+    /// A store in `dir`, whose sessions run with `settings`.
+    pub fn new(dir: impl Into<PathBuf>, settings: Settings) -> Self {
+        ModelStore { dir: dir.into(), settings, loaded: Mutex::new(HashMap::new()) }
+    }
+
+    /// Where the file for `hash` lives.
+    pub fn path_for(&self, hash: &[u8; 32]) -> PathBuf {
+        self.dir.join(format!("{}.onnx", hex::encode(hash)))
+    }
+
+    /// Copies an ONNX file into the store under its hash; returns the hash.
+    pub fn import(&self, file: &Path) -> Result<[u8; 32], StoreError> {
+        let io = |path: &Path, source| StoreError::Io { path: path.display().to_string(), source };
+        let bytes = std::fs::read(file).map_err(|e| io(file, e))?;
+        let hash = *blake3::hash(&bytes).as_bytes();
+        std::fs::create_dir_all(&self.dir).map_err(|e| io(&self.dir, e))?;
+        let target = self.path_for(&hash);
+        std::fs::write(&target, &bytes).map_err(|e| io(&target, e))?;
+        Ok(hash)
+    }
+
+    /// The session for `hash`, loading and checking the file on first use.
+    pub fn model(&self, hash: &[u8; 32]) -> Result<Arc<Mutex<Model>>, StoreError> {
+        if let Some(m) = self.loaded.lock().expect("store lock").get(hash) {
+            return Ok(m.clone());
+        }
+        let path = self.path_for(hash);
+        if !path.is_file() {
+            return Err(StoreError::Missing { hash: hex::encode(hash), dir: self.dir.display().to_string() });
+        }
+        let bytes = std::fs::read(&path).map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
+        let found = blake3::hash(&bytes);
+        if found.as_bytes() != hash {
+            return Err(StoreError::HashMismatch {
+                path: path.display().to_string(),
+                expected: hex::encode(hash),
+                found: found.to_hex().to_string(),
+            });
+        }
+        let model = Model::from_bytes(&bytes, self.settings)?;
+        tracing::info!(target: "triad::worker", "loaded {}", model.describe());
+        let model = Arc::new(Mutex::new(model));
+        self.loaded.lock().expect("store lock").insert(*hash, model.clone());
+        Ok(model)
+    }
+}
