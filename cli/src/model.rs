@@ -1,0 +1,199 @@
+//! `triad model register` and `triad model show`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use triad_client::{
+    chain::{self, runtime_types::pallet_triad_models::types as models},
+    generated, job,
+};
+use triad_inference::{files, wire, DType, Model, Settings, TensorSpec};
+use triad_verifier::{Family, LshParams};
+
+use crate::{chain_err, connect, CliError, Keys, UNIT};
+
+#[derive(Subcommand)]
+pub enum ModelCommand {
+    /// Register an ONNX model: its blake3 hash, opset and I/O schema are read
+    /// from the file; calibration inputs are run locally to set the
+    /// fingerprints new workers must reproduce.
+    Register(RegisterArgs),
+    /// Show a registered model.
+    Show {
+        /// Model id.
+        id: u32,
+    },
+}
+
+#[derive(Args)]
+pub struct RegisterArgs {
+    /// The ONNX file.
+    file: PathBuf,
+    /// Name shown to clients.
+    #[arg(long)]
+    name: String,
+    /// Version label.
+    #[arg(long, default_value = "1")]
+    version: String,
+    /// Schema as KServe-style JSON (`{"inputs":[{"name","datatype","shape"}],
+    /// "outputs":[…]}`); by default it is read from the ONNX file.
+    #[arg(long)]
+    schema: Option<PathBuf>,
+    /// Least fee per job, in milli-tokens.
+    #[arg(long, default_value_t = 100)]
+    price_milli: u128,
+    /// Fingerprint family: projection, classifier:K or exact.
+    #[arg(long, default_value = "projection")]
+    family: String,
+    /// Seed of the fingerprint function; random by default.
+    #[arg(long)]
+    lsh_seed: Option<u64>,
+    /// Calibration inputs (.npy or KServe .json), run here to set the
+    /// fingerprints new workers must reproduce.
+    #[arg(long, num_args = 1..)]
+    calibration: Vec<PathBuf>,
+}
+
+pub async fn run(url: &str, keys: &Keys, cmd: ModelCommand) -> Result<(), CliError> {
+    match cmd {
+        ModelCommand::Register(args) => register(url, keys, args).await,
+        ModelCommand::Show { id } => show(url, id).await,
+    }
+}
+
+fn datatype(d: DType) -> Vec<u8> {
+    files::kserve_datatype(d).as_bytes().to_vec()
+}
+
+fn spec_input(s: &TensorSpec) -> models::TensorSpecInput {
+    models::TensorSpecInput { name: s.name.clone().into_bytes(), datatype: datatype(s.dtype), shape: s.shape.clone() }
+}
+
+fn params(family: &str, seed: u64) -> Result<LshParams, CliError> {
+    let mut p = LshParams::projection(seed);
+    p.family = match family.split_once(':') {
+        None if family == "projection" => Family::Projection,
+        None if family == "exact" => Family::Exact,
+        Some(("classifier", k)) => Family::Classifier {
+            top_k: k.parse().map_err(|_| CliError::Input(format!("--family classifier:K needs a number, got {k}")))?,
+        },
+        _ => return Err(CliError::Input(format!("--family must be projection, classifier:K or exact, not {family}"))),
+    };
+    p.validate().map_err(|e| CliError::Input(format!("fingerprint parameters: {e}")))?;
+    Ok(p)
+}
+
+fn schema_file(path: &PathBuf) -> Result<(Vec<models::TensorSpecInput>, Vec<models::TensorSpecInput>), CliError> {
+    let bad = |e: String| CliError::Input(format!("{}: {e}", path.display()));
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).map_err(|e| bad(e.to_string()))?).map_err(|e| bad(e.to_string()))?;
+    let list = |key: &str| -> Result<Vec<models::TensorSpecInput>, CliError> {
+        v.get(key)
+            .and_then(|l| l.as_array())
+            .ok_or_else(|| bad(format!("needs an \"{key}\" list")))?
+            .iter()
+            .map(|t| {
+                let name = t.get("name").and_then(|n| n.as_str()).ok_or_else(|| bad("tensor without a name".into()))?;
+                let dt = t.get("datatype").and_then(|n| n.as_str()).ok_or_else(|| bad(format!("{name}: no datatype")))?;
+                let shape = t
+                    .get("shape")
+                    .and_then(|s| s.as_array())
+                    .and_then(|s| s.iter().map(|d| d.as_i64()).collect::<Option<Vec<_>>>())
+                    .ok_or_else(|| bad(format!("{name}: shape must be a list of integers")))?;
+                Ok(models::TensorSpecInput { name: name.into(), datatype: dt.into(), shape })
+            })
+            .collect()
+    };
+    Ok((list("inputs")?, list("outputs")?))
+}
+
+async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliError> {
+    let bytes = std::fs::read(&args.file).map_err(|e| CliError::Input(format!("{}: {e}", args.file.display())))?;
+    let onnx_hash = *blake3::hash(&bytes).as_bytes();
+    let opset = triad_inference::default_opset(&bytes)
+        .ok_or_else(|| CliError::Input(format!("{} is not an ONNX model (no default-domain opset)", args.file.display())))?;
+    let mut model = Model::from_bytes(&bytes, Settings::default()).map_err(|e| CliError::Input(e.to_string()))?;
+    let (inputs, outputs) = match &args.schema {
+        Some(path) => schema_file(path)?,
+        None => (model.inputs().iter().map(spec_input).collect(), model.outputs().iter().map(spec_input).collect()),
+    };
+    let lsh = params(&args.family, args.lsh_seed.unwrap_or_else(rand_seed))?;
+    let mut cases = Vec::new();
+    for path in &args.calibration {
+        let named = files::read_input(path, model.inputs()).map_err(|e| CliError::Input(e.to_string()))?;
+        let input = wire::encode(&named);
+        let arranged = wire::arrange(model.inputs(), named).map_err(|e| CliError::Input(e.to_string()))?;
+        let outputs = model.run(&arranged).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+        let fp = job::fingerprint(&lsh, &outputs).map_err(|e| CliError::Input(e.to_string()))?;
+        cases.push(models::CalibrationCaseInput { input, expected: generated(&fp)? });
+    }
+    let spec = models::ModelSpec {
+        name: args.name.clone().into_bytes(),
+        version: args.version.into_bytes(),
+        onnx_hash,
+        onnx_size: bytes.len() as u64,
+        opset,
+        inputs,
+        outputs,
+        lsh: generated(&lsh)?,
+        modes: chain::runtime_types::triad_primitives::VerificationModes { lsh_majority: true, groth16: None, tee: false },
+        price_floor: args.price_milli * UNIT / 1000,
+    };
+    let client = connect(url).await?;
+    let signer = keys.signer()?;
+    let included =
+        client.submit(&chain::transactions().models().register_model(spec), &signer, triad_client::Wait::Finalized).await?;
+    let registered = included
+        .events
+        .find_first::<chain::models::events::ModelRegistered>()
+        .ok_or_else(|| chain_err("no ModelRegistered event"))?
+        .map_err(chain_err)?;
+    let id = registered.model;
+    if !cases.is_empty() {
+        let n = cases.len();
+        let call = chain::transactions().models().set_calibration_set(id, cases);
+        client.submit(&call, &signer, triad_client::Wait::Finalized).await?;
+        eprintln!("calibration set: {n} cases");
+    }
+    eprintln!(
+        "registered '{}' as model {id}: blake3 {} opset {opset}, deposit {}",
+        args.name,
+        hex::encode(onnx_hash),
+        crate::tokens(registered.deposit)
+    );
+    println!("{id}");
+    Ok(())
+}
+
+fn rand_seed() -> u64 {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    u64::from_le_bytes(blake3::hash(&t.as_nanos().to_le_bytes()).as_bytes()[..8].try_into().expect("8 bytes"))
+}
+
+pub(crate) async fn schema_of(client: &triad_client::Client, id: u32) -> Result<(models::ModelInfo, job::Schema), CliError> {
+    let at = client.finalized().await?;
+    let info = at
+        .runtime_apis()
+        .call(chain::runtime_apis().triad_api().model(id))
+        .await
+        .map_err(chain_err)?
+        .ok_or_else(|| CliError::Chain(format!("model {id} is not registered")))?;
+    let schema = job::Schema::of(&info).map_err(|e| CliError::Chain(e.to_string()))?;
+    Ok((info, schema))
+}
+
+async fn show(url: &str, id: u32) -> Result<(), CliError> {
+    let client = connect(url).await?;
+    let (info, schema) = schema_of(&client, id).await?;
+    println!("model {id}: {} v{}", schema.name, String::from_utf8_lossy(&info.version.0));
+    println!("  onnx     blake3 {} ({} bytes, opset {})", hex::encode(info.onnx_hash), info.onnx_size, info.opset);
+    for s in &schema.inputs {
+        println!("  input    {} {} {:?}", s.name, files::kserve_datatype(s.dtype), s.shape);
+    }
+    for s in &schema.outputs {
+        println!("  output   {} {} {:?}", s.name, files::kserve_datatype(s.dtype), s.shape);
+    }
+    println!("  price    {}  state {:?}", crate::tokens(info.price_floor), info.state);
+    println!("  lsh      {:?}", schema.lsh);
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! `triad task` and `triad workers`: chain state, printed for people.
+
+use triad_client::{
+    chain::{self, runtime_types::pallet_triad_tasks::types::Phase},
+    job::Schema,
+    native,
+};
+use triad_inference::{files, wire};
+
+use crate::{chain_err, connect, model::schema_of, tokens, CliError};
+
+pub type TaskView = chain::runtime_types::pallet_triad_tasks::types::TaskView;
+
+pub async fn task(url: &str, id: u64) -> Result<(), CliError> {
+    let client = connect(url).await?;
+    let view = fetch_task(&client, id).await?;
+    let (_, schema) = schema_of(&client, view.info.model).await?;
+    print_task(&view, &schema);
+    Ok(())
+}
+
+pub async fn fetch_task(client: &triad_client::Client, id: u64) -> Result<TaskView, CliError> {
+    let at = client.finalized().await?;
+    at.runtime_apis()
+        .call(chain::runtime_apis().tasks_api().task(id))
+        .await
+        .map_err(chain_err)?
+        .ok_or_else(|| CliError::Chain(format!("task {id} does not exist (or was pruned after its retention)")))
+}
+
+const SEATS: [&str; 4] = ["executor", "verifier 1", "verifier 2", "verifier 3"];
+
+pub fn print_task(view: &TaskView, schema: &Schema) {
+    let i = &view.info;
+    println!("task {} on model {} ({})", view.id, i.model, schema.name);
+    println!("  client     {}", i.client);
+    println!("  submitted  #{}  deadline #{}  escrow {}  price {}", i.submitted_at, i.deadline, tokens(i.escrow), tokens(i.price));
+    let phase = match &i.phase {
+        Phase::Queued => "queued".to_string(),
+        Phase::Commit { until } => format!("commit phase until #{until}"),
+        Phase::Reveal { until } => format!("reveal phase until #{until}"),
+        Phase::Done { resolution, at } => format!("done at #{at}: {resolution:?}"),
+    };
+    println!("  phase      {phase}");
+    for (n, a) in i.attempts.0.iter().enumerate() {
+        let verdict = a.verdict.as_ref().map(|v| format!("{:?}", v.outcome)).unwrap_or_else(|| "pending".into());
+        println!("  attempt {} (drawn #{}): {verdict}", n + 1, a.assigned_at);
+        if let Some(h) = a.output_hash {
+            println!("    output hash  {}", hex::encode(h));
+        }
+        for (s, seat) in a.seats.iter().enumerate() {
+            let fp = seat
+                .reveal
+                .as_ref()
+                .and_then(|f| native::<triad_verifier::Fingerprint>(f).ok())
+                .map(|f| hex::encode(&f.bits[..6]) + "…")
+                .unwrap_or_else(|| if seat.commit.is_some() { "committed".into() } else { "-".into() });
+            let mut money = Vec::new();
+            if seat.paid > 0 {
+                money.push(format!("paid {}", tokens(seat.paid)));
+            }
+            if seat.bounty > 0 {
+                money.push(format!("bounty {}", tokens(seat.bounty)));
+            }
+            if seat.slashed > 0 {
+                money.push(format!("slashed {}", tokens(seat.slashed)));
+            }
+            println!("    {:<10} {}  {fp:<15} {}", SEATS[s], seat.who, money.join(", "));
+        }
+    }
+    let paid: u128 = i.attempts.0.iter().flat_map(|a| a.seats.iter()).map(|s| s.paid).sum();
+    if let Phase::Done { .. } = i.phase {
+        println!("  settlement paid {} to workers, refunded {} to the client", tokens(paid), tokens(i.refunded));
+    }
+    if let Some(out) = &view.output {
+        match wire::decode(&out.0) {
+            Ok(tensors) => {
+                println!("  output ({} bytes, blake3 {}):", out.0.len(), blake3::hash(&out.0).to_hex());
+                for line in files::kserve_response(&schema.name, &tensors).lines() {
+                    println!("    {line}");
+                }
+            },
+            Err(e) => println!("  output ({} bytes) does not decode: {e}", out.0.len()),
+        }
+    }
+}
+
+pub async fn workers(url: &str) -> Result<(), CliError> {
+    let client = connect(url).await?;
+    let at = client.finalized().await?;
+    let mut entries = at.storage().iter(chain::storage().workers().workers(), ()).await.map_err(chain_err)?;
+    let mut accounts = Vec::new();
+    while let Some(entry) = entries.next().await {
+        let entry = entry.map_err(chain_err)?;
+        accounts.push(entry.key().map_err(chain_err)?.decode().map_err(chain_err)?.0);
+    }
+    println!("{:<50} {:>22} {:>8} {:>10}  models", "worker", "stake", "score", "status");
+    for who in accounts {
+        let Some(view) =
+            at.runtime_apis().call(chain::runtime_apis().triad_api().worker(who.clone())).await.map_err(chain_err)?
+        else {
+            continue;
+        };
+        let score = view.score.0 as f64 / 1e9;
+        println!(
+            "{:<50} {:>22} {:>8.4} {:>10}  {:?}",
+            who.to_string(),
+            tokens(view.total_stake),
+            score,
+            format!("{:?}", view.info.status),
+            view.info.models.0
+        );
+    }
+    Ok(())
+}

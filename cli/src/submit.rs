@@ -1,0 +1,129 @@
+//! `triad submit`: check an input against the model's schema, hold the fee in
+//! escrow with `submit_task`, and optionally follow the job to its verdict.
+
+use std::{path::PathBuf, time::Duration};
+
+use clap::Args;
+use triad_client::{
+    chain::{
+        self,
+        runtime_types::pallet_triad_tasks::types::{InputArg, Mode, Phase},
+    },
+    Wait,
+};
+use triad_inference::{check_inputs, files, wire};
+
+use crate::{chain_err, connect, model::schema_of, show, CliError, Keys, UNIT};
+
+#[derive(Args)]
+pub struct SubmitArgs {
+    /// Model id.
+    #[arg(long)]
+    model: u32,
+    /// Input: a .npy array (one-input models) or a KServe v2 .json request.
+    #[arg(long)]
+    input: PathBuf,
+    /// Most the job may cost, in milli-tokens; defaults to the model's price.
+    /// Whatever the job does not cost is refunded.
+    #[arg(long)]
+    max_fee_milli: Option<u128>,
+    /// Blocks from now by which the job must be settled or refunded.
+    #[arg(long, default_value_t = 100)]
+    deadline: u32,
+    /// Follow the job until it is settled and print the verified output.
+    #[arg(long)]
+    wait: bool,
+    /// With --wait, also write the output as a KServe v2 response to this file.
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliError> {
+    let client = connect(url).await?;
+    let (info, schema) = schema_of(&client, args.model).await?;
+    // Everything about the input is checked before anything is signed.
+    let named = files::read_input(&args.input, &schema.inputs).map_err(|e| CliError::Input(e.to_string()))?;
+    let bytes = wire::encode(&named);
+    let arranged = wire::arrange(&schema.inputs, named).map_err(|e| CliError::Input(e.to_string()))?;
+    check_inputs(&schema.inputs, &arranged)
+        .map_err(|e| CliError::Input(format!("{} does not fit model {}: {e}", args.input.display(), args.model)))?;
+    let at = client.finalized().await?;
+    let max_inline = at.constants().entry(chain::constants().tasks().max_inline_input()).map_err(chain_err)? as usize;
+    if bytes.len() > max_inline {
+        return Err(CliError::Input(format!(
+            "the encoded input is {} bytes; inline inputs are at most {max_inline}",
+            bytes.len()
+        )));
+    }
+    let max_fee = args.max_fee_milli.map(|m| m * UNIT / 1000).unwrap_or(info.price_floor);
+    let deadline = at.block_number() as u32 + args.deadline;
+    let signer = keys.signer()?;
+    let call = chain::transactions().tasks().submit_task(args.model, InputArg::Inline(bytes), max_fee, Mode::Lsh, deadline);
+    let included = client.submit(&call, &signer, Wait::Finalized).await?;
+    let submitted = included
+        .events
+        .find_first::<chain::tasks::events::TaskSubmitted>()
+        .ok_or_else(|| chain_err("no TaskSubmitted event"))?
+        .map_err(chain_err)?;
+    let id = submitted.task;
+    eprintln!(
+        "task {id} submitted on model {}: escrow {}, price {}, deadline #{}",
+        args.model,
+        crate::tokens(submitted.escrow),
+        crate::tokens(submitted.price),
+        submitted.deadline
+    );
+    if !args.wait {
+        println!("{id}");
+        return Ok(());
+    }
+    let view = follow(&client, id).await?;
+    show::print_task(&view, &schema);
+    if let Some(path) = &args.output {
+        let output = view.output.as_ref().ok_or_else(|| chain_err("no output was posted on chain"))?;
+        let tensors = wire::decode(&output.0).map_err(|e| CliError::Chain(format!("posted output: {e}")))?;
+        std::fs::write(path, files::kserve_response(&schema.name, &tensors))
+            .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    }
+    match view.info.phase {
+        Phase::Done { resolution: chain::runtime_types::pallet_triad_tasks::types::Resolution::Accepted, .. } => Ok(()),
+        _ => Err(CliError::Chain(format!("task {id} ended without an accepted result; escrow refunded"))),
+    }
+}
+
+/// Polls finalized state until the task is done, showing its phase.
+pub async fn follow(client: &triad_client::Client, id: u64) -> Result<show::TaskView, CliError> {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(Duration::from_millis(120));
+    let mut blocks = client.api().stream_blocks().await.map_err(chain_err)?;
+    while let Some(block) = blocks.next().await {
+        let block = block.map_err(chain_err)?;
+        let at = block.at().await.map_err(chain_err)?;
+        let view = at
+            .runtime_apis()
+            .call(chain::runtime_apis().tasks_api().task(id))
+            .await
+            .map_err(chain_err)?
+            .ok_or_else(|| CliError::Chain(format!("task {id} does not exist")))?;
+        let attempt = view.info.attempts.0.len();
+        let msg = match &view.info.phase {
+            Phase::Queued => format!("queued, waiting for the draw (attempts so far: {attempt})"),
+            Phase::Commit { until } => {
+                let seats = &view.info.attempts.0[attempt - 1].seats;
+                let n = seats.iter().filter(|s| s.commit.is_some()).count();
+                format!("attempt {attempt}: {n}/4 seats committed (until #{until})")
+            },
+            Phase::Reveal { until } => {
+                let seats = &view.info.attempts.0[attempt - 1].seats;
+                let n = seats.iter().filter(|s| s.reveal.is_some()).count();
+                format!("attempt {attempt}: {n}/4 seats revealed (until #{until})")
+            },
+            Phase::Done { resolution, at } => {
+                bar.finish_with_message(format!("#{}: done: {resolution:?} at #{at}", block.number()));
+                return Ok(view);
+            },
+        };
+        bar.set_message(format!("#{} task {id}: {msg}", block.number()));
+    }
+    Err(chain_err("the node stopped sending finalized blocks"))
+}
