@@ -76,13 +76,25 @@ pub fn print_task(view: &TaskView, schema: &Schema) {
         match wire::decode(&out.0) {
             Ok(tensors) => {
                 println!("  output ({} bytes, blake3 {}):", out.0.len(), blake3::hash(&out.0).to_hex());
-                for line in files::kserve_response(&schema.name, &tensors).lines() {
-                    println!("    {line}");
+                for t in &tensors {
+                    println!("    {} {} {:?} = {}", t.name, files::kserve_datatype(t.tensor.dtype()), t.tensor.shape, preview(&t.tensor));
                 }
             },
             Err(e) => println!("  output ({} bytes) does not decode: {e}", out.0.len()),
         }
     }
+}
+
+/// The first elements of a tensor, enough to read an answer at a glance.
+fn preview(t: &triad_inference::TensorData) -> String {
+    const SHOWN: usize = 12;
+    let items: Vec<String> = match &t.data {
+        triad_inference::Data::F32(v) => v.iter().take(SHOWN).map(|x| format!("{x:.4}")).collect(),
+        triad_inference::Data::I64(v) => v.iter().take(SHOWN).map(|x| x.to_string()).collect(),
+        triad_inference::Data::U8(v) => v.iter().take(SHOWN).map(|x| x.to_string()).collect(),
+    };
+    let more = if t.len() > SHOWN { format!(", … {} more", t.len() - SHOWN) } else { String::new() };
+    format!("[{}{more}]", items.join(", "))
 }
 
 pub async fn workers(url: &str) -> Result<(), CliError> {

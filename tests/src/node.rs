@@ -32,6 +32,17 @@ pub fn node_binary() -> Result<PathBuf, NodeError> {
     node_binary_from(std::env::var_os("TRIAD_NODE"))
 }
 
+/// A workspace binary (`triad-worker`, `triad`) beside the node binary.
+pub fn sibling_binary(name: &str) -> Result<PathBuf, NodeError> {
+    let node = node_binary()?;
+    let path = node.with_file_name(name);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(NodeError::BinaryMissing(path))
+    }
+}
+
 /// [`node_binary`] with the `TRIAD_NODE` value given explicitly.
 pub fn node_binary_from(configured: Option<std::ffi::OsString>) -> Result<PathBuf, NodeError> {
     let path = match configured {
@@ -82,6 +93,11 @@ impl Node {
 
     pub fn rpc_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.rpc_port)
+    }
+
+    /// The same endpoint for WebSocket clients (subxt, the worker, the CLI).
+    pub fn ws_url(&self) -> String {
+        format!("ws://127.0.0.1:{}", self.rpc_port)
     }
 
     /// Sends SIGTERM and waits for a clean exit (status 0).

@@ -6,7 +6,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use codec::{Decode, Encode};
+use codec::Encode;
 use triad_client::{
     account_of,
     chain::{
@@ -17,7 +17,6 @@ use triad_client::{
     job::{JobError, Schema},
     AccountId32, AtBlock, Client, ClientError, Signer, Wait,
 };
-use triad_verifier::Fingerprint;
 
 use crate::{
     compute,
@@ -102,6 +101,7 @@ impl Worker {
     /// A worker for `signer` on `client`.
     pub async fn new(client: Client, signer: Signer, options: Options, metrics: Metrics) -> Result<Arc<Self>, WorkerError> {
         let state = State::open(&options.state_dir)?;
+        tracing::info!(target: "triad::worker", dir = %options.state_dir.display(), tasks = ?state.tasks(), "pending reveals on disk");
         let at = client.finalized().await?;
         let max_output = at
             .constants()
@@ -182,8 +182,13 @@ impl Worker {
     pub async fn run(self: Arc<Self>) -> Result<(), WorkerError> {
         let mut blocks = self.client.api().stream_best_blocks().await.map_err(ClientError::rpc_err)?;
         tracing::info!(target: "triad::worker", who = %self.me, behaviour = ?self.options.behaviour, "serving");
+        let mut newest = 0;
         while let Some(block) = blocks.next().await {
             let block = block.map_err(ClientError::rpc_err)?;
+            if block.number() < newest {
+                continue;
+            }
+            newest = block.number();
             let at = block.at().await.map_err(ClientError::rpc_err)?;
             if let Err(e) = self.clone().on_block(&at).await {
                 tracing::warn!(target: "triad::worker", block = block.number(), "reading tasks failed: {e}");
@@ -213,13 +218,20 @@ impl Worker {
     }
 
     async fn on_task(self: Arc<Self>, id: u64, view: Option<TaskView>) -> Result<(), WorkerError> {
-        let Some(view) = view else {
-            return Ok(self.state.lock().await.remove(id)?);
-        };
+        // A block may be older than what this worker has seen (the stream
+        // starts at the finalized block), so a reveal is forgotten only once
+        // the task is done or its attempt has a verdict, never because the
+        // task is missing or queued at some block.
+        let Some(view) = view else { return Ok(()) };
+        let settled = |attempt: u32| view.info.attempts.0.get(attempt as usize).is_some_and(|a| a.verdict.is_some());
+        let pending = self.state.lock().await.get(id).map(|p| p.attempt);
+        if matches!(view.info.phase, Phase::Done { .. }) || pending.is_some_and(settled) {
+            self.state.lock().await.remove(id)?;
+        }
         let (committing, revealing) = match view.info.phase {
             Phase::Commit { .. } => (true, false),
             Phase::Reveal { .. } => (false, true),
-            Phase::Queued | Phase::Done { .. } => return Ok(self.state.lock().await.remove(id)?),
+            Phase::Queued | Phase::Done { .. } => return Ok(()),
         };
         let attempts = &view.info.attempts.0;
         let Some(attempt) = attempts.last() else { return Ok(()) };
@@ -263,14 +275,21 @@ impl Worker {
                 return true;
             },
         };
-        let (commitment, answer) = if self.options.behaviour == Behaviour::Copy {
+        let saved = self.state.lock().await.get(task).filter(|p| p.attempt == attempt).and_then(|p| p.open());
+        let (commitment, output_hash) = if let Some(saved) = saved {
+            // Committed before a restart, or seen again at an older block:
+            // commit the same thing, never a fresh salt the chain has not seen.
+            let c = triad_primitives::reveal_commitment(&saved.fingerprint, &saved.salt, &self.me, task);
+            (c, saved.output_hash)
+        } else if self.options.behaviour == Behaviour::Copy {
             // Wait until some other seat has committed, then take its commitment.
             let seats = &view.info.attempts.0[attempt as usize].seats;
             let Some(other) = seats.iter().enumerate().find(|(i, s)| *i != seat && s.commit.is_some()) else {
                 return false;
             };
             let commitment = other.1.commit.expect("found committed");
-            (commitment, compute::dishonest(Behaviour::Random, &schema))
+            let output = compute::dishonest(Behaviour::Random, &schema).output;
+            (commitment, (seat == 0).then(|| triad_client::job::output_hash(&output)))
         } else {
             let answer = match self.answer(&schema, view).await {
                 Ok(a) => a,
@@ -284,20 +303,21 @@ impl Worker {
             };
             let salt: [u8; 32] = rand::random();
             let commitment = triad_primitives::reveal_commitment(&answer.fingerprint, &salt, &self.me, task);
+            let output_hash = (seat == 0).then(|| triad_client::job::output_hash(&answer.output));
             let output = (seat == 0 && answer.output.len() <= self.max_output).then(|| hex::encode(&answer.output));
             let pending = Pending {
                 attempt,
                 fingerprint: hex::encode(answer.fingerprint.encode()),
                 salt: hex::encode(salt),
                 output,
+                output_hash: output_hash.map(hex::encode),
             };
             if let Err(e) = self.state.lock().await.insert(task, pending) {
                 tracing::error!(target: "triad::worker", task, "cannot persist the salt, not committing: {e}");
                 return true;
             }
-            (commitment, answer)
+            (commitment, output_hash)
         };
-        let output_hash = (seat == 0).then(|| triad_client::job::output_hash(&answer.output));
         let call = chain::transactions().tasks().commit(task, commitment, output_hash);
         match self.client.submit(&call, &self.signer, Wait::InBlock).await {
             Ok(_) => {
@@ -349,23 +369,16 @@ impl Worker {
             };
             (revealed, [0u8; 32], None)
         } else {
-            let Some(p) = self.state.lock().await.get(task).filter(|p| p.attempt == attempt).cloned() else {
-                tracing::error!(target: "triad::worker", task, attempt, "committed but the salt is lost; cannot reveal");
+            let saved = self.state.lock().await.get(task).cloned();
+            let Some(p) = saved.clone().filter(|p| p.attempt == attempt) else {
+                tracing::error!(target: "triad::worker", task, attempt, ?saved, "committed but the salt is lost; cannot reveal");
                 return true;
             };
-            let decoded = (|| {
-                let fp = Fingerprint::decode(&mut &hex::decode(&p.fingerprint).ok()?[..]).ok()?;
-                let salt: [u8; 32] = hex::decode(&p.salt).ok()?.try_into().ok()?;
-                let output = match p.output {
-                    Some(o) => Some(hex::decode(o).ok()?),
-                    None => None,
-                };
-                Some((fp, salt, output))
-            })();
-            let Some((fp, salt, output)) = decoded else {
+            let Some(opened) = p.open() else {
                 tracing::error!(target: "triad::worker", task, "the pending reveal on disk is corrupt");
                 return true;
             };
+            let (fp, salt, output) = (opened.fingerprint, opened.salt, opened.output);
             match generated(&fp) {
                 Ok(fp) => (fp, salt, output),
                 Err(e) => {

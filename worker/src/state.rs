@@ -25,6 +25,38 @@ pub struct Pending {
     pub salt: String,
     /// The executor's encoded output, hex, when small enough to post.
     pub output: Option<String>,
+    /// The executor's committed output hash, hex.
+    pub output_hash: Option<String>,
+}
+
+/// A pending reveal, decoded.
+pub struct Opened {
+    /// The committed fingerprint.
+    pub fingerprint: triad_verifier::Fingerprint,
+    /// Its salt.
+    pub salt: [u8; 32],
+    /// The output to post, if any.
+    pub output: Option<Vec<u8>>,
+    /// The committed output hash, if executor.
+    pub output_hash: Option<[u8; 32]>,
+}
+
+impl Pending {
+    /// Decodes the hex fields; `None` if the file was tampered with.
+    pub fn open(&self) -> Option<Opened> {
+        use codec::Decode;
+        let fingerprint = triad_verifier::Fingerprint::decode(&mut &hex::decode(&self.fingerprint).ok()?[..]).ok()?;
+        let salt = hex::decode(&self.salt).ok()?.try_into().ok()?;
+        let output = match &self.output {
+            Some(o) => Some(hex::decode(o).ok()?),
+            None => None,
+        };
+        let output_hash = match &self.output_hash {
+            Some(h) => Some(hex::decode(h).ok()?.try_into().ok()?),
+            None => None,
+        };
+        Some(Opened { fingerprint, salt, output, output_hash })
+    }
 }
 
 /// Why the state file cannot be used.
@@ -36,6 +68,7 @@ pub struct StateError {
 }
 
 /// Pending reveals by task id, mirrored to `<dir>/pending.json`.
+#[derive(Debug)]
 pub struct State {
     path: PathBuf,
     pending: BTreeMap<u64, Pending>,
@@ -86,5 +119,32 @@ impl State {
         let mut f = std::fs::File::create(&tmp).map_err(|e| err(e.to_string()))?;
         f.write_all(&bytes).and_then(|_| f.sync_all()).map_err(|e| err(e.to_string()))?;
         std::fs::rename(&tmp, &self.path).map_err(|e| err(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(attempt: u32) -> Pending {
+        Pending { attempt, fingerprint: "00ff".into(), salt: "11".repeat(32), output: Some("abcd".into()), output_hash: None }
+    }
+
+    #[test]
+    fn pending_reveals_survive_a_restart_and_are_dropped_when_done() {
+        let dir = std::env::temp_dir().join(format!("triad-state-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut state = State::open(&dir).unwrap();
+        state.insert(7, pending(0)).unwrap();
+        state.insert(9, pending(1)).unwrap();
+        drop(state);
+        let mut reopened = State::open(&dir).unwrap();
+        assert_eq!(reopened.tasks(), vec![7, 9]);
+        assert_eq!(reopened.get(7), Some(&pending(0)));
+        reopened.remove(7).unwrap();
+        assert_eq!(State::open(&dir).unwrap().tasks(), vec![9]);
+        std::fs::write(dir.join("pending.json"), b"{not json").unwrap();
+        assert!(State::open(&dir).unwrap_err().to_string().contains("corrupt"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

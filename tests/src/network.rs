@@ -1,0 +1,252 @@
+//! A dev node with real `triad-worker` processes and the `triad` CLI, for the
+//! end-to-end tests and the benchmark.
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    process::{Child, Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+use triad_client::{
+    chain::{self, runtime_types::pallet_triad_tasks::types::{InputArg, Mode, Phase}},
+    AccountId32, Client, Signer, Wait,
+};
+
+use crate::node::{sibling_binary, Node};
+
+/// A task as the `TasksApi` returns it.
+pub type TaskView = chain::runtime_types::pallet_triad_tasks::types::TaskView;
+
+/// One worker process and how it was started.
+pub struct WorkerProc {
+    pub seed: String,
+    pub args: Vec<String>,
+    child: Option<Child>,
+    log: PathBuf,
+}
+
+/// A running network: one dev node, any number of workers.
+pub struct Network {
+    pub node: Node,
+    pub client: Client,
+    pub dir: PathBuf,
+    workers: Vec<WorkerProc>,
+    worker_bin: PathBuf,
+    cli_bin: PathBuf,
+}
+
+/// The repository root, where fixtures live.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+impl Network {
+    /// Starts a dev node and connects a client; `name` labels the scratch
+    /// directory that holds worker logs, state and model store.
+    pub async fn start(name: &str) -> Self {
+        let worker_bin = sibling_binary("triad-worker").unwrap_or_else(|e| panic!("{e}"));
+        let cli_bin = sibling_binary("triad").unwrap_or_else(|e| panic!("{e}"));
+        let node = Node::start_dev().unwrap_or_else(|e| panic!("{e}"));
+        let client = Client::connect(&node.ws_url(), Duration::from_secs(90)).await.expect("client connects");
+        let dir = std::env::temp_dir().join(format!("triad-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("logs")).unwrap();
+        Network { node, client, dir, workers: Vec::new(), worker_bin, cli_bin }
+    }
+
+    /// Runs the CLI against this node.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        Command::new(&self.cli_bin)
+            .arg("--url")
+            .arg(self.node.ws_url())
+            .args(args)
+            .output()
+            .expect("the triad CLI runs")
+    }
+
+    /// Runs the CLI and fails the test, showing its stderr, if it fails.
+    pub fn cli_ok(&self, args: &[&str]) -> String {
+        let out = self.cli(args);
+        assert!(out.status.success(), "triad {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Registers `model` (owner Alice) with calibration inputs through the
+    /// CLI, and puts the file in the workers' store; returns its id.
+    pub fn register_model(&self, model: &Path, name: &str, calibration: &[PathBuf]) -> u32 {
+        let model_str = model.to_str().unwrap();
+        let mut args = vec!["--dev-seed", "alice", "model", "register", model_str, "--name", name, "--lsh-seed", "7"];
+        let cal: Vec<&str> = calibration.iter().map(|p| p.to_str().unwrap()).collect();
+        if !cal.is_empty() {
+            args.push("--calibration");
+            args.extend(cal);
+        }
+        let id = self.cli_ok(&args).trim().parse().expect("register prints the model id");
+        let out = Command::new(&self.worker_bin)
+            .args(["--models-dir", self.dir.join("models").to_str().unwrap(), "import", model_str])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "import: {}", String::from_utf8_lossy(&out.stderr));
+        id
+    }
+
+    /// Starts a worker with a dev seed; `extra` are more flags.
+    pub fn spawn_worker(&mut self, seed: &str, extra: &[&str]) -> usize {
+        let args = extra.iter().map(|s| s.to_string()).collect();
+        self.workers.push(WorkerProc { seed: seed.into(), args, child: None, log: self.dir.join("logs").join(format!("{seed}.log")) });
+        let i = self.workers.len() - 1;
+        self.launch(i);
+        i
+    }
+
+    fn launch(&mut self, i: usize) {
+        let w = &self.workers[i];
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&w.log).unwrap();
+        let child = Command::new(&self.worker_bin)
+            .args(["--url", &self.node.ws_url(), "--dev-seed", &w.seed])
+            .args(["--models-dir", self.dir.join("models").to_str().unwrap()])
+            .args(["--state-dir", self.dir.join("state").join(&w.seed).to_str().unwrap()])
+            .args(&w.args)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("triad-worker starts");
+        self.workers[i].child = Some(child);
+    }
+
+    /// Restarts worker `i` with new extra flags after it exited or was killed.
+    pub fn restart_worker(&mut self, i: usize, extra: &[&str]) {
+        if let Some(mut c) = self.workers[i].child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        self.workers[i].args = extra.iter().map(|s| s.to_string()).collect();
+        self.launch(i);
+    }
+
+    /// Whether worker `i`'s process has exited.
+    pub fn worker_exited(&mut self, i: usize) -> bool {
+        self.workers[i].child.as_mut().is_none_or(|c| c.try_wait().ok().flatten().is_some())
+    }
+
+    /// The log of worker `i`, for failure messages.
+    pub fn worker_log(&self, i: usize) -> String {
+        std::fs::read_to_string(&self.workers[i].log).unwrap_or_default()
+    }
+
+    /// Waits until each of `accounts` has passed probation on `model`.
+    pub async fn wait_qualified(&mut self, model: u32, accounts: &[AccountId32], within: Duration) {
+        let start = Instant::now();
+        loop {
+            let at = self.client.best().await.unwrap();
+            let mut all = true;
+            for who in accounts {
+                let p = at
+                    .storage()
+                    .fetch(chain::storage().workers().calibrations(), (who.clone(), model))
+                    .await
+                    .unwrap()
+                    .decode()
+                    .unwrap();
+                all &= p.passed >= 3;
+            }
+            if all {
+                return;
+            }
+            for i in 0..self.workers.len() {
+                assert!(!self.worker_exited(i), "worker {} exited:\n{}", self.workers[i].seed, self.worker_log(i));
+            }
+            assert!(start.elapsed() < within, "workers not qualified within {within:?}");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+
+    /// Submits one job per input from `client`, all at once; returns the task ids.
+    pub async fn submit(&self, client: &Signer, model: u32, inputs: Vec<Vec<u8>>, max_fee: u128) -> Vec<u64> {
+        let now = self.client.finalized().await.unwrap().block_number() as u32;
+        let jobs = inputs.into_iter().map(|bytes| {
+            let call = chain::transactions().tasks().submit_task(model, InputArg::Inline(bytes), max_fee, Mode::Lsh, now + 200);
+            async move {
+                let included = self.client.submit(&call, client, Wait::InBlock).await.expect("submit_task succeeds");
+                included.events.find_first::<chain::tasks::events::TaskSubmitted>().unwrap().unwrap().task
+            }
+        });
+        futures::future::join_all(jobs).await
+    }
+
+    /// The task as of the best block.
+    pub async fn task(&self, id: u64) -> TaskView {
+        let at = self.client.best().await.unwrap();
+        at.runtime_apis().call(chain::runtime_apis().tasks_api().task(id)).await.unwrap().expect("task exists")
+    }
+
+    /// Waits until every task is done in a finalized block; returns their
+    /// views and the finalized block number they were read at.
+    pub async fn wait_done(&mut self, ids: &[u64], within: Duration) -> (Vec<TaskView>, u64) {
+        let start = Instant::now();
+        loop {
+            let at = self.client.finalized().await.unwrap();
+            let mut views = Vec::new();
+            for id in ids {
+                // A task submitted into a best block may not be finalized yet.
+                if let Some(view) = at.runtime_apis().call(chain::runtime_apis().tasks_api().task(*id)).await.unwrap() {
+                    views.push(view);
+                }
+            }
+            if views.len() == ids.len() && views.iter().all(|v| matches!(v.info.phase, Phase::Done { .. })) {
+                return (views, at.block_number());
+            }
+            if start.elapsed() > within {
+                let phases: Vec<_> = views.iter().map(|v| (v.id, format!("{:?}", v.info.phase))).collect();
+                let logs: Vec<_> = (0..self.workers.len()).map(|i| format!("--- {}\n{}", self.workers[i].seed, tail(&self.worker_log(i)))).collect();
+                panic!("tasks not done within {within:?}: {phases:?}\n{}", logs.join("\n"));
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+
+    /// Free balance of `who` at finalized block `n`.
+    pub async fn free_at(&self, who: &AccountId32, n: u64) -> u128 {
+        let at = self.client.api().at_block(n).await.unwrap();
+        let account = at.storage().fetch(chain::storage().system().account(), (who.clone(),)).await.unwrap().decode().unwrap();
+        account.data.free
+    }
+
+    /// Transaction fees paid per account in blocks `from..=to`.
+    pub async fn fees(&self, from: u64, to: u64) -> BTreeMap<AccountId32, u128> {
+        let mut fees = BTreeMap::new();
+        for n in from..=to {
+            let at = self.client.api().at_block(n).await.unwrap();
+            let events = at.events().fetch().await.unwrap();
+            for e in events.find::<chain::transaction_payment::events::TransactionFeePaid>() {
+                let e = e.unwrap();
+                *fees.entry(e.who).or_default() += e.actual_fee + e.tip;
+            }
+        }
+        fees
+    }
+
+    /// Reputation score (parts per billion) and total stake of a worker now.
+    pub async fn standing(&self, who: &AccountId32) -> (u32, u128) {
+        let at = self.client.finalized().await.unwrap();
+        let view = at.runtime_apis().call(chain::runtime_apis().triad_api().worker(who.clone())).await.unwrap().unwrap();
+        (view.score.0, view.total_stake)
+    }
+}
+
+fn tail(s: &str) -> String {
+    let lines: Vec<_> = s.lines().collect();
+    lines[lines.len().saturating_sub(30)..].join("\n")
+}
+
+impl Drop for Network {
+    fn drop(&mut self) {
+        for w in &mut self.workers {
+            if let Some(mut c) = w.child.take() {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+        }
+    }
+}
