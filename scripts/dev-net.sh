@@ -1,12 +1,96 @@
 #!/usr/bin/env bash
-# Runs a single-validator development chain (Alice, BABE + GRANDPA) on
-# ws/http://127.0.0.1:9944. Blocks are produced and finalized on their own.
-# Extra arguments go to `triad-node`, e.g. `./scripts/dev-net.sh --tmp`.
+# The main job: a local Triad network that takes inference jobs end to end.
+#
+#  1. builds and starts `triad-node --dev` (Alice validates; RPC ws://127.0.0.1:9944);
+#  2. registers two models with the `triad` CLI: PP-OCRv4 text detection, a
+#     pre-trained model from the PyPI package rapidocr-onnxruntime, and the
+#     generated classifier in inference/fixtures; each with calibration inputs;
+#  3. starts four workers (Bob, Charlie, Dave, Eve) that run the models with
+#     ONNX Runtime, pass probation and serve;
+#  4. submits one job per model as Ferdie, prints the verified result, what
+#     everyone was paid, and an audit of the task from chain data.
+#
+# The network then keeps running for more `triad` commands until Ctrl-C;
+# `./scripts/dev-net.sh --exit` stops it after the jobs instead.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/prereqs.sh"
 cd "$triad_root"
+keep_running=1
+[ "${1:-}" = "--exit" ] && keep_running=0
 
 triad_install_prereqs
-cargo build --release --locked -p triad-node --features "$TRIAD_FEATURES"
-target_dir="${CARGO_TARGET_DIR:-$triad_root/target}"
-exec "$target_dir/release/triad-node" --dev --rpc-cors all "$@"
+triad_install_onnxruntime
+# The same build as ./scripts/test.sh, so the two share every artifact.
+cargo build --release --locked --workspace --all-targets --features "$TRIAD_FEATURES"
+bin="${CARGO_TARGET_DIR:-$triad_root/target}/release"
+net="$triad_root/.triad/devnet"
+rm -rf "$net" && mkdir -p "$net/logs" "$net/inputs"
+url=ws://127.0.0.1:9944
+triad() { "$bin/triad" --url "$url" "$@"; }
+
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+echo "==> node (log: $net/logs/node.log)"
+"$bin/triad-node" --dev --tmp --rpc-cors all --no-telemetry >"$net/logs/node.log" 2>&1 &
+pids+=($!)
+
+# Inputs small enough to travel inline: a 3x32x32 image for the detector,
+# one 64-feature row for the classifier; the first two of each calibrate.
+"$triad_root/.triad/venv/bin/python" - "$net/inputs" <<'PY'
+import sys, numpy as np
+out = sys.argv[1]
+rng = np.random.default_rng(2026)
+for i in range(3):
+    img = np.zeros((1, 3, 32, 32), np.float32)
+    img[:, :, 8 + i:24, 4:28 - i] = 1.0          # a bright block on black: "text"
+    img += rng.normal(0, 0.05, img.shape).astype(np.float32)
+    np.save(f"{out}/det{i}.npy", img)
+    np.save(f"{out}/mlp{i}.npy", rng.standard_normal((1, 64)).astype(np.float32))
+PY
+site="$("$triad_root/.triad/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+det="$site/rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx"
+mlp="$triad_root/inference/fixtures/mlp_classifier.onnx"
+
+echo "==> registering models (each waits for finality)"
+for _ in $(seq 60); do triad workers >/dev/null 2>&1 && break; sleep 1; done
+det_id=$(triad --dev-seed alice model register "$det" --name ppocr-v4-det --version 4 \
+    --calibration "$net/inputs/det0.npy" "$net/inputs/det1.npy")
+mlp_id=$(triad --dev-seed alice model register "$mlp" --name mlp-classifier \
+    --calibration "$net/inputs/mlp0.npy" "$net/inputs/mlp1.npy")
+for m in "$det" "$mlp"; do "$bin/triad-worker" --models-dir "$net/models" import "$m" >/dev/null; done
+
+echo "==> workers (logs: $net/logs/<name>.log, metrics: 127.0.0.1:9616..9619/metrics)"
+port=9616
+for w in bob charlie dave eve; do
+    "$bin/triad-worker" --url "$url" --dev-seed "$w" --models "$det_id,$mlp_id" \
+        --models-dir "$net/models" --state-dir "$net/state/$w" --metrics-port "$port" \
+        >"$net/logs/$w.log" 2>&1 &
+    pids+=($!)
+    port=$((port + 1))
+done
+for _ in $(seq 180); do
+    [ "$(grep -l '"serving"\|serving' "$net"/logs/{bob,charlie,dave,eve}.log 2>/dev/null | wc -l)" = 4 ] && break
+    sleep 1
+done
+
+for job in "$det_id:det2.npy" "$mlp_id:mlp2.npy"; do
+    model=${job%%:*} input=${job#*:}
+    echo "==> job on model $model with $input"
+    triad --dev-seed ferdie submit --model "$model" --input "$net/inputs/$input" --wait \
+        --output "$net/output-$model.json" | tee "$net/result-$model.txt"
+    task=$(sed -n 's/^task \([0-9]*\) on model.*/\1/p' "$net/result-$model.txt")
+    triad audit "$task"
+done
+echo "==> workers"
+triad workers
+
+if [ "$keep_running" = 1 ]; then
+    echo "==> the network keeps running; try: $bin/triad --dev-seed ferdie submit --model $mlp_id --input $net/inputs/mlp0.npy --wait"
+    echo "    Ctrl-C stops it."
+    wait
+fi

@@ -89,7 +89,12 @@ pub fn print_task(view: &TaskView, schema: &Schema) {
 fn preview(t: &triad_inference::TensorData) -> String {
     const SHOWN: usize = 12;
     let items: Vec<String> = match &t.data {
-        triad_inference::Data::F32(v) => v.iter().take(SHOWN).map(|x| format!("{x:.4}")).collect(),
+        // Probability maps and logits differ by orders of magnitude.
+        triad_inference::Data::F32(v) => v
+            .iter()
+            .take(SHOWN)
+            .map(|x| if *x == 0.0 || x.abs() >= 1e-3 { format!("{x:.4}") } else { format!("{x:.2e}") })
+            .collect(),
         triad_inference::Data::I64(v) => v.iter().take(SHOWN).map(|x| x.to_string()).collect(),
         triad_inference::Data::U8(v) => v.iter().take(SHOWN).map(|x| x.to_string()).collect(),
     };

@@ -1,0 +1,174 @@
+//! Benchmark (not a test): what verification costs, as ratios measured side
+//! by side in one run on one machine.
+//!
+//! 1. end-to-end verified job (submit → accepted in a best block, on a dev
+//!    node with four workers) ÷ one local inference of the same job;
+//! 2. ONNX Runtime through `ort` ÷ Python `onnxruntime`, same model, same
+//!    input, same settings (1 intra-op thread, all graph optimizations);
+//! 3. LSH fingerprint ÷ inference.
+//!
+//! The model is PP-OCRv4 text detection from the PyPI package
+//! rapidocr-onnxruntime (installed by `scripts/prereqs.sh`), on a 3x32x32
+//! input small enough to travel inline, and on a 3x320x320 one for 2 and 3.
+//! Run with `cargo bench -p triad-integration-tests --bench e2e`.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    time::{Duration, Instant},
+};
+
+use triad_client::{account_of, chain::runtime_types::pallet_triad_tasks::types::Phase, job, load_signer};
+use triad_inference::{wire, Model, Settings, TensorData};
+use triad_integration_tests::network::{repo_root, Network};
+use triad_verifier::LshParams;
+
+const UNIT: u128 = 1_000_000_000_000;
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    xs[xs.len() / 2]
+}
+
+fn time_n(n: usize, mut f: impl FnMut()) -> f64 {
+    for _ in 0..3 {
+        f();
+    }
+    median((0..n).map(|_| {
+        let t = Instant::now();
+        f();
+        t.elapsed().as_secs_f64()
+    }).collect())
+}
+
+fn image(side: usize, seed: usize) -> TensorData {
+    let data = (0..3 * side * side).map(|i| (((i * 31 + seed * 7) % 97) as f32 / 97.0) - 0.5).collect();
+    TensorData::f32(vec![1, 3, side, side], data)
+}
+
+fn write_npy(path: &Path, t: &TensorData) {
+    let shape: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
+    let mut header = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({}), }}", shape.join(", "));
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend((header.len() as u16).to_le_bytes());
+    out.extend(header.as_bytes());
+    out.extend(t.as_f32().unwrap().iter().flat_map(|x| x.to_le_bytes()));
+    std::fs::write(path, out).unwrap();
+}
+
+/// Median seconds of one Python onnxruntime inference.
+fn python_inference(python: &Path, model: &Path, input: &Path, n: usize) -> f64 {
+    let script = r#"
+import sys, time, statistics, numpy as np, onnxruntime as ort
+o = ort.SessionOptions()
+o.intra_op_num_threads = 1
+o.inter_op_num_threads = 1
+o.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+s = ort.InferenceSession(sys.argv[1], o, providers=["CPUExecutionProvider"])
+x = np.load(sys.argv[2])
+feed = {s.get_inputs()[0].name: x}
+for _ in range(3): s.run(None, feed)
+ts = []
+for _ in range(int(sys.argv[3])):
+    t = time.perf_counter(); s.run(None, feed); ts.append(time.perf_counter() - t)
+print(statistics.median(ts))
+"#;
+    let out = Command::new(python)
+        .args(["-c", script, model.to_str().unwrap(), input.to_str().unwrap(), &n.to_string()])
+        .output()
+        .expect("python runs");
+    assert!(out.status.success(), "python onnxruntime: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+fn venv() -> (PathBuf, PathBuf) {
+    let python = repo_root().join(".triad/venv/bin/python");
+    let out = Command::new(&python)
+        .args(["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
+        .output()
+        .expect("run scripts/prereqs.sh first: .triad/venv is missing");
+    let site = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    (python, site.join("rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx"))
+}
+
+#[tokio::main]
+async fn main() {
+    let (python, det) = venv();
+    let dir = std::env::temp_dir().join(format!("triad-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let lsh = LshParams::projection(7);
+    let mut model = Model::load(&det, Settings::default()).unwrap();
+    println!("model: PP-OCRv4 det ({}), {}", det.display(), model.describe());
+
+    println!("\n| input | ort inference | Python onnxruntime | ort ÷ Python | fingerprint | fingerprint ÷ inference |");
+    println!("|---|---|---|---|---|---|");
+    let mut small_inference = 0.0;
+    for side in [32, 320] {
+        let x = image(side, 0);
+        let runs = if side == 32 { 200 } else { 20 };
+        let ort = time_n(runs, || {
+            model.run(std::slice::from_ref(&x)).unwrap();
+        });
+        let outputs = model.run(std::slice::from_ref(&x)).unwrap();
+        let fp = time_n(runs, || {
+            job::fingerprint(&lsh, &outputs).unwrap();
+        });
+        let npy = dir.join(format!("x{side}.npy"));
+        write_npy(&npy, &x);
+        let py = python_inference(&python, &det, &npy, runs);
+        if side == 32 {
+            small_inference = ort;
+        }
+        println!(
+            "| 1x3x{side}x{side} | {:.3} ms | {:.3} ms | {:.3} | {:.1} us | {:.4} |",
+            ort * 1e3,
+            py * 1e3,
+            ort / py,
+            fp * 1e6,
+            fp / ort
+        );
+    }
+
+    // End to end on a dev node with four honest workers.
+    let mut net = Network::start("bench").await;
+    let cal: Vec<PathBuf> = (1..3)
+        .map(|k| {
+            let p = dir.join(format!("cal{k}.npy"));
+            write_npy(&p, &image(32, k));
+            p
+        })
+        .collect();
+    let id = net.register_model(&det, "ppocr-v4-det", &cal);
+    let seeds = ["bob", "charlie", "dave", "eve"];
+    for s in seeds {
+        net.spawn_worker(s, &["--models", &id.to_string()]);
+    }
+    let accounts: Vec<_> = seeds.iter().map(|s| account_of(&load_signer(Some(s), None).unwrap())).collect();
+    net.wait_qualified(id, &accounts, Duration::from_secs(300)).await;
+    let client = load_signer(Some("ferdie"), None).unwrap();
+    let mut e2e = Vec::new();
+    for k in 0..5 {
+        let input = wire::encode(&[wire::NamedTensor { name: model.inputs()[0].name.clone(), tensor: image(32, 10 + k) }]);
+        let t = Instant::now();
+        let task = net.submit(&client, id, vec![input], UNIT / 10).await[0];
+        loop {
+            let view = net.task(task).await;
+            if let Phase::Done { resolution, .. } = view.info.phase {
+                e2e.push(t.elapsed().as_secs_f64());
+                println!("job {task}: {resolution:?} after {:.1} s", t.elapsed().as_secs_f64());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let e2e = median(e2e);
+    println!("\n| end-to-end verified job (median of 5) | one local inference | ratio |");
+    println!("|---|---|---|");
+    println!("| {:.2} s | {:.3} ms | {:.0} |", e2e, small_inference * 1e3, e2e / small_inference);
+    println!("\nBlock time is 6 s; a job takes the draw delay (2 blocks) plus a commit and a reveal block.");
+    let _ = std::fs::remove_dir_all(&dir);
+}
