@@ -164,6 +164,32 @@ pub fn kserve_response(model_name: &str, outputs: &[NamedTensor]) -> String {
     serde_json::to_string_pretty(&KServeResponse { model_name, outputs }).expect("plain data serializes")
 }
 
+/// A tensor as a NumPy `.npy` file (format 1.0, little-endian, C order).
+pub fn npy_bytes(t: &TensorData) -> Vec<u8> {
+    let descr = match t.dtype() {
+        DType::F32 => "<f4",
+        DType::I64 => "<i8",
+        DType::U8 => "|u1",
+    };
+    let dims: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
+    let shape = if dims.len() == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(", ")) };
+    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+    // The header is padded so the data starts on a 64-byte boundary.
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend((header.len() as u16).to_le_bytes());
+    out.extend(header.as_bytes());
+    match &t.data {
+        Data::F32(v) => out.extend(v.iter().flat_map(|x| x.to_le_bytes())),
+        Data::I64(v) => out.extend(v.iter().flat_map(|x| x.to_le_bytes())),
+        Data::U8(v) => out.extend(v),
+    }
+    out
+}
+
 /// The KServe v2 name of an element type.
 pub fn kserve_datatype(dtype: DType) -> &'static str {
     match dtype {

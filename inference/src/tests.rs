@@ -120,19 +120,6 @@ fn named_inputs_are_put_in_declaration_order() {
     );
 }
 
-fn npy(descr: &str, shape: &str, body: &[u8]) -> Vec<u8> {
-    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(' ');
-    }
-    header.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend((header.len() as u16).to_le_bytes());
-    out.extend(header.as_bytes());
-    out.extend(body);
-    out
-}
-
 #[test]
 fn input_files_are_read_as_npy_or_kserve_json_with_clear_errors() {
     let dir = std::env::temp_dir().join(format!("triad-files-{}", std::process::id()));
@@ -144,12 +131,19 @@ fn input_files_are_read_as_npy_or_kserve_json_with_clear_errors() {
         p
     };
 
-    let body: Vec<u8> = [1.0f32, 2.0].iter().flat_map(|x| x.to_le_bytes()).collect();
-    let good = write("x.npy", &npy("<f4", "(1, 2)", &body));
-    assert_eq!(files::read_input(&good, &specs).unwrap(), vec![named("features", TensorData::f32(vec![1, 2], vec![1.0, 2.0]))]);
-    let f64s = write("d.npy", &npy("<f8", "(1,)", &[0; 8]));
+    let tensor = TensorData::f32(vec![1, 2], vec![1.0, 2.0]);
+    let bytes = files::npy_bytes(&tensor);
+    let good = write("x.npy", &bytes);
+    assert_eq!(files::read_input(&good, &specs).unwrap(), vec![named("features", tensor)]);
+    let ints = write("i.npy", &files::npy_bytes(&TensorData { shape: vec![3], data: Data::I64(vec![1, 2, 3]) }));
+    assert_eq!(files::read_input(&ints, &specs).unwrap()[0].tensor.data, Data::I64(vec![1, 2, 3]));
+    // Same header length, another element type: float64 is not a Triad type.
+    let mut as_f64 = bytes.clone();
+    let at = as_f64.windows(3).position(|w| w == b"<f4").unwrap();
+    as_f64[at + 2] = b'8';
+    let f64s = write("d.npy", &as_f64);
     assert!(matches!(files::read_input(&f64s, &specs), Err(files::FileError::NpyType { descr, .. }) if descr == "<f8"));
-    let truncated = write("t.npy", &npy("<f4", "(1, 2)", &body[..4]));
+    let truncated = write("t.npy", &bytes[..bytes.len() - 4]);
     assert!(matches!(files::read_input(&truncated, &specs), Err(files::FileError::Npy { .. })));
     let garbage = write("g.npy", b"not numpy at all");
     assert!(matches!(files::read_input(&garbage, &specs), Err(files::FileError::Npy { .. })));

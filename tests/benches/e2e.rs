@@ -19,7 +19,7 @@ use std::{
 };
 
 use triad_client::{account_of, chain::runtime_types::pallet_triad_tasks::types::Phase, job, load_signer};
-use triad_inference::{wire, Model, Settings, TensorData};
+use triad_inference::{files, wire, Model, Settings, TensorData};
 use triad_integration_tests::network::{repo_root, Network};
 use triad_verifier::LshParams;
 
@@ -47,17 +47,7 @@ fn image(side: usize, seed: usize) -> TensorData {
 }
 
 fn write_npy(path: &Path, t: &TensorData) {
-    let shape: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
-    let mut header = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({}), }}", shape.join(", "));
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(' ');
-    }
-    header.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend((header.len() as u16).to_le_bytes());
-    out.extend(header.as_bytes());
-    out.extend(t.as_f32().unwrap().iter().flat_map(|x| x.to_le_bytes()));
-    std::fs::write(path, out).unwrap();
+    std::fs::write(path, files::npy_bytes(t)).unwrap();
 }
 
 /// Median seconds of one Python onnxruntime inference.
