@@ -74,6 +74,9 @@ pub fn print_task(view: &TaskView, schema: &Schema) {
     }
     if let Some(out) = &view.output {
         match wire::decode(&out.0) {
+            Ok(tensors) if tensors.is_empty() => {
+                println!("  output: none; the workers found the input invalid for this model's schema");
+            },
             Ok(tensors) => {
                 println!("  output ({} bytes, blake3 {}):", out.0.len(), blake3::hash(&out.0).to_hex());
                 for t in &tensors {

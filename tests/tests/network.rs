@@ -3,6 +3,8 @@
 //!
 //! (a) honest workers settle twenty jobs and every balance adds up to the
 //!     plank; bad input files get one-line CLI errors and change nothing;
+//!     input that bypasses the CLI and does not fit is reported as invalid
+//!     by every seat, and nobody is slashed for it;
 //! (b) a lying executor is rejected, slashed, its tasks re-run, and it ends
 //!     ranked below the honest workers;
 //! (c) a verifier that copies another seat's commitment gains nothing;
@@ -141,6 +143,17 @@ async fn honest_workers_settle_twenty_jobs_and_bad_input_is_refused() {
     let client_fees = fees.get(&me).copied().unwrap_or(0);
     assert_eq!(net.free_at(&me, end).await, before[4] - 20 * PRICE - client_fees, "the client pays twenty prices and its fees");
     println!("(a) 20 jobs accepted in blocks #{start}..=#{end}; client paid {} + fees {client_fees}", 20 * PRICE);
+
+    // Input that bypasses the CLI and does not fit the model: every honest
+    // seat reports it the same way, so nobody is slashed and the client pays.
+    let wrong_shape = wire::encode(&[wire::NamedTensor { name: "features".into(), tensor: TensorData::f32(vec![1, 63], features(0)[..63].to_vec()) }]);
+    let ids_bad = net.submit(&client, model, vec![b"not tensors".to_vec(), wrong_shape], PRICE).await;
+    let (bad, _) = net.wait_done(&ids_bad, WAIT).await;
+    for v in &bad {
+        assert!(accepted(v), "task {} ended {:?}", v.id, v.info.phase);
+        assert!(v.info.attempts.0[0].seats.iter().all(|s| s.slashed == 0 && s.paid > 0), "no seat is punished for the client's input");
+        assert!(wire::decode(&v.output.as_ref().unwrap().0).unwrap().is_empty(), "the output says: no result");
+    }
 
     // The auditor re-derives a task from chain data; the CLI follows a job.
     let audit = net.cli_ok(&["audit", &ids[0].to_string()]);

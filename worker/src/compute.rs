@@ -28,6 +28,33 @@ pub fn honest(store: &ModelStore, schema: &Schema, input: &[u8], metrics: &Metri
     Ok(Answer { fingerprint, output: wire::encode(&schema.named_outputs(outputs)) })
 }
 
+/// Whether an error is the input's fault, the same for every honest seat,
+/// rather than this worker's (a missing model file, an ONNX Runtime failure).
+pub fn input_is_invalid(e: &JobError) -> bool {
+    use triad_inference::InferenceError as E;
+    matches!(
+        e,
+        JobError::Wire(_) |
+            JobError::Inference(E::InputCount { .. } | E::InputType { .. } | E::InputShape { .. } | E::ElementCount { .. })
+    )
+}
+
+/// What every honest seat answers for an input the model cannot take: a
+/// fixed fingerprint derived from a constant, so the seats agree the job was
+/// malformed (the client pays for asking) and nobody is slashed for it. The
+/// executor's output is the empty tensor list.
+pub fn invalid_input(params: &LshParams) -> Answer {
+    let mut bits = [0u8; FINGERPRINT_BYTES];
+    let mut xof = blake3::Hasher::new_derive_key("triad 2026 invalid job input").finalize_xof();
+    xof.fill(&mut bits);
+    let mut decision = [0u8; 32];
+    xof.fill(&mut decision);
+    Answer {
+        fingerprint: Fingerprint { family: params.family, version: params.version, bits, decision },
+        output: wire::encode(&[]),
+    }
+}
+
 fn random_fingerprint(params: &LshParams) -> Fingerprint {
     let mut bits = [0u8; FINGERPRINT_BYTES];
     let mut decision = [0u8; 32];
@@ -68,5 +95,21 @@ pub fn dishonest(behaviour: Behaviour, schema: &Schema) -> Answer {
             rand::Rng::fill(&mut rand::thread_rng(), &mut output[..]);
             Answer { fingerprint: random_fingerprint(&schema.lsh), output }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_seat_gives_the_same_answer_for_an_invalid_input() {
+        let params = LshParams::projection(3);
+        let (a, b) = (invalid_input(&params), invalid_input(&params));
+        assert_eq!((a.fingerprint, a.output.clone()), (b.fingerprint, b.output));
+        assert!(wire::decode(&a.output).unwrap().is_empty());
+        assert!(triad_verifier::agrees(&a.fingerprint, &b.fingerprint, &params));
+        assert!(input_is_invalid(&JobError::Wire(wire::WireError::MissingInput("x".into()))));
+        assert!(!input_is_invalid(&JobError::Fingerprint("model file missing".into())));
     }
 }

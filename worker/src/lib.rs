@@ -18,9 +18,11 @@
 //!
 //! Inference runs in ONNX Runtime through [`triad_inference`] with explicit
 //! thread and optimization settings, logged when a model loads. Inputs are
-//! decoded and checked against the registered schema first; an input that
-//! does not fit is logged as a failed task and nothing is committed, so the
-//! worker never vouches for garbage. Models come from a local store of files
+//! decoded and checked against the registered schema first. An input that
+//! does not fit is never run: every honest seat commits the same fixed
+//! "invalid input" fingerprint, so they agree the job was malformed and the
+//! client, not the workers, pays for it. A failure of the worker's own (a
+//! missing model file, an ONNX Runtime error) commits nothing. Models come from a local store of files
 //! named by their registered `blake3` hash ([`store`]). Salts and pending
 //! reveals are written to disk before each commit ([`state`]), so a worker
 //! restarted between commit and reveal still reveals.

@@ -293,9 +293,16 @@ impl Worker {
         } else {
             let answer = match self.answer(&schema, view).await {
                 Ok(a) => a,
+                Err(e) if compute::input_is_invalid(&e) => {
+                    // The input does not fit the model: report that, in a way
+                    // every honest seat reports identically, rather than run it.
+                    tracing::warn!(target: "triad::worker", task, role, "invalid input, reporting it: {e}");
+                    self.metrics.served.with_label_values(&[role, "invalid_input"]).inc();
+                    compute::invalid_input(&schema.lsh)
+                },
                 Err(e) => {
-                    // Nothing is committed for an input that does not fit: the
-                    // seat times out as absent rather than vouch for garbage.
+                    // This worker's own failure: commit nothing rather than
+                    // vouch for something it did not compute.
                     tracing::error!(target: "triad::worker", task, role, "task failed, not committing: {e}");
                     self.metrics.served.with_label_values(&[role, "failed"]).inc();
                     return true;
