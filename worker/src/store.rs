@@ -97,3 +97,31 @@ impl ModelStore {
         Ok(model)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_served_only_under_the_hash_of_its_bytes() {
+        let dir = std::env::temp_dir().join(format!("triad-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = ModelStore::new(dir.join("models"), Settings::default());
+        let original = dir.join("model.onnx");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(&original, b"registered bytes").unwrap();
+        let hash = store.import(&original).unwrap();
+        assert_eq!(hash, *blake3::hash(b"registered bytes").as_bytes());
+        assert!(store.path_for(&hash).is_file());
+
+        // Swapped under the registered name: refused before ONNX Runtime sees it.
+        std::fs::write(store.path_for(&hash), b"other bytes").unwrap();
+        let err = store.model(&hash).err().expect("a swapped file is refused");
+        assert!(matches!(err, StoreError::HashMismatch { .. }), "{err}");
+        assert!(err.to_string().contains(&hex::encode(hash)), "{err}");
+
+        let missing = [7u8; 32];
+        assert!(matches!(store.model(&missing), Err(StoreError::Missing { .. })));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
