@@ -83,6 +83,15 @@ fn assert_settled_exactly(v: &triad_integration_tests::network::TaskView) {
     assert_eq!(paid + v.info.refunded, v.info.escrow, "task {}: nothing is lost", v.id);
 }
 
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("the metrics endpoint listens");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut body = String::new();
+    stream.read_to_string(&mut body).unwrap();
+    body
+}
+
 fn accepted(v: &triad_integration_tests::network::TaskView) -> bool {
     matches!(v.info.phase, Phase::Done { resolution: Resolution::Accepted, .. })
 }
@@ -90,8 +99,10 @@ fn accepted(v: &triad_integration_tests::network::TaskView) -> bool {
 #[tokio::test(flavor = "multi_thread")]
 async fn honest_workers_settle_twenty_jobs_and_bad_input_is_refused() {
     let honest: &[&str] = &[];
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    let with_metrics: &[&str] = &["--metrics-port", &port];
     let seeds = ["bob", "charlie", "dave", "eve"];
-    let (mut net, model) = network("honest", &seeds.map(|s| (s, honest))).await;
+    let (mut net, model) = network("honest", &[("bob", with_metrics), ("charlie", honest), ("dave", honest), ("eve", honest)]).await;
     let client = signer("ferdie");
     let me = account_of(&client);
 
@@ -143,6 +154,14 @@ async fn honest_workers_settle_twenty_jobs_and_bad_input_is_refused() {
     let client_fees = fees.get(&me).copied().unwrap_or(0);
     assert_eq!(net.free_at(&me, end).await, before[4] - 20 * PRICE - client_fees, "the client pays twenty prices and its fees");
     println!("(a) 20 jobs accepted in blocks #{start}..=#{end}; client paid {} + fees {client_fees}", 20 * PRICE);
+
+    // Prometheus sees what the worker did.
+    let metrics = http_get(&format!("127.0.0.1:{port}"), "/metrics");
+    for series in ["triad_worker_tasks_served_total{role=\"verifier\",step=\"reveal\"}", "triad_worker_inference_seconds_count"] {
+        let line = metrics.lines().find(|l| l.starts_with(series)).unwrap_or_else(|| panic!("{series} missing:\n{metrics}"));
+        let value: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+        assert!(value > 0.0, "{line}");
+    }
 
     // Input that bypasses the CLI and does not fit the model: every honest
     // seat reports it the same way, so nobody is slashed and the client pays.
