@@ -91,7 +91,9 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
         for (s, seat) in a.seats.iter().enumerate() {
             let Some(stored) = &seat.reveal else {
                 let note = if seat.commit.is_some() { "committed, never revealed" } else { "never committed" };
-                report.check(a.verdict.is_none() || seat.slashed > 0 || seat.commit.is_none() && seat.slashed > 0, format!("seat {s} {}: {note}; slashed {}", seat.who, seat.slashed));
+                // Once the attempt is settled, a seat that did not reveal must have been slashed.
+                let punished = a.verdict.is_none() || seat.slashed > 0;
+                report.check(punished, format!("seat {s} {}: {note}; slashed {}", seat.who, seat.slashed));
                 continue;
             };
             let stored: Fingerprint = native(stored)?;
