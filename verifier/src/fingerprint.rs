@@ -9,6 +9,31 @@ use crate::{
     tensor::{hash_header, FingerprintError, Tensor},
 };
 
+/// The 32 random bytes that key every fingerprint of one attempt of a task.
+///
+/// The chain draws it after the executor has committed, from randomness no
+/// one knew when the attempt was assigned, so no output can be shaped to
+/// collide with another under it, and no fingerprint from another attempt is
+/// worth anything under it.
+pub type AttemptKey = [u8; 32];
+
+/// The key of calibration fingerprints. Calibration cases and their
+/// fingerprints are public registry data: probation shows that a worker's
+/// setup computes what the owner's does, not that it resists cheating.
+pub const CALIBRATION_KEY: AttemptKey = [0; 32];
+
+/// Why a seat could not produce an output for a task: an answer in its own
+/// right, which every honest seat gives identically for the same input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum CannotRun {
+    /// ONNX Runtime refuses the input, although it fits the declared schema.
+    InvalidInput,
+    /// The output is larger than the chain takes inline.
+    OutputTooLarge,
+    /// Inference did not finish within the worker's time budget.
+    TooSlow,
+}
+
 /// Bytes of the bit part of every fingerprint, whatever `bits` says; unused
 /// bits are zero, so the value has one fixed size on chain.
 pub const FINGERPRINT_BYTES: usize = MAX_BITS as usize / 8;
@@ -57,31 +82,35 @@ pub fn agrees(a: &Fingerprint, b: &Fingerprint, params: &LshParams) -> bool {
     made_here(a) && made_here(b) && distance(a, b) <= params.tolerance as u32
 }
 
-/// Computes the fingerprint of `output` under `params`.
+/// The seed of every random choice a keyed fingerprint makes: the model's
+/// registered seed mixed with the attempt key.
+pub(crate) fn keyed_seed(params: &LshParams, key: &AttemptKey) -> u64 {
+    let digest = blake3::keyed_hash(key, &params.seed.to_le_bytes());
+    u64::from_le_bytes(digest.as_bytes()[..8].try_into().expect("8 bytes"))
+}
+
+/// Computes the fingerprint of `output` under `params` and an attempt `key`.
 ///
-/// Deterministic: the same parameters and the same output give the same
-/// fingerprint on every host and in `no_std`.
-pub fn fingerprint(params: &LshParams, output: &Tensor<'_>) -> Result<Fingerprint, FingerprintError> {
+/// Deterministic: the same parameters, key and output give the same
+/// fingerprint on every host and in `no_std`. Every family is keyed: the
+/// projections' signs, buckets and offsets, the perceptual hash's choice of
+/// coefficients and the exact family's digest all depend on `key`.
+pub fn fingerprint(params: &LshParams, key: &AttemptKey, output: &Tensor<'_>) -> Result<Fingerprint, FingerprintError> {
     params.validate()?;
     output.check()?;
     let mut fp = Fingerprint::empty(params);
-    let mut decision = blake3::Hasher::new();
+    let seed = keyed_seed(params, key);
+    let mut decision = blake3::Hasher::new_keyed(key);
     match params.family {
         Family::Projection => {
             let data = floats(output)?;
             hash_header(&mut decision, b"triad/projection", output);
-            crate::projection::write_bits(params, data, &mut fp.bits);
-        },
-        Family::Classifier { top_k } => {
-            let data = floats(output)?;
-            hash_header(&mut decision, b"triad/classifier", output);
-            crate::projection::write_bits(params, data, &mut fp.bits);
-            crate::projection::hash_top_k(output.shape(), data, top_k as usize, &mut decision)?;
+            crate::projection::write_bits(params, seed, data, &mut fp.bits);
         },
         Family::Perceptual => {
             let data = floats(output)?;
             hash_header(&mut decision, b"triad/perceptual", output);
-            crate::phash::write_bits(params, output.shape(), data, &mut fp.bits)?;
+            crate::phash::write_bits(params, seed, output.shape(), data, &mut fp.bits)?;
         },
         Family::Exact => {
             hash_header(&mut decision, b"triad/exact", output);
@@ -96,6 +125,20 @@ pub fn fingerprint(params: &LshParams, output: &Tensor<'_>) -> Result<Fingerprin
     }
     fp.decision = *decision.finalize().as_bytes();
     Ok(fp)
+}
+
+/// The fingerprint every honest seat reveals when it cannot run a task for
+/// `reason`: fixed by the key and the reason, so identical across seats, and
+/// never close to the fingerprint of any output.
+pub fn cannot_run(params: &LshParams, key: &AttemptKey, reason: CannotRun) -> Fingerprint {
+    let mut xof = blake3::Hasher::new_derive_key("triad 2026 cannot run");
+    xof.update(key);
+    xof.update(&reason.encode());
+    let mut xof = xof.finalize_xof();
+    let mut fp = Fingerprint::empty(params);
+    xof.fill(&mut fp.bits[..params.bits as usize / 8]);
+    xof.fill(&mut fp.decision);
+    fp
 }
 
 /// Feeds elements to the hasher as little-endian bytes, a block at a time:

@@ -2,20 +2,27 @@
 //!
 //! Honest inference on different hosts is not bit-identical: thread counts,
 //! SIMD paths, graph optimizations and execution providers change the last
-//! bits of float outputs. Triad therefore never compares outputs byte for byte.
-//! Each worker reduces its output to a [`Fingerprint`], a locality-sensitive
-//! hash that moves little under honest noise and completely under a different
-//! output, and the chain compares fingerprints by Hamming distance.
+//! bits of float outputs. Triad therefore never compares outputs byte for
+//! byte, and never trusts one worker's word for what it computed.
 //!
-//! - [`LshParams`] define one fingerprint function: its [`Family`], length,
-//!   seed, [`Quantization`] and tolerance. The model registry stores them.
-//! - [`fingerprint`] computes a fingerprint of a [`Tensor`]. Families:
-//!   random projections of float tensors (default), projections plus exact
-//!   top-k classes for classifiers, a DCT perceptual hash for images, and an
-//!   exact `blake3` digest for discrete outputs.
-//! - [`distance`] and [`agrees`] compare two fingerprints.
-//! - [`majority`] turns one executor's and three verifiers' reveals into a
-//!   [`Verdict`]: accepted, rejected or inconclusive, and who was in the majority.
+//! - [`wire`] is the canonical encoding of a job's tensors (inputs on chain,
+//!   the executor's posted output) and [`wire::fit`] the one definition of an
+//!   input a model can run.
+//! - [`LshParams`] define a family of fingerprint functions; an
+//!   [`AttemptKey`], drawn by the chain after the executor commits, picks one.
+//!   [`fingerprint`] reduces an output to a [`Fingerprint`], a
+//!   locality-sensitive hash that moves little under honest noise and
+//!   completely under a different output; [`distance`] and [`agrees`] compare
+//!   two. A verifier's fingerprint shows it ran the model: it is committed
+//!   before the executor's output is public, under a key nobody knew when
+//!   the attempt was assigned, so it can neither be copied nor replayed.
+//! - [`check`] compares the executor's posted output with a verifier's own
+//!   full output, element by element and by the model's decision (class,
+//!   thresholded map) with ties inside the noise allowed; the verifier votes
+//!   on the result.
+//! - [`majority`] turns the executor's fingerprint and three verifiers'
+//!   fingerprints and votes into a [`Verdict`]: accepted, rejected or
+//!   inconclusive, and who was in the majority.
 //!
 //! The crate has no chain types and builds `no_std` with `alloc`, so the
 //! runtime and the worker share one implementation. The calibration harness
@@ -27,6 +34,7 @@
 
 extern crate alloc;
 
+pub mod check;
 mod fingerprint;
 mod majority;
 mod params;
@@ -34,14 +42,19 @@ mod phash;
 mod projection;
 mod rng;
 mod tensor;
+pub mod wire;
 
-pub use fingerprint::{agrees, distance, fingerprint, Fingerprint, FINGERPRINT_BYTES, INCOMPARABLE};
-pub use majority::{majority, Outcome, Verdict};
-pub use params::{
-    Family, LshParams, ParamsError, Quantization, MAX_BITS, MAX_CELLS_LOG2, MAX_SYMBOL_BITS, MAX_TOP_K, PHASH_SIDE,
+pub use check::{compare, default_check, Decision, Mismatch, OutputCheck};
+pub use fingerprint::{
+    agrees, cannot_run, distance, fingerprint, AttemptKey, CannotRun, Fingerprint, CALIBRATION_KEY, FINGERPRINT_BYTES,
+    INCOMPARABLE,
 };
-pub use projection::SKETCH_DIM;
-pub use tensor::{FingerprintError, Tensor};
+pub use majority::{majority, Outcome, Verdict, Vote};
+pub use params::{Family, LshParams, ParamsError, Quantization, MAX_BITS, MAX_CELLS_LOG2, MAX_SYMBOL_BITS, PHASH_SIDE};
+pub use projection::{sketch_slot, SKETCH_DIM};
+pub use tensor::{all_finite, DType, Data, FingerprintError, Tensor, TensorData};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_check;

@@ -1,27 +1,53 @@
 //! The three-verifier majority rule.
 //!
-//! One executor and three verifiers each reveal a fingerprint of the output
-//! they computed; a missing reveal is `None`. With `~` meaning [`agrees`]:
+//! The executor's answer is fingerprinted on chain under the attempt key
+//! (its output, or the fixed fingerprint of a "cannot run" answer; `None` if
+//! it never opened its commitment). Each verifier reveals the fingerprint of
+//! its own answer under the same key, committed before the executor's output
+//! was public, and its [`Vote`] on the executor's posted output against its
+//! own full output (see [`crate::check`]). With `~` meaning [`agrees`], a
+//! verifier **endorses** the executor when its fingerprint `~` the executor's
+//! and it voted [`Vote::Match`]; every other verifier that revealed
+//! **opposes** it.
 //!
-//! - **Accepted** when at least two verifiers `~` the executor. The majority is
-//!   the executor and every verifier that `~` it.
-//! - **Rejected** when at least two verifiers `~` each other and neither `~` the
-//!   executor (a missing executor agrees with nobody). The majority is every
-//!   verifier in such a pair; the executor is out.
-//! - **Inconclusive** otherwise: too few reveals, or everyone disagrees. Nobody
-//!   is in the majority, so nobody can be paid or slashed for the outcome
+//! - **Accepted** when at least two verifiers endorse the executor. The
+//!   majority is the executor and every endorsing verifier.
+//! - **Rejected** when two opposing verifiers `~` each other: two seats that
+//!   computed the same thing independently, and not what the executor
+//!   posted. The majority is every opposing verifier in such a pair; the
+//!   executor is out. An executor that never opened its commitment is opposed
+//!   by every verifier that revealed, so withholding is caught like lying.
+//! - **Inconclusive** otherwise: too few reveals, or everyone disagrees.
+//!   Nobody is in the majority, so nobody is paid or slashed for the outcome
 //!   itself; the task pallet decides whether to re-run or refund.
 //!
-//! The two decisive cases exclude each other: if two of three verifiers agree
-//! with the executor, at most one is left to disagree. The rule is symmetric in
-//! the order of verifiers: permuting them permutes the flags and nothing else.
-//! Agreement within a tolerance is not transitive, which is why the rule looks
-//! at the pairs it needs and never infers agreement through a third party.
+//! The two decisive cases exclude each other: if two of three verifiers
+//! endorse the executor, at most one is left to oppose it. The rule is
+//! symmetric in the order of verifiers: permuting them permutes the flags and
+//! nothing else. Agreement within a tolerance is not transitive, which is why
+//! the rule looks at the pairs it needs and never infers agreement through a
+//! third party.
+//!
+//! A fingerprint alone cannot catch a small local edit, and a vote alone
+//! cannot show that its verifier ran the model: the fingerprint, keyed after
+//! the executor committed and revealed before anyone saw its output, shows
+//! the verifier computed something close to the truth; the vote, cast with
+//! the verifier's full output in hand, catches every difference beyond noise.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
 use crate::{agrees, Fingerprint, LshParams};
+
+/// A verifier's judgement of the executor's posted output against its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum Vote {
+    /// The executor's output is the verifier's, up to honest noise, under the
+    /// model's output check; or both could not run the task, for the same reason.
+    Match,
+    /// It is not, or the executor posted nothing.
+    Mismatch,
+}
 
 /// The outcome of a vote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
@@ -45,27 +71,30 @@ pub struct Verdict {
     pub verifiers_in_majority: [bool; 3],
 }
 
-/// Decides a task from the executor's and the verifiers' revealed fingerprints.
+/// Decides an attempt from the executor's fingerprint and the verifiers'
+/// revealed fingerprints and votes.
 pub fn majority(
     executor: Option<&Fingerprint>,
-    verifiers: [Option<&Fingerprint>; 3],
+    verifiers: [Option<(&Fingerprint, Vote)>; 3],
     params: &LshParams,
 ) -> Verdict {
-    let agree = |a: Option<&Fingerprint>, b: Option<&Fingerprint>| match (a, b) {
-        (Some(a), Some(b)) => agrees(a, b, params),
+    let endorses = verifiers.map(|v| match (executor, v) {
+        (Some(e), Some((fp, Vote::Match))) => agrees(e, fp, params),
         _ => false,
-    };
-    let with_executor = verifiers.map(|v| agree(executor, v));
-    if with_executor.iter().filter(|x| **x).count() >= 2 {
-        return Verdict { outcome: Outcome::Accepted, executor_in_majority: true, verifiers_in_majority: with_executor };
+    });
+    if endorses.iter().filter(|x| **x).count() >= 2 {
+        return Verdict { outcome: Outcome::Accepted, executor_in_majority: true, verifiers_in_majority: endorses };
     }
 
+    let opposes = |i: usize| verifiers[i].is_some() && !endorses[i];
     let mut against = [false; 3];
     for i in 0..3 {
         for j in (i + 1)..3 {
-            if !with_executor[i] && !with_executor[j] && agree(verifiers[i], verifiers[j]) {
-                against[i] = true;
-                against[j] = true;
+            if let (true, true, Some((a, _)), Some((b, _))) = (opposes(i), opposes(j), verifiers[i], verifiers[j]) {
+                if agrees(a, b, params) {
+                    against[i] = true;
+                    against[j] = true;
+                }
             }
         }
     }

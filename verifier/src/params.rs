@@ -9,8 +9,6 @@ use crate::projection::NORM_BITS;
 /// Fingerprints never exceed this many bits (128 bytes), so a `Fingerprint`
 /// has a fixed size and four of them fit cheaply in a task's storage.
 pub const MAX_BITS: u16 = 1024;
-/// Classifiers bind at most this many top indices into the decision digest.
-pub const MAX_TOP_K: u8 = 16;
 /// Lattice symbols are at most one byte wide.
 pub const MAX_SYMBOL_BITS: u8 = 8;
 /// 2^12 cells per standard deviation is already far below `f32` noise.
@@ -25,13 +23,6 @@ pub enum Family {
     /// Float tensors of any shape: a count-sketch, then random projections
     /// quantized per [`Quantization`]. The default.
     Projection,
-    /// Classifier scores: [`Family::Projection`] plus the exact indices of the
-    /// `top_k` largest scores, so noise inside the tolerance can never change
-    /// the answer the client receives.
-    Classifier {
-        /// How many of the best classes must match exactly, 1 to [`MAX_TOP_K`].
-        top_k: u8,
-    },
     /// Images shaped `H x W x C` (or `1 x H x W x C`): a DCT perceptual hash of
     /// the luminance, as the consensus paper used for diffusion outputs.
     ///
@@ -76,15 +67,18 @@ impl Quantization {
     }
 }
 
-/// One fingerprint function: every host that uses the same `LshParams` computes
-/// the same function, because all randomness is derived from `seed`.
+/// One family of fingerprint functions: every host that uses the same
+/// `LshParams` and the same attempt key computes the same function, because
+/// all randomness is derived from `seed` mixed with the key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 pub struct LshParams {
     /// What the model outputs.
     pub family: Family,
     /// Length of the fingerprint in bits, at most [`MAX_BITS`].
     pub bits: u16,
-    /// Seed of the hyperplanes, bucket hashes and lattice offsets.
+    /// Mixed with each attempt's key into the seed of the hyperplanes,
+    /// buckets and lattice offsets. It is public, so on its own it protects
+    /// nothing; it separates models that share a key.
     pub seed: u64,
     /// How projections become bits (ignored by `Perceptual` and `Exact`).
     pub quantization: Quantization,
@@ -109,9 +103,6 @@ pub enum ParamsError {
     /// The symbol width or cell count is outside its range.
     #[cfg_attr(feature = "std", error("lattice symbol width must be 1..={MAX_SYMBOL_BITS} and cells_log2 at most {MAX_CELLS_LOG2}"))]
     LatticeOutOfRange,
-    /// `top_k` is zero or above [`MAX_TOP_K`].
-    #[cfg_attr(feature = "std", error("top_k must be 1..={MAX_TOP_K}"))]
-    TopKOutOfRange,
     /// A perceptual hash has at most 1023 AC coefficients to draw bits from.
     #[cfg_attr(feature = "std", error("a perceptual hash has at most 1023 bits"))]
     PerceptualBitsOutOfRange,
@@ -133,15 +124,8 @@ impl LshParams {
             seed,
             quantization: Quantization::Lattice { cells_log2: 4, symbol_bits: 4 },
             tolerance: 12,
-            version: 1,
+            version: 2,
         }
-    }
-
-    /// [`LshParams::projection`] that also binds the top `k` classes exactly.
-    pub const fn classifier(seed: u64, top_k: u8) -> Self {
-        let mut p = Self::projection(seed);
-        p.family = Family::Classifier { top_k };
-        p
     }
 
     /// The classic 64-bit perceptual hash: the 8x8-ish lowest frequencies,
@@ -153,7 +137,7 @@ impl LshParams {
             seed,
             quantization: Quantization::Sign,
             tolerance: 8,
-            version: 1,
+            version: 2,
         }
     }
 
@@ -165,7 +149,7 @@ impl LshParams {
             seed: 0,
             quantization: Quantization::Sign,
             tolerance: 0,
-            version: 1,
+            version: 2,
         }
     }
 
@@ -175,13 +159,8 @@ impl LshParams {
         if self.bits == 0 || self.bits > MAX_BITS {
             return Err(ParamsError::BitsOutOfRange);
         }
-        if let Family::Classifier { top_k } = self.family {
-            if top_k == 0 || top_k > MAX_TOP_K {
-                return Err(ParamsError::TopKOutOfRange);
-            }
-        }
         match self.family {
-            Family::Projection | Family::Classifier { .. } => {
+            Family::Projection => {
                 if let Quantization::Lattice { cells_log2, symbol_bits } = self.quantization {
                     if symbol_bits == 0 || symbol_bits > MAX_SYMBOL_BITS || cells_log2 > MAX_CELLS_LOG2 {
                         return Err(ParamsError::LatticeOutOfRange);

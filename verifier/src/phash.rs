@@ -5,10 +5,12 @@
 //! DCT-II. The lowest-frequency AC coefficients, in zig-zag order, each give
 //! one bit: above or below their median. Small pixel noise, resampling and
 //! colour jitter barely move low frequencies; a different image moves them
-//! completely. The seed is not used: the function is fixed by its definition.
+//! completely. Which of the low-frequency coefficients give the bits is
+//! chosen by the keyed seed.
 
 use crate::{
     fingerprint::{set_bit, FINGERPRINT_BYTES},
+    rng::mix,
     params::{LshParams, PHASH_SIDE},
     tensor::FingerprintError,
 };
@@ -19,6 +21,7 @@ const N: usize = PHASH_SIDE;
 /// Writes `params.bits` perceptual bits of an `H x W x C` image into `bits`.
 pub(crate) fn write_bits(
     params: &LshParams,
+    seed: u64,
     shape: &[usize],
     data: &[f32],
     bits: &mut [u8; FINGERPRINT_BYTES],
@@ -33,10 +36,19 @@ pub(crate) fn write_bits(
     let thumb = thumbnail(h, w, c, data);
     let coeffs = dct2(&thumb);
 
-    let order = zigzag();
+    let mut order = zigzag();
     let take = params.bits as usize;
-    // Skip DC (index 0): it is the mean brightness, not structure.
-    let mut picked: Vec<f64> = order[1..=take].iter().map(|&(u, v)| coeffs[u * N + v]).collect();
+    // Skip DC (index 0): it is the mean brightness, not structure. The bits
+    // come from `take` of the lowest `2 x take` AC coefficients, chosen by the
+    // keyed seed (a partial Fisher-Yates shuffle), so a fingerprint made
+    // under one attempt's key says nothing under another's.
+    let pool = (2 * take).min(N * N - 1);
+    let candidates = &mut order[1..=pool];
+    for i in 0..take {
+        let j = i + (mix(seed ^ 0x7068_6173_6800_0000 ^ i as u64) % (pool - i) as u64) as usize;
+        candidates.swap(i, j);
+    }
+    let mut picked: Vec<f64> = candidates[..take].iter().map(|&(u, v)| coeffs[u * N + v]).collect();
     let values = picked.clone();
     picked.sort_unstable_by(|a, b| a.total_cmp(b));
     let median = picked[take / 2];

@@ -3,10 +3,11 @@
 //!
 //! 1. **Sketch.** Outputs of at most [`SKETCH_DIM`] elements are used as they
 //!    are (zero-padded), so nothing is lost. Larger outputs go through a
-//!    count-sketch: element `i` is added, with a random sign, to one of
-//!    [`SKETCH_DIM`] buckets (`i mod SKETCH_DIM`) with a random sign. That is a sparse random
-//!    projection: inner products, and so angles and norms, are preserved in
-//!    expectation, at one hash and one add per element.
+//!    count-sketch: each element is added, with a random sign, to one of
+//!    [`SKETCH_DIM`] buckets (a random rotation of its index per block of
+//!    [`SKETCH_DIM`]). That is a sparse random projection: inner products,
+//!    and so angles and norms, are preserved in expectation, at one add per
+//!    element.
 //! 2. **Projections.** The sketch is multiplied by random signs and then by
 //!    the Walsh-Hadamard matrix (a subsampled randomized Hadamard transform).
 //!    Each output coordinate is the projection onto one random ±1 hyperplane,
@@ -25,6 +26,12 @@
 //!    less than a cell (1.1%); an output 2% larger or smaller changes most of
 //!    them, and each changed symbol flips two of its four bits on average.
 //!
+//! Every random choice (signs, rotations, offsets) comes from a seed mixed
+//! with the attempt key, which the chain draws after the executor commits.
+//! Under the model's public seed alone the transform is linear and known, so
+//! an adversary could solve for edits it cannot see (its null space); under
+//! an unknown key it cannot.
+//!
 //! The order of every floating-point operation is fixed by this code, so the
 //! result depends only on the data, never on the host.
 
@@ -32,7 +39,6 @@ use crate::{
     fingerprint::FINGERPRINT_BYTES,
     params::{LshParams, Quantization},
     rng::{key, mix, unit, Stream},
-    tensor::FingerprintError,
 };
 
 /// Width of the intermediate sketch and of the Hadamard transform. Large
@@ -50,20 +56,20 @@ pub const NORM_CELLS_PER_OCTAVE: f64 = 64.0;
 const SIGN: u64 = 1 << 63;
 
 /// Writes `params.bits` LSH bits of `data` into `bits`.
-pub(crate) fn write_bits(params: &LshParams, data: &[f32], bits: &mut [u8; FINGERPRINT_BYTES]) {
+pub(crate) fn write_bits(params: &LshParams, seed: u64, data: &[f32], bits: &mut [u8; FINGERPRINT_BYTES]) {
     let mut sketch = [0.0f64; SKETCH_DIM];
     if data.len() <= SKETCH_DIM {
         sketch.iter_mut().zip(data).for_each(|(s, x)| *s = *x as f64);
     } else {
-        count_sketch(params.seed, data, &mut sketch);
+        count_sketch(seed, data, &mut sketch);
     }
     let norm = libm::sqrt(sum_of_squares(&sketch));
     let projections = params.projections();
-    let offsets = key(params.seed, Stream::Offset);
+    let offsets = key(seed, Stream::Offset);
     let mut out = BitWriter { bits, at: 0, acc: 0, filled: 0 };
     let mut projected = [0.0f64; SKETCH_DIM];
     for round in 0..projections.div_ceil(SKETCH_DIM) {
-        randomized_hadamard(params.seed, round as u64, &sketch, &mut projected);
+        randomized_hadamard(seed, round as u64, &sketch, &mut projected);
         let first = round * SKETCH_DIM;
         // A zero output projects to zero everywhere: still a fixed, valid fingerprint.
         let inv = if norm > 0.0 { 1.0 / norm } else { 0.0 };
@@ -84,7 +90,7 @@ pub(crate) fn write_bits(params: &LshParams, data: &[f32], bits: &mut [u8; FINGE
         }
     }
     if matches!(params.quantization, Quantization::Lattice { .. }) {
-        write_norm(params.seed, norm, &mut out);
+        write_norm(seed, norm, &mut out);
     }
     out.flush();
 }
@@ -180,84 +186,50 @@ const SIGNS_PER_HASH: usize = 8;
 
 fn count_sketch(seed: u64, data: &[f32], sketch: &mut [f64; SKETCH_DIM]) {
     let buckets = key(seed, Stream::Bucket);
-    // Element `i` lands in bucket `i mod SKETCH_DIM` with a random sign. With
-    // random signs the sketch preserves inner products in expectation exactly
-    // as hashed buckets do, and fixed buckets let the compiler vectorize the
-    // loop: a sign is the top bit of one random byte, flipped into the float
-    // without a branch. The seed is public either way, so hashed buckets
-    // would hide nothing from an adversary.
+    // Element `k` of chunk `c` (the chunks are SKETCH_DIM long) lands in
+    // bucket `(k + r_c) mod SKETCH_DIM` with a random sign, where the
+    // rotation `r_c` is random per chunk. Two elements share a bucket only if
+    // their chunks' rotations line them up, and the rotations and signs come
+    // from the attempt key, which nobody knows while the executor's output can
+    // still change: a pair of edits that cancel in one bucket has to guess
+    // both. With random signs the sketch preserves inner products in
+    // expectation exactly as hashed buckets do, and a rotation is two
+    // contiguous runs, so the loop still vectorizes: a sign is the top bit of
+    // one random byte, flipped into the float without a branch.
     let mut signs = [0u8; SKETCH_DIM];
     for (c, chunk) in data.chunks(SKETCH_DIM).enumerate() {
         for (w, bytes) in signs.chunks_exact_mut(SIGNS_PER_HASH).enumerate() {
             let word = mix(buckets ^ ((c * (SKETCH_DIM / SIGNS_PER_HASH) + w) as u64));
             bytes.copy_from_slice(&word.to_le_bytes());
         }
-        for ((slot, x), sign) in sketch.iter_mut().zip(chunk).zip(signs.iter()) {
-            let flipped = f32::from_bits(x.to_bits() ^ (((*sign >> 7) as u32) << 31));
-            *slot += flipped as f64;
-        }
+        let rotation = (mix(buckets ^ (c as u64) << 40 ^ 0x726f_7461_7465) as usize) % SKETCH_DIM;
+        let (head, tail) = chunk.split_at(chunk.len().min(SKETCH_DIM - rotation));
+        add_signed(&mut sketch[rotation..], head, &signs);
+        add_signed(&mut sketch[..], tail, &signs[head.len()..]);
     }
 }
 
-/// Hashes, for every row along the last axis, the indices of its `k` largest
-/// scores, best first; ties go to the lower index.
-pub(crate) fn hash_top_k(
-    shape: &[usize],
-    data: &[f32],
-    k: usize,
-    hasher: &mut blake3::Hasher,
-) -> Result<(), FingerprintError> {
-    let row = shape.last().copied().unwrap_or(1);
-    if row < k {
-        return Err(FingerprintError::TooFewClasses);
+fn add_signed(slots: &mut [f64], data: &[f32], signs: &[u8]) {
+    for ((slot, x), sign) in slots.iter_mut().zip(data).zip(signs) {
+        let flipped = f32::from_bits(x.to_bits() ^ (((*sign >> 7) as u32) << 31));
+        *slot += flipped as f64;
     }
-    let mut top = [(f32::NEG_INFINITY, 0u32); crate::params::MAX_TOP_K as usize];
-    let top = &mut top[..k];
-    for scores in data.chunks_exact(row) {
-        if k == 1 {
-            hasher.update(&(first_max(scores) as u32).to_le_bytes());
-            continue;
-        }
-        // Seed the list with the first k scores, then only a score above the
-        // current k-th can enter: one well-predicted comparison per element.
-        // Strict comparisons keep the lower index first among ties.
-        for (i, s) in scores[..k].iter().enumerate() {
-            insert(top, i, *s, i as u32);
-        }
-        for (i, s) in scores.iter().enumerate().skip(k) {
-            if *s > top[k - 1].0 {
-                insert(top, k - 1, *s, i as u32);
-            }
-        }
-        for (_, i) in top.iter() {
-            hasher.update(&i.to_le_bytes());
-        }
-    }
-    Ok(())
 }
 
-/// Index of the first largest score: the same answer as the insertion list
-/// with `k = 1`, in two passes the compiler vectorizes.
-fn first_max(scores: &[f32]) -> usize {
-    const LANES: usize = 8;
-    let mut lanes = [f32::NEG_INFINITY; LANES];
-    let chunks = scores.chunks_exact(LANES);
-    let tail = chunks.remainder();
-    for chunk in chunks {
-        for (m, s) in lanes.iter_mut().zip(chunk) {
-            *m = if *s > *m { *s } else { *m };
-        }
-    }
-    let max = lanes.iter().chain(tail).fold(f32::NEG_INFINITY, |m, s| if *s > m { *s } else { m });
-    scores.iter().position(|s| *s == max).unwrap_or(0)
-}
-
-/// Places `(score, index)` at or above `pos` in a list sorted best first,
-/// dropping what was at `pos`.
-fn insert(top: &mut [(f32, u32)], mut pos: usize, score: f32, index: u32) {
-    while pos > 0 && score > top[pos - 1].0 {
-        top[pos] = top[pos - 1];
-        pos -= 1;
-    }
-    top[pos] = (score, index);
+/// Where the count sketch puts element `index` of an output longer than
+/// [`SKETCH_DIM`] under `params` and `key`: its bucket, and whether its sign
+/// is negative.
+///
+/// Anyone who knows the key can pair two elements of one bucket and shift
+/// them so that the bucket, and so the fingerprint, does not move: the
+/// sketch's null space. The calibration harness and the `collide` test
+/// behaviour use this to show that such an edit passes under a known key and
+/// fails under the attempt key the chain draws after the executor commits.
+pub fn sketch_slot(params: &LshParams, key: &crate::AttemptKey, index: usize) -> (usize, bool) {
+    let buckets = crate::rng::key(crate::fingerprint::keyed_seed(params, key), Stream::Bucket);
+    let (c, k) = (index / SKETCH_DIM, index % SKETCH_DIM);
+    let word = mix(buckets ^ ((c * (SKETCH_DIM / SIGNS_PER_HASH) + k / SIGNS_PER_HASH) as u64));
+    let negative = (word.to_le_bytes()[k % SIGNS_PER_HASH] >> 7) == 1;
+    let rotation = (mix(buckets ^ (c as u64) << 40 ^ 0x726f_7461_7465) as usize) % SKETCH_DIM;
+    ((k + rotation) % SKETCH_DIM, negative)
 }

@@ -1,7 +1,7 @@
 //! Unit and property tests of the fingerprint families and the majority rule.
 
 use crate::*;
-use alloc::vec::Vec;
+use alloc::{vec, vec::Vec};
 use codec::{Decode, Encode, MaxEncodedLen};
 use proptest::prelude::*;
 
@@ -21,8 +21,14 @@ fn jitter(data: &[f32], rel: f64, seed: u64) -> Vec<f32> {
         .collect()
 }
 
+const KEY: AttemptKey = [7; 32];
+
 fn fp(params: &LshParams, shape: &[usize], data: &[f32]) -> Fingerprint {
-    fingerprint(params, &Tensor::F32 { shape, data }).expect("valid tensor")
+    keyed(params, &KEY, shape, data)
+}
+
+fn keyed(params: &LshParams, key: &AttemptKey, shape: &[usize], data: &[f32]) -> Fingerprint {
+    fingerprint(params, key, &Tensor::F32 { shape, data }).expect("valid tensor")
 }
 
 #[test]
@@ -34,7 +40,10 @@ fn identical_outputs_give_identical_fingerprints() {
 
 #[test]
 fn honest_noise_agrees_and_other_outputs_do_not() {
-    for params in [LshParams::projection(3), LshParams::classifier(3, 1)] {
+    for params in [LshParams::projection(3), LshParams::perceptual(3)] {
+        if params.family == Family::Perceptual {
+            continue;
+        }
         let v = vector(11, 1000);
         let a = fp(&params, &[1, 1000], &v);
         let honest = fp(&params, &[1, 1000], &jitter(&v, 1e-5, 2));
@@ -72,38 +81,73 @@ fn zeroed_output_is_far_from_the_real_one() {
 }
 
 #[test]
-fn classifier_binds_the_top_class_even_for_a_tiny_shift() {
-    let p = LshParams::classifier(5, 1);
-    let mut v = vector(8, 1000);
-    v[10] = 5.0;
-    v[20] = 4.999_99;
-    let a = fp(&p, &[1, 1000], &v);
-    let mut w = v.clone();
-    // Swap the winner by a shift far inside the projection tolerance.
-    w[20] = 5.000_01;
-    let b = fp(&p, &[1, 1000], &w);
-    assert_eq!(distance(&a, &b), INCOMPARABLE);
-    let same = fp(&LshParams::projection(5), &[1, 1000], &v);
-    let shifted = fp(&LshParams::projection(5), &[1, 1000], &w);
-    assert!(agrees(&same, &shifted, &LshParams::projection(5)), "without top-k the shift would pass");
+fn every_family_is_keyed_by_the_attempt() {
+    let v = vector(5, 2000);
+    let p = LshParams::projection(1);
+    let (a, b) = (keyed(&p, &[1; 32], &[2000], &v), keyed(&p, &[2; 32], &[2000], &v));
+    assert!(distance(&a, &b) > 200 || distance(&a, &b) == INCOMPARABLE, "distance {}", distance(&a, &b));
+    assert_eq!(a, keyed(&p, &[1; 32], &[2000], &v), "one key, one function");
+
+    let img = image(3, 48, 48);
+    let q = LshParams::perceptual(0);
+    let (a, b) = (keyed(&q, &[1; 32], &[48, 48, 3], &img), keyed(&q, &[2; 32], &[48, 48, 3], &img));
+    assert_ne!(a, b, "the perceptual hash picks its coefficients by key");
+
+    let e = LshParams::exact();
+    let t = Tensor::I64 { shape: &[2], data: &[3, 4] };
+    assert_ne!(fingerprint(&e, &[1; 32], &t).unwrap(), fingerprint(&e, &[2; 32], &t).unwrap());
 }
 
 #[test]
-fn classifier_top_k_is_per_row_and_order_sensitive() {
-    let p = LshParams::classifier(5, 2);
-    let a = fp(&p, &[2, 3], &[0.1, 0.9, 0.5, 0.3, 0.2, 0.8]);
-    let swapped = fp(&p, &[2, 3], &[0.1, 0.5, 0.9, 0.3, 0.2, 0.8]);
-    assert_eq!(distance(&a, &swapped), INCOMPARABLE);
+fn a_null_space_edit_is_invisible_under_its_key_and_visible_under_another() {
+    // The attack on a public sketch: two elements that share a bucket are
+    // shifted so that the bucket does not move. Under the key the attacker
+    // aimed at the fingerprint is bit-identical; under the attempt key the
+    // chain draws later it is not, and the elementwise check sees it anyway.
+    let p = LshParams::projection(11);
+    let n = 4 * SKETCH_DIM;
+    let v = vector(21, n);
+    let aimed: AttemptKey = CALIBRATION_KEY;
+    let mut edited = v.clone();
+    let mut moved = 0;
+    for a in 0..SKETCH_DIM {
+        let (bucket, neg_a) = sketch_slot(&p, &aimed, a);
+        let b = (SKETCH_DIM..n).find(|b| sketch_slot(&p, &aimed, *b).0 == bucket).expect("every bucket has a partner");
+        let neg_b = sketch_slot(&p, &aimed, b).1;
+        // Erase element a; put its signed contribution on element b.
+        let contribution = if neg_a { -v[a] } else { v[a] };
+        edited[a] = 0.0;
+        edited[b] += if neg_b { -contribution } else { contribution };
+        moved += 1;
+    }
+    assert_eq!(moved, SKETCH_DIM);
+    let d = distance(&keyed(&p, &aimed, &[n], &v), &keyed(&p, &aimed, &[n], &edited));
+    assert!(d <= 2, "under the aimed key the edit is invisible: distance {d}");
+    let fresh = distance(&keyed(&p, &[9; 32], &[n], &v), &keyed(&p, &[9; 32], &[n], &edited));
+    assert!(fresh > p.tolerance as u32, "under a fresh key it is caught: distance {fresh}");
+    let check = OutputCheck::with_decision(Decision::Values);
+    let (t, e) = (Tensor::F32 { shape: &[n], data: &v }, Tensor::F32 { shape: &[n], data: &edited });
+    assert!(compare(&check, &e, &t).is_err());
+}
+
+#[test]
+fn a_cannot_run_answer_is_the_same_for_every_seat_and_unlike_any_output() {
+    let p = LshParams::projection(3);
+    let a = cannot_run(&p, &KEY, CannotRun::TooSlow);
+    assert_eq!(a, cannot_run(&p, &KEY, CannotRun::TooSlow));
+    assert!(agrees(&a, &cannot_run(&p, &KEY, CannotRun::TooSlow), &p));
+    assert!(!agrees(&a, &cannot_run(&p, &KEY, CannotRun::InvalidInput), &p));
+    assert!(!agrees(&a, &fp(&p, &[100], &vector(1, 100)), &p));
 }
 
 #[test]
 fn exact_family_is_bit_exact() {
     let p = LshParams::exact();
     let tokens = [101i64, 2054, 2003, 102];
-    let a = fingerprint(&p, &Tensor::I64 { shape: &[1, 4], data: &tokens }).unwrap();
-    let b = fingerprint(&p, &Tensor::I64 { shape: &[1, 4], data: &tokens }).unwrap();
-    let c = fingerprint(&p, &Tensor::I64 { shape: &[1, 4], data: &[101, 2054, 2003, 103] }).unwrap();
-    let as_bytes = fingerprint(&p, &Tensor::U8 { shape: &[32], data: &[0u8; 32] }).unwrap();
+    let a = fingerprint(&p, &KEY, &Tensor::I64 { shape: &[1, 4], data: &tokens }).unwrap();
+    let b = fingerprint(&p, &KEY, &Tensor::I64 { shape: &[1, 4], data: &tokens }).unwrap();
+    let c = fingerprint(&p, &KEY, &Tensor::I64 { shape: &[1, 4], data: &[101, 2054, 2003, 103] }).unwrap();
+    let as_bytes = fingerprint(&p, &KEY, &Tensor::U8 { shape: &[32], data: &[0u8; 32] }).unwrap();
     assert!(agrees(&a, &b, &p));
     assert!(!agrees(&a, &c, &p));
     assert_ne!(a.decision, as_bytes.decision);
@@ -140,18 +184,14 @@ fn perceptual_hash_tolerates_pixel_noise_and_separates_images() {
 fn bad_inputs_get_typed_errors() {
     let p = LshParams::projection(1);
     assert_eq!(
-        fingerprint(&p, &Tensor::F32 { shape: &[2, 3], data: &[1.0; 5] }),
+        fingerprint(&p, &KEY, &Tensor::F32 { shape: &[2, 3], data: &[1.0; 5] }),
         Err(FingerprintError::ShapeMismatch { elements: 5, expected: 6 })
     );
-    assert_eq!(fingerprint(&p, &Tensor::F32 { shape: &[0], data: &[] }), Err(FingerprintError::Empty));
-    assert_eq!(fingerprint(&p, &Tensor::F32 { shape: &[2], data: &[1.0, f32::NAN] }), Err(FingerprintError::NonFinite));
-    assert_eq!(fingerprint(&p, &Tensor::I64 { shape: &[1], data: &[1] }), Err(FingerprintError::NeedsFloat));
+    assert_eq!(fingerprint(&p, &KEY, &Tensor::F32 { shape: &[0], data: &[] }), Err(FingerprintError::Empty));
+    assert_eq!(fingerprint(&p, &KEY, &Tensor::F32 { shape: &[2], data: &[1.0, f32::NAN] }), Err(FingerprintError::NonFinite));
+    assert_eq!(fingerprint(&p, &KEY, &Tensor::I64 { shape: &[1], data: &[1] }), Err(FingerprintError::NeedsFloat));
     assert_eq!(
-        fingerprint(&LshParams::classifier(1, 5), &Tensor::F32 { shape: &[1, 3], data: &[1.0; 3] }),
-        Err(FingerprintError::TooFewClasses)
-    );
-    assert_eq!(
-        fingerprint(&LshParams::perceptual(1), &Tensor::F32 { shape: &[4, 4], data: &[1.0; 16] }),
+        fingerprint(&LshParams::perceptual(1), &KEY, &Tensor::F32 { shape: &[4, 4], data: &[1.0; 16] }),
         Err(FingerprintError::NotAnImage)
     );
     let mut bad = p;
@@ -164,7 +204,6 @@ fn bad_inputs_get_typed_errors() {
     bad.bits = 80;
     bad.tolerance = 40;
     assert_eq!(bad.validate(), Err(ParamsError::ToleranceTooLarge));
-    assert_eq!(LshParams::classifier(1, 0).validate(), Err(ParamsError::TopKOutOfRange));
 }
 
 #[test]
@@ -190,7 +229,7 @@ fn scaled_outputs_do_not_agree() {
 fn fingerprints_from_other_params_never_agree() {
     let p = LshParams::projection(1);
     let mut q = p;
-    q.version = 2;
+    q.version = p.version + 1;
     let v = vector(3, 100);
     let a = fp(&p, &[100], &v);
     let b = fp(&q, &[100], &v);
@@ -206,33 +245,38 @@ fn f(tag: u8) -> Fingerprint {
 
 #[test]
 fn majority_accepts_rejects_and_abstains() {
+    use Vote::{Match, Mismatch};
     let p = LshParams::projection(0);
     let (good, bad, other) = (f(0), f(0xff), f(0x0f));
-    let v = majority(Some(&good), [Some(&good), Some(&good), Some(&bad)], &p);
+    let v = majority(Some(&good), [Some((&good, Match)), Some((&good, Match)), Some((&bad, Mismatch))], &p);
     assert_eq!(v, Verdict { outcome: Outcome::Accepted, executor_in_majority: true, verifiers_in_majority: [true, true, false] });
 
-    let v = majority(Some(&bad), [Some(&good), None, Some(&good)], &p);
+    let v = majority(Some(&bad), [Some((&good, Mismatch)), None, Some((&good, Mismatch))], &p);
     assert_eq!(v, Verdict { outcome: Outcome::Rejected, executor_in_majority: false, verifiers_in_majority: [true, false, true] });
 
-    let v = majority(None, [Some(&good), Some(&good), Some(&good)], &p);
+    // A withheld output is opposed by every verifier that revealed.
+    let v = majority(None, [Some((&good, Mismatch)), Some((&good, Mismatch)), Some((&good, Mismatch))], &p);
     assert_eq!(v.outcome, Outcome::Rejected);
 
-    let v = majority(Some(&good), [Some(&good), None, None], &p);
-    assert_eq!(v, Verdict { outcome: Outcome::Inconclusive, executor_in_majority: false, verifiers_in_majority: [false; 3] });
+    // Fingerprints agree but two verifiers saw a local edit: rejected.
+    let v = majority(Some(&good), [Some((&good, Mismatch)), Some((&good, Mismatch)), Some((&good, Match))], &p);
+    assert_eq!(v, Verdict { outcome: Outcome::Rejected, executor_in_majority: false, verifiers_in_majority: [true, true, false] });
 
-    let v = majority(Some(&good), [Some(&bad), Some(&other), Some(&good)], &p);
+    // A vote alone is not enough: a verifier whose fingerprint disagrees did
+    // not compute what the executor did, whatever it votes.
+    let v = majority(Some(&good), [Some((&bad, Match)), Some((&other, Match)), Some((&good, Match))], &p);
     assert_eq!(v.outcome, Outcome::Inconclusive);
+
+    let v = majority(Some(&good), [Some((&good, Match)), None, None], &p);
+    assert_eq!(v, Verdict { outcome: Outcome::Inconclusive, executor_in_majority: false, verifiers_in_majority: [false; 3] });
 }
 
 #[test]
 fn max_encoded_len_is_fixed_and_small() {
-    // The family's variant may carry `top_k`, so the bound is the classifier's length.
-    let mut classifier = f(1);
-    classifier.family = Family::Classifier { top_k: 3 };
-    assert_eq!(Fingerprint::max_encoded_len(), classifier.encode().len());
-    assert_eq!(Fingerprint::max_encoded_len(), f(1).encode().len() + 1);
+    assert_eq!(Fingerprint::max_encoded_len(), f(1).encode().len());
     assert!(Fingerprint::max_encoded_len() <= 170);
     assert!(LshParams::max_encoded_len() <= 24);
+    assert!(OutputCheck::max_encoded_len() <= 12);
 }
 
 fn arb_fingerprint() -> impl Strategy<Value = Fingerprint> {
@@ -251,6 +295,10 @@ fn near(base: Fingerprint, flips: Vec<u16>) -> Fingerprint {
         x.bits[b as usize / 8] ^= 1 << (b % 8);
     }
     x
+}
+
+fn refs(x: &Option<(Fingerprint, Vote)>) -> Option<(&Fingerprint, Vote)> {
+    x.as_ref().map(|(f, v)| (f, *v))
 }
 
 proptest! {
@@ -277,6 +325,7 @@ proptest! {
     #[test]
     fn majority_is_symmetric_in_verifier_order(
         base in arb_fingerprint(),
+        votes in proptest::collection::vec(any::<bool>(), 3),
         e in proptest::collection::vec(0u16..1024, 0..12),
         v0 in proptest::collection::vec(0u16..1024, 0..12),
         v1 in proptest::collection::vec(0u16..1024, 0..12),
@@ -287,12 +336,12 @@ proptest! {
         let params = LshParams::projection(0);
         let e = near(base, e);
         let vs = [near(base, v0), near(base, v1), near(base, v2)];
-        let opt = |i: usize, x: &Fingerprint| if present[i] { Some(*x) } else { None };
-        let exec = opt(3, &e);
-        let given = [opt(0, &vs[0]), opt(1, &vs[1]), opt(2, &vs[2])];
+        let vote = |i: usize| if votes[i] { Vote::Match } else { Vote::Mismatch };
+        let exec = present[3].then_some(e);
+        let given = [0, 1, 2].map(|i| present[i].then_some((vs[i], vote(i))));
         let order = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]][perm];
-        let v = majority(exec.as_ref(), given.each_ref().map(|x| x.as_ref()), &params);
-        let permuted = order.map(|i| given[i].as_ref());
+        let v = majority(exec.as_ref(), given.each_ref().map(|x| refs(x)), &params);
+        let permuted = order.map(|i| refs(&given[i]));
         let w = majority(exec.as_ref(), permuted, &params);
         prop_assert_eq!(v.outcome, w.outcome);
         prop_assert_eq!(v.executor_in_majority, w.executor_in_majority);
@@ -304,9 +353,32 @@ proptest! {
     }
 
     #[test]
-    fn encoding_round_trips(f in arb_fingerprint(), seed in any::<u64>(), tol in 0u16..100, k in 1u8..=16) {
+    fn two_honest_verifiers_accept_an_honest_executor_whatever_the_third_does(
+        base in arb_fingerprint(),
+        noise in proptest::collection::vec(proptest::collection::vec(0u16..1024, 0..6), 3),
+        third in arb_fingerprint(),
+        third_vote in any::<bool>(),
+        seat in 0usize..3,
+    ) {
+        // Honest seats are within half the tolerance of the truth.
+        let params = LshParams::projection(0);
+        let truth = near(base, noise[0].clone());
+        let honest = [near(base, noise[1].clone()), near(base, noise[2].clone())];
+        let third_vote = if third_vote { Vote::Match } else { Vote::Mismatch };
+        let mut others = honest.iter();
+        let given: [Option<(&Fingerprint, Vote)>; 3] = core::array::from_fn(|i| {
+            if i == seat { Some((&third, third_vote)) } else { others.next().map(|h| (h, Vote::Match)) }
+        });
+        prop_assert_eq!(majority(Some(&truth), given, &params).outcome, Outcome::Accepted);
+        // And a withheld output with the same two honest verifiers is caught.
+        let withheld = given.map(|g| g.map(|(f, _)| (f, Vote::Mismatch)));
+        prop_assert_eq!(majority(None, withheld, &params).outcome, Outcome::Rejected);
+    }
+
+    #[test]
+    fn encoding_round_trips(f in arb_fingerprint(), seed in any::<u64>(), tol in 0u16..100) {
         prop_assert_eq!(Fingerprint::decode(&mut &f.encode()[..]).unwrap(), f);
-        for p in [LshParams::projection(seed), LshParams::classifier(seed, k), LshParams::perceptual(seed), LshParams::exact()] {
+        for p in [LshParams::projection(seed), LshParams::perceptual(seed), LshParams::exact()] {
             let mut p = p;
             p.tolerance = tol;
             prop_assert_eq!(LshParams::decode(&mut &p.encode()[..]).unwrap(), p);
