@@ -33,8 +33,9 @@ fn largest_spec<T: Config>() -> ModelSpec<BalanceOf<T>> {
         onnx_size: T::MaxModelSize::get(),
         opset: 17,
         inputs: tensors.clone(),
+        checks: vec![OutputCheck::with_decision(triad_verifier::Decision::Argmax); tensors.len()],
         outputs: tensors,
-        lsh: LshParams::classifier(1, 1),
+        lsh: LshParams::projection(1),
         modes: VerificationModes { lsh_majority: true, groth16: Some([1; 32]), tee: true },
         price_floor: 1u32.into(),
     }

@@ -8,8 +8,14 @@
 //!   its input and output schema in KServe v2 terms (name, datatype, shape with
 //!   `-1` for dynamic dimensions).
 //! - **How to judge**: the [`LshParams`] that fingerprint its outputs for the
-//!   three-verifier majority, and the verification modes jobs may use (LSH
-//!   majority, Groth16 with a verifying-key hash, TEE).
+//!   three-verifier majority (each attempt keys them afresh), one
+//!   [`OutputCheck`] per output that says how a verifier compares the
+//!   executor's output with its own (elementwise within a noise bound, and by
+//!   the model's decision: class, thresholded map), and the verification
+//!   modes jobs may use (LSH majority, Groth16 with a verifying-key hash, TEE).
+//! - **What a job may send**: [`ModelRegistry::check_input`] holds job input
+//!   bytes against the declared inputs, so the task pallet refuses at
+//!   submission what no honest worker could run.
 //! - **What it costs**: the price floor per job.
 //! - **Proof of capability**: a calibration set of known inputs and the
 //!   fingerprints honest runs produce. New workers must reproduce them before
@@ -35,6 +41,8 @@
 //! - Every id is below `NextModelId`; calibration sets exist only for models.
 //! - Each owner's held deposit equals the sum of the deposits of their models.
 //! - Calibration fingerprints were made under the model's parameters.
+//! - Every model has one valid output check per output, and only runnable
+//!   element types.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -64,7 +72,8 @@ use frame_support::traits::{
     Get,
 };
 use sp_runtime::{traits::Saturating, BoundedVec};
-use triad_primitives::ModelRegistry;
+use triad_primitives::{ModelRegistry, WireError};
+use triad_verifier::wire::Spec;
 
 /// Balance type of the currency that holds deposits.
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -75,7 +84,11 @@ pub mod pallet {
     use frame_support::{pallet_prelude::*, traits::tokens::Precision};
     use frame_system::pallet_prelude::*;
 
+    /// Version 1 added output checks to every model.
+    const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
     #[pallet::pallet]
+    #[pallet::storage_version(STORAGE_VERSION)]
     pub struct Pallet<T>(_);
 
     #[pallet::config]
@@ -163,8 +176,17 @@ pub mod pallet {
         NoTensors,
         /// The model declares more than `MaxTensors` inputs or outputs.
         TooManyTensors,
+        /// A tensor name is not UTF-8, so no job input could name it.
+        NameNotUtf8,
         /// A datatype is not a KServe v2 datatype name.
         UnknownDatatype,
+        /// A datatype is not one workers can feed or read (`FP32`, `INT64`, `UINT8`).
+        UnsupportedDatatype,
+        /// There is not exactly one output check per output.
+        ChecksDoNotMatchOutputs,
+        /// An output check compares nothing, allows more than the whole scale,
+        /// or names a decision on an output that is not float.
+        InvalidOutputCheck,
         /// A tensor has no dimensions or more than `MaxDims`.
         BadRank,
         /// A dimension is zero or negative other than `-1` (dynamic).
@@ -322,6 +344,7 @@ impl<T: Config> Pallet<T> {
         if !spec.modes.any() {
             return Err(Error::NoVerificationMode);
         }
+        let outputs = tensors::<T>(spec.outputs)?;
         Ok(ModelInfo {
             owner,
             name: bounded_name::<T>(spec.name)?,
@@ -329,8 +352,9 @@ impl<T: Config> Pallet<T> {
             onnx_hash: spec.onnx_hash,
             onnx_size: spec.onnx_size,
             opset: spec.opset,
+            checks: checks::<T>(&outputs, spec.checks)?,
             inputs: tensors::<T>(spec.inputs)?,
-            outputs: tensors::<T>(spec.outputs)?,
+            outputs,
             lsh: spec.lsh,
             modes: spec.modes,
             price_floor: spec.price_floor,
@@ -366,6 +390,17 @@ impl<T: Config> Pallet<T> {
                 );
             }
         }
+        for (_, info) in Models::<T>::iter() {
+            frame_support::ensure!(info.checks.len() == info.outputs.len(), "a model without one check per output");
+            frame_support::ensure!(
+                info.outputs.iter().zip(info.checks.iter()).all(|(o, c)| check_fits::<T>(o, c)),
+                "an output check that does not fit its output"
+            );
+            frame_support::ensure!(
+                info.inputs.iter().chain(info.outputs.iter()).all(|t| t.datatype.runnable().is_some()),
+                "a tensor of a type workers cannot run"
+            );
+        }
         for (owner, deposit) in held {
             let on_hold = T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &owner);
             frame_support::ensure!(on_hold == deposit, "held deposit differs from the sum of model deposits");
@@ -396,6 +431,8 @@ fn tensors<T: Config>(specs: Vec<TensorSpecInput>) -> Result<BoundedVec<TensorSp
     let mut out = BoundedVec::new();
     for spec in specs {
         let datatype = DataType::from_kserve(&spec.datatype).ok_or(Error::UnknownDatatype)?;
+        datatype.runnable().ok_or(Error::UnsupportedDatatype)?;
+        core::str::from_utf8(&spec.name).map_err(|_| Error::NameNotUtf8)?;
         if spec.shape.is_empty() || spec.shape.len() > T::MaxDims::get() as usize {
             return Err(Error::BadRank);
         }
@@ -410,6 +447,26 @@ fn tensors<T: Config>(specs: Vec<TensorSpecInput>) -> Result<BoundedVec<TensorSp
         out.try_push(tensor).map_err(|_| Error::TooManyTensors)?;
     }
     Ok(out)
+}
+
+/// Whether `check` is a valid check of output `spec`: integers and bytes are
+/// compared exactly, so they take no decision.
+fn check_fits<T: Config>(spec: &TensorSpecOf<T>, check: &OutputCheck) -> bool {
+    let float = spec.datatype == DataType::F32;
+    check.is_valid() && (float || check.decision == triad_verifier::Decision::Values)
+}
+
+fn checks<T: Config>(
+    outputs: &[TensorSpecOf<T>],
+    checks: Vec<OutputCheck>,
+) -> Result<BoundedVec<OutputCheck, T::MaxTensors>, Error<T>> {
+    if checks.len() != outputs.len() {
+        return Err(Error::ChecksDoNotMatchOutputs);
+    }
+    if !outputs.iter().zip(&checks).all(|(o, c)| check_fits::<T>(o, c)) {
+        return Err(Error::InvalidOutputCheck);
+    }
+    checks.try_into().map_err(|_| Error::ChecksDoNotMatchOutputs)
 }
 
 impl<T: Config> ModelRegistry<BalanceOf<T>> for Pallet<T> {
@@ -441,6 +498,22 @@ impl<T: Config> ModelRegistry<BalanceOf<T>> for Pallet<T> {
         CalibrationSets::<T>::get(model)?.get(index as usize).map(|c| c.expected)
     }
 
+    fn check_input(model: ModelId, input: &[u8]) -> Result<(), WireError> {
+        let info = Models::<T>::get(model).ok_or(WireError::Malformed)?;
+        let names: Vec<&str> =
+            info.inputs.iter().map(|s| core::str::from_utf8(&s.name).unwrap_or_default()).collect();
+        let specs: Vec<Spec<'_>> = info
+            .inputs
+            .iter()
+            .zip(&names)
+            .filter_map(|(s, name)| Some(Spec { name, dtype: s.datatype.runnable()?, shape: &s.shape }))
+            .collect();
+        if specs.len() != info.inputs.len() {
+            return Err(WireError::Malformed);
+        }
+        triad_verifier::wire::fit(&specs, input).map(|_| ())
+    }
+
     #[cfg(feature = "runtime-benchmarks")]
     fn register_for_benchmarks(index: u32) -> ModelId {
         use frame_support::traits::fungible::Mutate;
@@ -458,6 +531,7 @@ impl<T: Config> ModelRegistry<BalanceOf<T>> for Pallet<T> {
             inputs: alloc::vec![t(b"x")],
             outputs: alloc::vec![t(b"y")],
             lsh: LshParams::projection(index as u64),
+            checks: alloc::vec![OutputCheck::with_decision(triad_verifier::Decision::Argmax)],
             modes: VerificationModes { lsh_majority: true, groth16: None, tee: false },
             price_floor: 1u32.into(),
         };

@@ -5,7 +5,11 @@ use polkadot_sdk::{frame_support, sp_runtime};
 
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use sp_runtime::DispatchError;
-use triad_primitives::ModelRegistry;
+use triad_primitives::{ModelRegistry, WireError};
+use triad_verifier::{
+    wire::{self, NamedTensor},
+    Decision, TensorData,
+};
 
 fn tensor(name: &str, datatype: &str, shape: &[i64]) -> TensorSpecInput {
     TensorSpecInput { name: name.into(), datatype: datatype.into(), shape: shape.to_vec() }
@@ -20,7 +24,8 @@ fn spec(hash: u8) -> ModelSpec<Balance> {
         opset: 17,
         inputs: vec![tensor("features", "FP32", &[-1, 64])],
         outputs: vec![tensor("logits", "FP32", &[-1, 10])],
-        lsh: LshParams::classifier(7, 1),
+        lsh: LshParams::projection(7),
+        checks: vec![OutputCheck::with_decision(Decision::Argmax)],
         modes: VerificationModes { lsh_majority: true, groth16: None, tee: false },
         price_floor: 10,
     }
@@ -68,7 +73,25 @@ fn register_model_stores_the_entry_and_holds_the_deposit() {
         );
         assert!(<Registry as ModelRegistry<Balance>>::is_active(0));
         assert_eq!(<Registry as ModelRegistry<Balance>>::price_floor(0), Some(10));
-        assert_eq!(<Registry as ModelRegistry<Balance>>::lsh_params(0), Some(LshParams::classifier(7, 1)));
+        assert_eq!(<Registry as ModelRegistry<Balance>>::lsh_params(0), Some(LshParams::projection(7)));
+    });
+}
+
+#[test]
+fn job_inputs_are_checked_against_the_declared_inputs() {
+    test(|| {
+        let model = register(ALICE, 1);
+        let input = |shape: Vec<usize>, data: Vec<f32>| {
+            wire::encode(&[NamedTensor { name: "features".into(), tensor: TensorData::f32(shape, data) }])
+        };
+        assert_eq!(Registry::check_input(model, &input(vec![2, 64], vec![0.5; 128])), Ok(()));
+        assert!(matches!(Registry::check_input(model, &input(vec![1, 63], vec![0.5; 63])), Err(WireError::WrongShape { .. })));
+        assert_eq!(Registry::check_input(model, &input(vec![0, 64], vec![])), Err(WireError::EmptyDimension("features".into())));
+        let mut nan = vec![0.5; 64];
+        nan[3] = f32::NAN;
+        assert_eq!(Registry::check_input(model, &input(vec![1, 64], nan)), Err(WireError::NonFinite("features".into())));
+        assert_eq!(Registry::check_input(model, b"garbage"), Err(WireError::Malformed));
+        assert_eq!(Registry::check_input(99, &input(vec![1, 64], vec![0.5; 64])), Err(WireError::Malformed), "no such model");
     });
 }
 
@@ -95,6 +118,12 @@ fn malformed_specs_get_typed_errors() {
             (|s| s.outputs.clear(), Error::NoTensors),
             (|s| s.outputs = vec![tensor("o", "FP32", &[1]); 5], Error::TooManyTensors),
             (|s| s.inputs[0].datatype = b"FLOAT".to_vec(), Error::UnknownDatatype),
+            (|s| s.inputs[0].datatype = b"FP16".to_vec(), Error::UnsupportedDatatype),
+            (|s| s.inputs[0].name = vec![0xff, 0xfe], Error::NameNotUtf8),
+            (|s| s.checks.clear(), Error::ChecksDoNotMatchOutputs),
+            (|s| s.checks[0].tolerance_ppm = 1_000_001, Error::InvalidOutputCheck),
+            (|s| s.checks[0] = OutputCheck { elementwise: false, ..OutputCheck::with_decision(Decision::Values) }, Error::InvalidOutputCheck),
+            (|s| s.outputs[0].datatype = b"INT64".to_vec(), Error::InvalidOutputCheck),
             (|s| s.inputs[0].shape.clear(), Error::BadRank),
             (|s| s.inputs[0].shape = vec![1; 7], Error::BadRank),
             (|s| s.inputs[0].shape = vec![-1, 0], Error::BadDimension),
@@ -154,7 +183,7 @@ fn the_owner_deprecates_a_model_once() {
 fn calibration_sets_are_stored_and_their_deposit_follows_their_size() {
     test(|| {
         let id = register(ALICE, 1);
-        let lsh = LshParams::classifier(7, 1);
+        let lsh = LshParams::projection(7);
         let base = Models::<Test>::get(id).unwrap().deposit;
 
         let big = vec![case(&[1; 200], &lsh), case(&[2; 200], &lsh)];
@@ -185,7 +214,7 @@ fn calibration_sets_are_stored_and_their_deposit_follows_their_size() {
 fn bad_calibration_sets_get_typed_errors() {
     test(|| {
         let id = register(ALICE, 1);
-        let lsh = LshParams::classifier(7, 1);
+        let lsh = LshParams::projection(7);
         let origin = || RuntimeOrigin::signed(ALICE);
         assert_noop!(Registry::set_calibration_set(origin(), 5, vec![]), Error::<Test>::UnknownModel);
         assert_noop!(
@@ -201,7 +230,7 @@ fn bad_calibration_sets_get_typed_errors() {
             Error::<Test>::CalibrationInputTooLarge
         );
         assert_noop!(
-            Registry::set_calibration_set(origin(), id, vec![case(&[1], &LshParams::projection(7))]),
+            Registry::set_calibration_set(origin(), id, vec![case(&[1], &LshParams::exact())]),
             Error::<Test>::FingerprintParamsMismatch
         );
         let mut other_version = lsh;
@@ -220,7 +249,7 @@ fn a_calibration_set_the_owner_cannot_pay_for_is_refused() {
         let id = register(ALICE, 1);
         let free = Balances::free_balance(ALICE);
         assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(ALICE), BOB, free - 500));
-        let lsh = LshParams::classifier(7, 1);
+        let lsh = LshParams::projection(7);
         assert_noop!(
             Registry::set_calibration_set(RuntimeOrigin::signed(ALICE), id, vec![case(&[1; 256], &lsh); 4]),
             Error::<Test>::InsufficientDeposit

@@ -7,7 +7,7 @@ use polkadot_sdk::{frame_support, frame_system};
 use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
-pub use triad_primitives::{Fingerprint, LshParams, ModelId, VerificationModes};
+pub use triad_primitives::{Fingerprint, LshParams, ModelId, OutputCheck, VerificationModes};
 
 use crate::{BalanceOf, Config};
 
@@ -45,6 +45,17 @@ pub enum DataType {
 }
 
 impl DataType {
+    /// The element type workers feed and read, for the types the job wire
+    /// encoding carries (`FP32`, `INT64`, `UINT8`).
+    pub fn runnable(self) -> Option<triad_verifier::DType> {
+        match self {
+            DataType::F32 => Some(triad_verifier::DType::F32),
+            DataType::I64 => Some(triad_verifier::DType::I64),
+            DataType::U8 => Some(triad_verifier::DType::U8),
+            _ => None,
+        }
+    }
+
     /// Parses a KServe v2 datatype name.
     pub fn from_kserve(name: &[u8]) -> Option<Self> {
         Some(match name {
@@ -99,6 +110,9 @@ pub struct ModelSpec<Balance> {
     pub outputs: Vec<TensorSpecInput>,
     /// How outputs are fingerprinted for the LSH majority.
     pub lsh: LshParams,
+    /// How a verifier compares the executor's output with its own: one check
+    /// per output, in the order of `outputs`.
+    pub checks: Vec<OutputCheck>,
     /// Which verification modes jobs may use.
     pub modes: VerificationModes,
     /// The least fee a job may offer.
@@ -157,6 +171,8 @@ pub struct ModelInfo<T: Config> {
     pub outputs: BoundedVec<TensorSpecOf<T>, T::MaxTensors>,
     /// Fingerprint parameters of its outputs.
     pub lsh: LshParams,
+    /// How verifiers compare each output with their own, in output order.
+    pub checks: BoundedVec<OutputCheck, T::MaxTensors>,
     /// Allowed verification modes.
     pub modes: VerificationModes,
     /// Least fee per job.

@@ -28,7 +28,7 @@ use alloc::vec::Vec;
 use codec::{Codec, Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::sp_runtime::{DispatchError, DispatchResult, Perbill};
 use scale_info::TypeInfo;
-pub use triad_verifier::{Fingerprint, LshParams, FINGERPRINT_BYTES};
+pub use triad_verifier::{wire::WireError, CannotRun, Fingerprint, LshParams, OutputCheck, FINGERPRINT_BYTES};
 
 /// Sequential identifier of a registered model.
 pub type ModelId = u32;
@@ -68,6 +68,11 @@ pub trait ModelRegistry<Balance> {
     fn calibration_cases(model: ModelId) -> u32;
     /// The expected fingerprint of calibration case `index` of `model`.
     fn calibration_expected(model: ModelId, index: u32) -> Option<Fingerprint>;
+    /// Checks job input bytes against the model's declared inputs
+    /// (`triad_verifier::wire::fit`): the names, types and shapes it takes,
+    /// no empty dimension, only finite floats. `Ok` means honest workers can
+    /// run it.
+    fn check_input(model: ModelId, input: &[u8]) -> Result<(), WireError>;
     /// Registers an active model with a full calibration set for other
     /// pallets' benchmarks, which need one without knowing how models are
     /// registered.
@@ -129,6 +134,48 @@ pub fn reveal_commitment<AccountId: Encode>(
     *h.finalize().as_bytes()
 }
 
+/// What an executor's answer is, for its commitment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer<'a> {
+    /// Its encoded output (`triad_verifier::wire`).
+    Output(&'a [u8]),
+    /// It could not run the task, for this reason.
+    CannotRun(CannotRun),
+}
+
+impl Answer<'_> {
+    /// The digest an executor commits to: `blake3` of the output bytes (the
+    /// content address the data plane serves them under), or of a tag and
+    /// the reason.
+    pub fn digest(&self) -> [u8; 32] {
+        match self {
+            Answer::Output(bytes) => *blake3::hash(bytes).as_bytes(),
+            Answer::CannotRun(reason) => {
+                let mut h = blake3::Hasher::new();
+                h.update(b"triad/cannot-run");
+                h.update(&reason.encode());
+                *h.finalize().as_bytes()
+            },
+        }
+    }
+}
+
+/// What an executor commits to before revealing its answer for task `task`:
+/// `blake3(digest ‖ salt ‖ who ‖ task)`, in its own key-derivation domain.
+///
+/// The salt hides the answer until it is revealed: without it, anyone could
+/// hash each of a small output's few possible values and read the answer off
+/// the commitment before committing its own. `who` and `task` make the
+/// commitment useless to anyone else and for any other task.
+pub fn answer_commitment<AccountId: Encode>(digest: &[u8; 32], salt: &[u8; 32], who: &AccountId, task: u64) -> [u8; 32] {
+    let mut h = blake3::Hasher::new_derive_key("triad 2026 answer commitment");
+    h.update(digest);
+    h.update(salt);
+    h.update(&who.encode());
+    h.update(&task.encode());
+    *h.finalize().as_bytes()
+}
+
 /// Taking stake from a worker who cheated or did not show up.
 pub trait Slash<AccountId, Balance> {
     /// Slashes up to `fraction` of `who`'s bond, and at least `minimum` if the
@@ -156,15 +203,20 @@ pub enum Outcome {
     Inconclusive,
 }
 
-/// A worker's standing, moved by every settled task.
+/// A worker's standing on each model, moved by every settled task of it.
+///
+/// Standing is per model: score earned on one model (a private, free one a
+/// sybil set up for itself, say) weighs nothing in the draw of another.
 pub trait Reputation<AccountId, Balance> {
-    /// The score, as a fraction: the estimated chance the worker is honest.
-    fn score_of(who: &AccountId) -> Perbill;
-    /// Moves the score after a settled task.
-    fn record_outcome(who: &AccountId, outcome: Outcome);
-    /// The worker's weight in the random draw of executors and verifiers:
-    /// stake times score, with stake counted only up to a cap.
-    fn selection_weight(who: &AccountId, stake: Balance) -> u128;
+    /// The score on `model`, as a fraction: the estimated chance the
+    /// worker's next result on it is honest.
+    fn score_of(who: &AccountId, model: ModelId) -> Perbill;
+    /// Moves the score on `model` after a settled task of it.
+    fn record_outcome(who: &AccountId, model: ModelId, outcome: Outcome);
+    /// The worker's weight in the random draw of executors and verifiers of
+    /// `model`: stake times its score on that model, with stake counted only
+    /// up to a cap.
+    fn selection_weight(who: &AccountId, model: ModelId, stake: Balance) -> u128;
 }
 
 polkadot_sdk::sp_api::decl_runtime_apis! {

@@ -12,16 +12,16 @@ mod benchmarks {
     #[benchmark]
     fn record_outcome() {
         let who: T::AccountId = whitelisted_caller();
-        <Rep<T> as Reputation<T::AccountId, T::Balance>>::record_outcome(&who, Outcome::AgreedWithMajority);
+        <Rep<T> as Reputation<T::AccountId, T::Balance>>::record_outcome(&who, 0, Outcome::AgreedWithMajority);
         let later = frame_system::Pallet::<T>::block_number() + T::DecayPeriod::get() * 3u32.into();
         frame_system::Pallet::<T>::set_block_number(later);
 
         #[block]
         {
-            <Rep<T> as Reputation<T::AccountId, T::Balance>>::record_outcome(&who, Outcome::RejectedMinority);
+            <Rep<T> as Reputation<T::AccountId, T::Balance>>::record_outcome(&who, 0, Outcome::RejectedMinority);
         }
 
-        assert_eq!(Standings::<T>::get(&who).map(|s| s.tasks), Some(2));
+        assert_eq!(Standings::<T>::get(&who, 0).map(|s| s.tasks), Some(2));
     }
 
     impl_benchmark_test_suite!(Rep, crate::mock::new_test_ext(), crate::mock::Test);

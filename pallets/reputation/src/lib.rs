@@ -1,9 +1,19 @@
 //! # Triad reputation
 //!
-//! Every worker has a score in `[0, 1]`: the estimated chance that its next
-//! result is honest. The task pallet reports each settled task through the
-//! [`Reputation`] trait, and selection draws executors and verifiers with
-//! probability proportional to [`Reputation::selection_weight`].
+//! Every worker has a score in `[0, 1]` on each model it serves: the
+//! estimated chance that its next result on that model is honest. The task
+//! pallet reports each settled task through the [`Reputation`] trait, and
+//! selection draws a model's executors and verifiers with probability
+//! proportional to [`Reputation::selection_weight`] on that model.
+//!
+//! ## Per-model standing
+//!
+//! Standing is kept per `(worker, model)`. A global score could be farmed:
+//! four sybils that register a private model with no price and serve each
+//! other's jobs would agree every time, for nothing but transaction fees, and
+//! carry that score into the draw of every other model. Per model, what they
+//! farm stays on their private model; on any other model they start at the
+//! prior like everyone else.
 //!
 //! ## The score
 //!
@@ -60,14 +70,18 @@ use sp_runtime::{
     traits::{Saturating, UniqueSaturatedInto, Zero},
     Perbill,
 };
-pub use triad_primitives::{Outcome, Reputation};
+pub use triad_primitives::{ModelId, Outcome, Reputation};
 
 #[frame_support::pallet]
 pub mod pallet {
     use super::*;
     use frame_support::pallet_prelude::*;
 
+    /// Version 1 keeps standing per model.
+    const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
     #[pallet::pallet]
+    #[pallet::storage_version(STORAGE_VERSION)]
     pub struct Pallet<T>(_);
 
     #[pallet::config]
@@ -102,16 +116,18 @@ pub mod pallet {
         type WeightInfo: WeightInfo;
     }
 
-    /// Standing of every worker that has a settled task; absent means the prior.
+    /// Standing of every worker on every model it has a settled task of;
+    /// absent means the prior.
     #[pallet::storage]
-    pub type Standings<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Standing<BlockNumberFor<T>>>;
+    pub type Standings<T: Config> =
+        StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, ModelId, Standing<BlockNumberFor<T>>>;
 
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
     pub enum Event<T: Config> {
         /// A settled task moved a worker's score. `alpha` and `beta` are after
         /// decay and the outcome, so auditors can replay every score.
-        OutcomeRecorded { who: T::AccountId, outcome: Outcome, alpha: u64, beta: u64, score: Perbill },
+        OutcomeRecorded { who: T::AccountId, model: ModelId, outcome: Outcome, alpha: u64, beta: u64, score: Perbill },
     }
 
     #[pallet::hooks]
@@ -146,9 +162,9 @@ impl<T: Config> Pallet<T> {
         }
     }
 
-    /// The standing of `who` with decay applied up to the current block.
-    pub fn standing(who: &T::AccountId) -> Standing<BlockNumberFor<T>> {
-        match Standings::<T>::get(who) {
+    /// The standing of `who` on `model` with decay applied up to the current block.
+    pub fn standing(who: &T::AccountId, model: ModelId) -> Standing<BlockNumberFor<T>> {
+        match Standings::<T>::get(who, model) {
             Some(s) => Self::decayed(s),
             None => Self::prior(),
         }
@@ -179,7 +195,7 @@ impl<T: Config> Pallet<T> {
     #[cfg(any(feature = "try-runtime", feature = "std"))]
     pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
         let now = frame_system::Pallet::<T>::block_number();
-        for (_, s) in Standings::<T>::iter() {
+        for (_, _, s) in Standings::<T>::iter() {
             frame_support::ensure!(s.alpha >= T::PriorAlpha::get(), "alpha below the prior");
             frame_support::ensure!(s.beta >= T::PriorBeta::get(), "beta below the prior");
             frame_support::ensure!(s.updated <= now, "standing updated in the future");
@@ -189,12 +205,12 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> Reputation<T::AccountId, T::Balance> for Pallet<T> {
-    fn score_of(who: &T::AccountId) -> Perbill {
-        Self::score(&Self::standing(who))
+    fn score_of(who: &T::AccountId, model: ModelId) -> Perbill {
+        Self::score(&Self::standing(who, model))
     }
 
-    fn record_outcome(who: &T::AccountId, outcome: Outcome) {
-        let mut s = Self::standing(who);
+    fn record_outcome(who: &T::AccountId, model: ModelId, outcome: Outcome) {
+        let mut s = Self::standing(who, model);
         match outcome {
             Outcome::AgreedWithMajority => s.alpha = s.alpha.saturating_add(T::AgreeWeight::get()),
             Outcome::RejectedMinority => s.beta = s.beta.saturating_add(T::MinorityWeight::get()),
@@ -203,12 +219,12 @@ impl<T: Config> Reputation<T::AccountId, T::Balance> for Pallet<T> {
         }
         s.tasks = s.tasks.saturating_add(1);
         let score = Self::score(&s);
-        Standings::<T>::insert(who, s);
-        Self::deposit_event(Event::OutcomeRecorded { who: who.clone(), outcome, alpha: s.alpha, beta: s.beta, score });
+        Standings::<T>::insert(who, model, s);
+        Self::deposit_event(Event::OutcomeRecorded { who: who.clone(), model, outcome, alpha: s.alpha, beta: s.beta, score });
     }
 
-    fn selection_weight(who: &T::AccountId, stake: T::Balance) -> u128 {
+    fn selection_weight(who: &T::AccountId, model: ModelId, stake: T::Balance) -> u128 {
         let capped: u128 = stake.min(T::StakeCap::get()).into();
-        Self::score_of(who).mul_floor(capped)
+        Self::score_of(who, model).mul_floor(capped)
     }
 }

@@ -13,6 +13,7 @@ use sp_runtime::{
     traits::{Saturating, Zero},
     Perbill,
 };
+use frame_system::pallet_prelude::BlockNumberFor;
 use triad_primitives::Roles;
 
 impl<T: Config> Pallet<T> {
@@ -61,9 +62,37 @@ impl<T: Config> Pallet<T> {
             ensure!(info.bonded >= T::MinStake::get(), Error::<T>::BelowMinStake);
         }
         info.status = status;
+        let effective_at = Self::schedule(&mut info);
         Workers::<T>::insert(&who, info);
-        Self::deposit_event(Event::StatusChanged { who, status });
+        Self::deposit_event(Event::StatusChanged { who, status, effective_at });
         Ok(())
+    }
+
+    /// What the draw sees of `info` now: `drawable`, or the pending value
+    /// once its block has come, never counting more stake than is bonded.
+    pub fn drawable(info: &WorkerInfo<T>) -> Drawable<BalanceOf<T>> {
+        let now = frame_system::Pallet::<T>::block_number();
+        let seen = match info.pending {
+            Some((next, at)) if at <= now => next,
+            _ => info.drawable,
+        };
+        Drawable { online: seen.online, stake: seen.stake.min(info.bonded) }
+    }
+
+    /// Records that `status` or `bonded` changed: the draw sees the new
+    /// values `ActivationDelay` blocks from now. Returns that block.
+    pub(crate) fn schedule(info: &mut WorkerInfo<T>) -> BlockNumberFor<T> {
+        let now = frame_system::Pallet::<T>::block_number();
+        if let Some((next, at)) = info.pending {
+            if at <= now {
+                info.drawable = next;
+                info.pending = None;
+            }
+        }
+        let target = Drawable { online: info.status == Status::Online, stake: info.bonded };
+        let at = now.saturating_add(T::ActivationDelay::get());
+        info.pending = (target != info.drawable).then_some((target, at));
+        at
     }
 
     /// Bonded plus unbonding stake of `who`: everything a slash can reach.
@@ -77,6 +106,15 @@ impl<T: Config> Pallet<T> {
         Calibrations::<T>::get(who, model).passed >= T::CalibrationsRequired::get()
     }
 
+    /// Whether the draw sees `who` as qualified on `model`:
+    /// `ActivationDelay` blocks after it qualified.
+    pub fn drawn_as_qualified(who: &T::AccountId, model: ModelId) -> bool {
+        let now = frame_system::Pallet::<T>::block_number();
+        Calibrations::<T>::get(who, model)
+            .qualified_at
+            .is_some_and(|at| at.saturating_add(T::ActivationDelay::get()) <= now)
+    }
+
     /// Checks the invariants listed in the crate docs.
     #[cfg(any(feature = "try-runtime", feature = "std"))]
     pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
@@ -88,6 +126,8 @@ impl<T: Config> Pallet<T> {
                 info.status != Status::Online || info.bonded >= T::MinStake::get(),
                 "an online worker is below MinStake"
             );
+            let latest = frame_system::Pallet::<T>::block_number().saturating_add(T::ActivationDelay::get());
+            ensure!(info.pending.is_none_or(|(_, at)| at <= latest), "a draw change further away than the delay");
             for m in info.models.iter() {
                 ensure!(T::Models::exists(*m), "a worker serves an unregistered model");
                 ensure!(ModelWorkers::<T>::get(m).contains(&who), "the model index misses a worker");
@@ -113,11 +153,11 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> WorkerRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
     fn can_serve(who: &T::AccountId, model: ModelId, roles: Roles) -> bool {
         Workers::<T>::get(who).is_some_and(|w| {
-            w.status == Status::Online &&
+            Self::drawable(&w).online &&
                 (!roles.executor || w.roles.executor) &&
                 (!roles.verifier || w.roles.verifier) &&
                 w.models.contains(&model) &&
-                Self::qualified(who, model)
+                Self::drawn_as_qualified(who, model)
         })
     }
 
@@ -134,7 +174,7 @@ impl<T: Config> WorkerRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
     }
 
     fn free_stake(who: &T::AccountId) -> BalanceOf<T> {
-        Workers::<T>::get(who).map(|w| w.bonded.saturating_sub(w.locked)).unwrap_or_default()
+        Workers::<T>::get(who).map(|w| Self::drawable(&w).stake.saturating_sub(w.locked)).unwrap_or_default()
     }
 
     fn lock_stake(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
@@ -159,11 +199,15 @@ impl<T: Config> WorkerRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
             return;
         }
         let was_qualified = Self::qualified(who, model);
+        let now = frame_system::Pallet::<T>::block_number();
         let progress = Calibrations::<T>::mutate(who, model, |p| {
             if passed {
                 p.passed = p.passed.saturating_add(1);
             } else {
                 p.failed = p.failed.saturating_add(1);
+            }
+            if p.qualified_at.is_none() && p.passed >= T::CalibrationsRequired::get() {
+                p.qualified_at = Some(now);
             }
             *p
         });
@@ -189,7 +233,21 @@ impl<T: Config> WorkerRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
         )
         .expect("a funded worker on an active model registers");
         if qualified {
-            Calibrations::<T>::insert(who, model, Probation { passed: T::CalibrationsRequired::get(), failed: 0 });
+            // Qualified long enough ago, and the bond already seen by the draw.
+            let delay = T::ActivationDelay::get();
+            let now = frame_system::Pallet::<T>::block_number().max(delay);
+            frame_system::Pallet::<T>::set_block_number(now);
+            Calibrations::<T>::insert(
+                who,
+                model,
+                Probation { passed: T::CalibrationsRequired::get(), failed: 0, qualified_at: Some(now - delay) },
+            );
+            Workers::<T>::mutate(who, |w| {
+                if let Some(w) = w {
+                    w.drawable = Drawable { online: true, stake: w.bonded };
+                    w.pending = None;
+                }
+            });
         }
     }
 }
@@ -244,7 +302,12 @@ impl<T: Config> Slash<T::AccountId, BalanceOf<T>> for Pallet<T> {
             info.status != Status::Suspended &&
             !(info.bonded.is_zero() && info.status == Status::Offline);
         if suspend {
+            // Out of the draw at once: losing a seat is nothing an author
+            // could want for its own workers.
             info.status = Status::Suspended;
+            Self::schedule(&mut info);
+            info.drawable.online = false;
+            info.pending = None;
         }
         Workers::<T>::insert(who, info);
         if chunks.is_empty() {

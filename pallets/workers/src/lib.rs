@@ -37,10 +37,28 @@
 //! `go_offline` and `go_online` take a worker out of the draw and back without
 //! touching its stake, probation progress or reputation.
 //!
+//! ## What the draw sees, and when
+//!
+//! The task pallet draws seats in block `n` from the VRF output of block
+//! `n - 1`, whose author knew that output while it chose which transactions
+//! to include. If `go_online`, `go_offline` or `bond_extra` took effect at
+//! once, that author could include or leave out its own workers' such
+//! transactions to steer the draw it already knew. So the draw reads
+//! [`WorkerInfo::drawable`] (online or not, stake counted), which follows
+//! `status` and `bonded` only `ActivationDelay` blocks after they change,
+//! and a qualification counts for the draw `ActivationDelay` blocks after the
+//! calibration that completed it. Whatever the author of block `n - 1`
+//! includes changes the draw of block `n + 1` at the earliest, whose seed it
+//! does not know. Changes that can only shrink a worker's chances (a slash,
+//! a suspension, an unbond) are seen at once: the draw counts at most what is
+//! bonded now.
+//!
 //! ## Invariants (checked by `try_state`)
 //!
 //! - Each worker's held bond equals `bonded` plus its unbonding chunks.
 //! - `locked <= bonded`, and an online worker has at least `MinStake` bonded.
+//! - A pending change of what the draw sees takes effect at most
+//!   `ActivationDelay` blocks from now.
 //! - Workers serve only registered models, and the per-model index lists
 //!   exactly the workers that serve each model.
 
@@ -82,7 +100,11 @@ pub mod pallet {
     use frame_support::{pallet_prelude::*, traits::tokens::Precision};
     use frame_system::pallet_prelude::*;
 
+    /// Version 1 delays what the draw sees of status, bond and qualification.
+    const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
     #[pallet::pallet]
+    #[pallet::storage_version(STORAGE_VERSION)]
     pub struct Pallet<T>(_);
 
     #[pallet::config]
@@ -104,6 +126,11 @@ pub mod pallet {
         /// Calibration cases a worker must reproduce before it serves a model.
         #[pallet::constant]
         type CalibrationsRequired: Get<u32>;
+        /// Blocks before a change of status, bond or qualification is seen by
+        /// the draw: at least two, so the author of the block that includes
+        /// it cannot know the randomness of the first draw it affects.
+        #[pallet::constant]
+        type ActivationDelay: Get<BlockNumberFor<Self>>;
         /// Where slashed stake goes when the slasher names no beneficiary; `None` burns it.
         type SlashDestination: Get<Option<Self::AccountId>>;
         /// Most models one worker serves.
@@ -151,7 +178,7 @@ pub mod pallet {
     /// Probation progress of a worker on a model it serves.
     #[pallet::storage]
     pub type Calibrations<T: Config> =
-        StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, ModelId, Probation, ValueQuery>;
+        StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, ModelId, Probation<BlockNumberFor<T>>, ValueQuery>;
 
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -172,10 +199,11 @@ pub mod pallet {
         Slashed { who: T::AccountId, amount: BalanceOf<T>, to: Option<T::AccountId> },
         /// A slash left a worker below `MinStake`.
         WorkerSuspended { who: T::AccountId },
-        /// A worker left or re-entered the draw.
-        StatusChanged { who: T::AccountId, status: Status },
+        /// A worker asked to leave or re-enter the draw, or a slash suspended
+        /// it; the draw sees it from `effective_at`.
+        StatusChanged { who: T::AccountId, status: Status, effective_at: BlockNumberFor<T> },
         /// A worker reproduced or failed a calibration case of a model.
-        CalibrationRecorded { who: T::AccountId, model: ModelId, passed: bool, progress: Probation },
+        CalibrationRecorded { who: T::AccountId, model: ModelId, passed: bool, progress: Probation<BlockNumberFor<T>> },
         /// A worker finished probation on a model and now serves real jobs.
         WorkerQualified { who: T::AccountId, model: ModelId },
     }
@@ -226,6 +254,10 @@ pub mod pallet {
             assert!(!T::MinStake::get().is_zero(), "a worker with nothing at stake can cheat for free");
             assert!(!T::UnbondingPeriod::get().is_zero(), "stake must stay slashable after unbond");
             assert!(T::CalibrationsRequired::get() > 0, "probation needs at least one calibration");
+            assert!(
+                T::ActivationDelay::get() >= 2u32.into(),
+                "the author of a block must not know the seed of the first draw its transactions change"
+            );
             assert!(T::MaxModelsPerWorker::get() > 0 && T::MaxWorkersPerModel::get() >= 4,
                 "a task needs an executor and three verifiers on one model");
             assert!(T::MaxUnbondingChunks::get() > 0, "unbonding needs a chunk");
@@ -256,7 +288,7 @@ pub mod pallet {
             ensure!(!Workers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
             ensure!(bond >= T::MinStake::get(), Error::<T>::BelowMinStake);
             let models = Self::check_models(&roles, models)?;
-            let info = WorkerInfo::<T> {
+            let mut info = WorkerInfo::<T> {
                 roles,
                 models: models.clone(),
                 peer_id: bounded(peer_id, Error::<T>::PeerIdTooLong)?,
@@ -265,8 +297,11 @@ pub mod pallet {
                 bonded: bond,
                 locked: Zero::zero(),
                 status: Status::Online,
+                drawable: Drawable::default(),
+                pending: None,
                 registered_at: frame_system::Pallet::<T>::block_number(),
             };
+            Self::schedule(&mut info);
             Self::index_models(&who, &[], &models)?;
             T::Currency::hold(&HoldReason::WorkerBond.into(), &who, bond)
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
@@ -316,10 +351,11 @@ pub mod pallet {
             if revived {
                 info.status = Status::Online;
             }
+            let effective_at = Self::schedule(&mut info);
             Workers::<T>::insert(&who, info);
             Self::deposit_event(Event::Bonded { who: who.clone(), amount });
             if revived {
-                Self::deposit_event(Event::StatusChanged { who, status: Status::Online });
+                Self::deposit_event(Event::StatusChanged { who, status: Status::Online, effective_at });
             }
             Ok(())
         }
@@ -343,10 +379,11 @@ pub mod pallet {
             if remaining.is_zero() {
                 info.status = Status::Offline;
             }
+            let effective_at = Self::schedule(&mut info);
             Workers::<T>::insert(&who, info);
             Self::deposit_event(Event::Unbonded { who: who.clone(), amount, unlocks_at });
             if leaving {
-                Self::deposit_event(Event::StatusChanged { who, status: Status::Offline });
+                Self::deposit_event(Event::StatusChanged { who, status: Status::Offline, effective_at });
             }
             Ok(())
         }

@@ -71,6 +71,9 @@ impl ModelRegistry<Balance> for TestModels {
     fn calibration_expected(_model: ModelId, _index: u32) -> Option<triad_primitives::Fingerprint> {
         None
     }
+    fn check_input(_model: ModelId, _input: &[u8]) -> Result<(), triad_primitives::WireError> {
+        Ok(())
+    }
     #[cfg(feature = "runtime-benchmarks")]
     fn register_for_benchmarks(index: u32) -> ModelId {
         let id = 1_000 + index;
@@ -93,6 +96,7 @@ impl pallet_triad_workers::Config for Test {
     type MinStake = MinStake;
     type UnbondingPeriod = ConstU64<10>;
     type CalibrationsRequired = ConstU32<2>;
+    type ActivationDelay = ConstU64<2>;
     type SlashDestination = SlashDestination;
     type MaxModelsPerWorker = ConstU32<3>;
     type MaxWorkersPerModel = ConstU32<4>;

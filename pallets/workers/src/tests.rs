@@ -23,12 +23,19 @@ fn join(who: u64, models: Vec<ModelId>, bond: Balance) {
         None,
         bond
     ));
+    wait_for_the_draw();
 }
 
 fn qualify(who: u64, model: ModelId) {
     for _ in 0..2 {
         <Registry as WorkerRegistry<u64, Balance>>::record_calibration(&who, model, true);
     }
+    wait_for_the_draw();
+}
+
+/// Advances past `ActivationDelay`, after which the draw sees every change.
+fn wait_for_the_draw() {
+    System::set_block_number(System::block_number() + 2);
 }
 
 fn slash(who: u64, fraction: u32, minimum: Balance, to: Option<u64>) -> Balance {
@@ -138,12 +145,14 @@ fn probation_ends_after_the_required_calibrations() {
         <Registry as WorkerRegistry<u64, Balance>>::record_calibration(&ALICE, 0, false);
         <Registry as WorkerRegistry<u64, Balance>>::record_calibration(&ALICE, 0, true);
         System::assert_last_event(
-            Event::CalibrationRecorded { who: ALICE, model: 0, passed: true, progress: Probation { passed: 1, failed: 1 } }
+            Event::CalibrationRecorded { who: ALICE, model: 0, passed: true, progress: Probation { passed: 1, failed: 1, qualified_at: None } }
                 .into(),
         );
         assert!(!registry(0));
         <Registry as WorkerRegistry<u64, Balance>>::record_calibration(&ALICE, 0, true);
         System::assert_last_event(Event::WorkerQualified { who: ALICE, model: 0 }.into());
+        assert!(!registry(0), "the draw sees a qualification only after the activation delay");
+        wait_for_the_draw();
         assert!(registry(0));
         assert!(!registry(1), "does not serve model 1");
         // Results for models it does not serve are ignored.
@@ -160,6 +169,30 @@ fn only_the_offered_roles_are_served() {
         let can = |roles| <Registry as WorkerRegistry<u64, Balance>>::can_serve(&BOB, 0, roles);
         assert!(can(VERIFIER));
         assert!(!can(Roles { executor: true, verifier: false }));
+    });
+}
+
+#[test]
+fn the_draw_sees_status_and_bond_changes_only_after_the_activation_delay() {
+    // The author of the block whose VRF output seeds a draw knows that seed
+    // while it picks the block's transactions: nothing it includes may change
+    // that draw.
+    test(|| {
+        join(ALICE, vec![0], 500);
+        qualify(ALICE, 0);
+        let free = || <Registry as WorkerRegistry<u64, Balance>>::free_stake(&ALICE);
+        assert_eq!(free(), 500);
+        assert_ok!(Registry::bond_extra(RuntimeOrigin::signed(ALICE), 300));
+        assert_eq!(free(), 500, "more stake counts only later");
+        System::set_block_number(System::block_number() + 1);
+        assert_eq!(free(), 500);
+        System::set_block_number(System::block_number() + 1);
+        assert_eq!(free(), 800);
+        // Less stake counts at once: the draw never counts more than is bonded.
+        assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 600));
+        assert_eq!(free(), 200);
+        let w = Workers::<Test>::get(ALICE).unwrap();
+        assert_eq!(w.pending.map(|(d, _)| d), Some(Drawable { online: true, stake: 200 }));
     });
 }
 
@@ -192,12 +225,12 @@ fn unbonding_waits_for_the_period_and_locked_stake_stays() {
         );
 
         assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 150));
-        System::assert_last_event(Event::Unbonded { who: ALICE, amount: 150, unlocks_at: 11 }.into());
+        System::assert_last_event(Event::Unbonded { who: ALICE, amount: 150, unlocks_at: 13 }.into());
         assert_eq!(Workers::<Test>::get(ALICE).unwrap().bonded, 350);
         // Still held, and still slashable, while unbonding.
         assert_eq!(held(ALICE), 500);
         assert_noop!(Registry::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::NothingToWithdraw);
-        System::set_block_number(11);
+        System::set_block_number(13);
         assert_ok!(Registry::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
         System::assert_last_event(Event::Withdrawn { who: ALICE, amount: 150 }.into());
         assert_eq!(held(ALICE), 350);
@@ -224,7 +257,7 @@ fn unbonding_everything_takes_the_worker_offline_and_withdrawing_removes_it() {
     test(|| {
         join(ALICE, vec![0, 1], 200);
         assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 200));
-        System::assert_last_event(Event::StatusChanged { who: ALICE, status: Status::Offline }.into());
+        System::assert_last_event(Event::StatusChanged { who: ALICE, status: Status::Offline, effective_at: 5 }.into());
         assert_eq!(Workers::<Test>::get(ALICE).unwrap().status, Status::Offline);
         assert_noop!(Registry::go_online(RuntimeOrigin::signed(ALICE)), Error::<Test>::BelowMinStake);
         System::set_block_number(20);
@@ -242,12 +275,18 @@ fn going_offline_and_back_keeps_stake_and_progress() {
     test(|| {
         join(ALICE, vec![0], 500);
         qualify(ALICE, 0);
+        let now = System::block_number();
         assert_ok!(Registry::go_offline(RuntimeOrigin::signed(ALICE)));
-        System::assert_last_event(Event::StatusChanged { who: ALICE, status: Status::Offline }.into());
-        assert!(!<Registry as WorkerRegistry<u64, Balance>>::can_serve(&ALICE, 0, BOTH));
+        System::assert_last_event(Event::StatusChanged { who: ALICE, status: Status::Offline, effective_at: now + 2 }.into());
+        let serves = || <Registry as WorkerRegistry<u64, Balance>>::can_serve(&ALICE, 0, BOTH);
+        assert!(serves(), "still drawn until the change takes effect");
+        wait_for_the_draw();
+        assert!(!serves());
         assert_noop!(Registry::go_offline(RuntimeOrigin::signed(ALICE)), Error::<Test>::AlreadyInStatus);
         assert_ok!(Registry::go_online(RuntimeOrigin::signed(ALICE)));
-        assert!(<Registry as WorkerRegistry<u64, Balance>>::can_serve(&ALICE, 0, BOTH));
+        assert!(!serves(), "back in the draw only after the activation delay");
+        wait_for_the_draw();
+        assert!(serves());
         assert_eq!(held(ALICE), 500);
         assert_noop!(Registry::go_online(RuntimeOrigin::signed(BOB)), Error::<Test>::NotRegistered);
     });
@@ -289,10 +328,12 @@ fn a_slash_reaches_unbonding_stake_and_suspends_below_min_stake() {
         assert_eq!(held(ALICE), 120);
         System::assert_last_event(Event::WorkerSuspended { who: ALICE }.into());
         assert!(!<Registry as WorkerRegistry<u64, Balance>>::can_serve(&ALICE, 0, BOTH));
-        // Topping up brings it back.
+        // Topping up brings it back, after the activation delay.
+        let now = System::block_number();
         assert_ok!(Registry::bond_extra(RuntimeOrigin::signed(ALICE), 100));
         assert_eq!(Workers::<Test>::get(ALICE).unwrap().status, Status::Online);
-        System::assert_last_event(Event::StatusChanged { who: ALICE, status: Status::Online }.into());
+        System::assert_last_event(Event::StatusChanged { who: ALICE, status: Status::Online, effective_at: now + 2 }.into());
+        assert!(!<Registry as WorkerRegistry<u64, Balance>>::can_serve(&ALICE, 0, BOTH));
     });
 }
 

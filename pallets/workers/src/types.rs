@@ -41,10 +41,24 @@ pub struct WorkerInfo<T: Config> {
     pub bonded: BalanceOf<T>,
     /// Part of `bonded` that backs pending tasks and cannot be unbonded.
     pub locked: BalanceOf<T>,
-    /// Online, offline or suspended.
+    /// Online, offline or suspended, as the worker last asked (or a slash made it).
     pub status: Status,
+    /// What the draw sees of the worker: lags `status` and `bonded` by
+    /// `ActivationDelay` blocks, see [`crate::Pallet::drawable`].
+    pub drawable: Drawable<BalanceOf<T>>,
+    /// The next value of `drawable`, and the block it takes effect.
+    pub pending: Option<(Drawable<BalanceOf<T>>, BlockNumberFor<T>)>,
     /// Block of registration.
     pub registered_at: BlockNumberFor<T>,
+}
+
+/// The part of a worker the task pallet's draw reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct Drawable<Balance> {
+    /// In the draw.
+    pub online: bool,
+    /// Bond counted in its selection weight (never more than it has bonded now).
+    pub stake: Balance,
 }
 
 /// Stake on its way out: still held (and slashable) until `unlocks_at`.
@@ -58,9 +72,12 @@ pub struct UnbondingChunk<Balance, BlockNumber> {
 
 /// Progress of a worker's probation on one model.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-pub struct Probation {
+pub struct Probation<BlockNumber> {
     /// Calibration tasks reproduced.
     pub passed: u32,
     /// Calibration tasks failed.
     pub failed: u32,
+    /// Block at which the worker completed probation; it is drawn for the
+    /// model's tasks from `ActivationDelay` blocks later.
+    pub qualified_at: Option<BlockNumber>,
 }
