@@ -519,7 +519,7 @@ impl<T: Config> ModelRegistry<BalanceOf<T>> for Pallet<T> {
         use frame_support::traits::fungible::Mutate;
         let owner: T::AccountId = frame_benchmarking::account("model-owner", index, 0);
         T::Currency::set_balance(&owner, <BalanceOf<T> as sp_runtime::traits::Bounded>::max_value() / 1024u32.into());
-        let t = |name: &[u8]| TensorSpecInput { name: name.to_vec(), datatype: b"FP32".to_vec(), shape: alloc::vec![-1, 8] };
+        let t = |name: &[u8]| TensorSpecInput { name: name.to_vec(), datatype: b"FP32".to_vec(), shape: alloc::vec![-1, 4] };
         let mut onnx_hash = [0xBE; 32];
         onnx_hash[..4].copy_from_slice(&index.to_le_bytes());
         let spec = ModelSpec {

@@ -1,10 +1,14 @@
 //! Benchmarks of the calls and of the work `on_initialize` and `on_idle` do,
 //! each in its worst case: the largest input and output, the draw over the
-//! most workers a model can list, and settlements that slash every seat.
+//! most workers a model can list, and settlements that slash and pay
+//! bounties and re-run the task.
 //!
 //! Benchmarks cannot rely on block randomness (a benchmark block carries no
-//! VRF output), so the draw is measured from a fixed seed; reading the
-//! randomness is one storage read more.
+//! VRF output), so the draw is measured from a fixed seed and the attempt
+//! key is set directly; reading the randomness is one storage read more.
+//!
+//! The benchmark model (`ModelRegistry::register_for_benchmarks`) takes one
+//! input `x` of shape `[-1, 4]` and returns `y` of the same shape, both FP32.
 
 use super::*;
 use crate::draw::pool;
@@ -13,7 +17,11 @@ use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use polkadot_sdk::frame_benchmarking;
 use sp_runtime::traits::{Bounded, Saturating};
-use triad_primitives::{Fingerprint, LshParams, FINGERPRINT_BYTES};
+use triad_primitives::Fingerprint;
+use triad_verifier::{wire, TensorData};
+
+const KEY: AttemptKey = [7; 32];
+const SALT: Hash32 = [1; 32];
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
     let who: T::AccountId = account(name, index, 0);
@@ -25,6 +33,13 @@ fn bond<T: Config>() -> BalanceOf<T> {
     T::StakePerSeat::get().saturating_mul(1_000u32.into())
 }
 
+/// An encoded `[rows, 4]` tensor of at most about `bytes` bytes, one row at least.
+fn tensor(name: &str, bytes: u32, fill: f32) -> alloc::vec::Vec<u8> {
+    let rows = (bytes.saturating_sub(40) / 16).max(1) as usize;
+    let data = (0..rows * 4).map(|i| fill + i as f32 * 0.25).collect();
+    wire::encode(&[wire::NamedTensor { name: name.into(), tensor: TensorData::f32(alloc::vec![rows, 4], data) }])
+}
+
 /// A model with `workers` qualified workers serving it.
 fn model_with_workers<T: Config>(workers: u32) -> ModelId {
     let model = T::Models::register_for_benchmarks(0);
@@ -34,27 +49,24 @@ fn model_with_workers<T: Config>(workers: u32) -> ModelId {
     model
 }
 
-fn fp_with(params: &LshParams, fill: u8) -> Fingerprint {
-    Fingerprint { family: params.family, version: params.version, bits: [fill; FINGERPRINT_BYTES], decision: [0; 32] }
-}
-
-fn submitted<T: Config>(model: ModelId) -> (TaskId, T::AccountId) {
+fn submitted<T: Config>(model: ModelId, input_bytes: u32) -> (TaskId, T::AccountId) {
     let client = funded::<T>("client", 0);
     let deadline = frame_system::Pallet::<T>::block_number().saturating_add(T::MaxDeadline::get());
     let fee = T::Models::price_floor(model).unwrap_or_default().saturating_add(1u32.into());
-    Pallet::<T>::submit_task(RawOrigin::Signed(client.clone()).into(), model, InputArg::Inline(alloc::vec![1; 16]), fee, Mode::Lsh, deadline)
+    let input = InputArg::Inline(tensor("x", input_bytes, 1.0));
+    Pallet::<T>::submit_task(RawOrigin::Signed(client.clone()).into(), model, input, fee, Mode::Lsh, deadline)
         .expect("a valid task is accepted");
     (NextTaskId::<T>::get() - 1, client)
 }
 
-/// A task assigned among `workers` workers, in its commit phase.
+/// A task assigned among `workers` workers, in its execute phase.
 fn assigned<T: Config>(workers: u32) -> (TaskId, [T::AccountId; 4]) {
     let model = model_with_workers::<T>(workers);
-    let (task, _) = submitted::<T>(model);
+    let (task, _) = submitted::<T>(model, 64);
     let now = frame_system::Pallet::<T>::block_number().saturating_add(DRAW_DELAY.into());
     frame_system::Pallet::<T>::set_block_number(now);
     let mut info = Tasks::<T>::get(task).expect("submitted");
-    let mut candidates = pool::<T>(model);
+    let mut candidates = pool::<T>(model, T::Workers::workers_for(model));
     assert!(Pallet::<T>::assign_with_seed(task, &mut info, &mut candidates, now, alloc::vec![7]), "enough workers");
     Tasks::<T>::insert(task, info);
     Queue::<T>::kill();
@@ -65,22 +77,45 @@ fn seats<T: Config>(task: TaskId) -> [T::AccountId; 4] {
     Tasks::<T>::get(task).expect("exists").attempts.last().expect("assigned").seats.clone().map(|s| s.who)
 }
 
-fn commit_seat<T: Config>(task: TaskId, who: &T::AccountId, fp: &Fingerprint, output: Option<&[u8]>) {
-    let c = reveal_commitment(fp, &[1; 32], who, task);
-    let hash = output.map(|o| *blake3::hash(o).as_bytes());
-    Pallet::<T>::commit(RawOrigin::Signed(who.clone()).into(), task, c, hash).expect("a seat commits");
+fn now<T: Config>() -> BlockNumberFor<T> {
+    frame_system::Pallet::<T>::block_number()
 }
 
-/// All four seats commit to `fp`, which opens the reveal phase.
-fn commit_all<T: Config>(task: TaskId, who: &[T::AccountId; 4], fp: &Fingerprint) {
-    commit_seat::<T>(task, &who[0], fp, Some(&[1]));
+/// The executor commits to `output`; the key is set as the check phase opens.
+fn keyed<T: Config>(task: TaskId, who: &[T::AccountId; 4], output: &[u8]) {
+    let c = answer_commitment(&Answer::Output(output).digest(), &SALT, &who[0], task);
+    Pallet::<T>::commit_answer(RawOrigin::Signed(who[0].clone()).into(), task, c).expect("the executor commits");
+    Tasks::<T>::mutate(task, |t| {
+        let t = t.as_mut().expect("exists");
+        t.attempts.last_mut().expect("assigned").key = Some(KEY);
+        let until = now::<T>().saturating_add(T::CheckPeriod::get());
+        t.phase = Phase::Check { until };
+        Pallet::<T>::push_timer(TimerKind::Check, (task, until));
+    });
+}
+
+fn fp_of<T: Config>(task: TaskId, output: &[u8]) -> Fingerprint {
+    let params = T::Models::lsh_params(Tasks::<T>::get(task).expect("exists").model).expect("registered");
+    Pallet::<T>::fingerprint_output(&params, &KEY, output).expect("a valid output")
+}
+
+fn commit_fp<T: Config>(task: TaskId, who: &T::AccountId, fp: &Fingerprint) {
+    let c = reveal_commitment(fp, &SALT, who, task);
+    Pallet::<T>::commit_fingerprint(RawOrigin::Signed(who.clone()).into(), task, c).expect("a verifier commits");
+}
+
+/// The executor posts `lie`, the verifiers computed `truth`; all committed,
+/// the executor revealed, and the vote is open.
+fn voting<T: Config>(truth: &[u8], lie: &[u8]) -> (TaskId, [T::AccountId; 4], Fingerprint) {
+    let (task, who) = assigned::<T>(4);
+    keyed::<T>(task, &who, lie);
+    let fp = fp_of::<T>(task, truth);
     for v in &who[1..] {
-        commit_seat::<T>(task, v, fp, None);
+        commit_fp::<T>(task, v, &fp);
     }
-}
-
-fn params<T: Config>(task: TaskId) -> LshParams {
-    T::Models::lsh_params(Tasks::<T>::get(task).expect("exists").model).expect("registered")
+    Pallet::<T>::reveal_answer(RawOrigin::Signed(who[0].clone()).into(), task, AnswerArg::Output(lie.to_vec()), SALT)
+        .expect("opens");
+    (task, who, fp)
 }
 
 #[benchmarks]
@@ -91,9 +126,9 @@ mod benchmarks {
     fn submit_task(i: Linear<1, { T::MaxInlineInput::get() }>) {
         let model = T::Models::register_for_benchmarks(0);
         let client = funded::<T>("client", 0);
-        let deadline = frame_system::Pallet::<T>::block_number().saturating_add(T::MaxDeadline::get());
+        let deadline = now::<T>().saturating_add(T::MaxDeadline::get());
         let fee = T::Models::price_floor(model).unwrap_or_default();
-        let input = InputArg::Inline(alloc::vec![1; i as usize]);
+        let input = InputArg::Inline(tensor("x", i, 1.0));
 
         #[extrinsic_call]
         _(RawOrigin::Signed(client), model, input, fee, Mode::Lsh, deadline);
@@ -104,7 +139,7 @@ mod benchmarks {
     #[benchmark]
     fn cancel_task() {
         let model = T::Models::register_for_benchmarks(0);
-        let (task, client) = submitted::<T>(model);
+        let (task, client) = submitted::<T>(model, 64);
 
         #[extrinsic_call]
         _(RawOrigin::Signed(client), task);
@@ -112,60 +147,81 @@ mod benchmarks {
         assert!(matches!(Tasks::<T>::get(task).expect("kept").phase, Phase::Done { .. }));
     }
 
-    /// The last commitment, which opens the reveal phase.
     #[benchmark]
-    fn commit() {
+    fn commit_answer() {
         let (task, who) = assigned::<T>(4);
-        let fp = fp_with(&params::<T>(task), 0);
-        commit_seat::<T>(task, &who[0], &fp, Some(&[1]));
-        commit_seat::<T>(task, &who[1], &fp, None);
-        commit_seat::<T>(task, &who[2], &fp, None);
-        let c = reveal_commitment(&fp, &[1; 32], &who[3], task);
+        let c = answer_commitment(&[3; 32], &SALT, &who[0], task);
 
         #[extrinsic_call]
-        _(RawOrigin::Signed(who[3].clone()), task, c, None);
+        _(RawOrigin::Signed(who[0].clone()), task, c);
+
+        assert!(matches!(Tasks::<T>::get(task).expect("open").phase, Phase::Key { .. }));
+    }
+
+    /// The last verifier's commitment, which opens the reveal phase.
+    #[benchmark]
+    fn commit_fingerprint() {
+        let (task, who) = assigned::<T>(4);
+        let output = tensor("y", 64, 2.0);
+        keyed::<T>(task, &who, &output);
+        let fp = fp_of::<T>(task, &output);
+        commit_fp::<T>(task, &who[1], &fp);
+        commit_fp::<T>(task, &who[2], &fp);
+        let c = reveal_commitment(&fp, &SALT, &who[3], task);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who[3].clone()), task, c);
 
         assert!(matches!(Tasks::<T>::get(task).expect("open").phase, Phase::Reveal { .. }));
     }
 
-    /// The executor's last reveal with an `o`-byte output, rejected by the
-    /// three verifiers: three bounties, a slash, four scores and a re-run.
+    /// The executor reveals an `o`-byte output: decoded, fingerprinted and stored.
     #[benchmark]
-    fn reveal(o: Linear<0, { T::MaxInlineOutput::get() }>) {
+    fn reveal_answer(o: Linear<0, { T::MaxInlineOutput::get() }>) {
         let (task, who) = assigned::<T>(4);
-        let p = params::<T>(task);
-        let (truth, lie) = (fp_with(&p, 0), fp_with(&p, 0xFF));
-        let output = alloc::vec![3u8; o as usize];
-        commit_seat::<T>(task, &who[0], &lie, Some(&output));
+        let output = tensor("y", o, 2.0);
+        keyed::<T>(task, &who, &output);
+        let fp = fp_of::<T>(task, &output);
         for v in &who[1..] {
-            commit_seat::<T>(task, v, &truth, None);
+            commit_fp::<T>(task, v, &fp);
         }
-        for v in &who[1..] {
-            Pallet::<T>::reveal(RawOrigin::Signed(v.clone()).into(), task, truth, [1; 32], None).expect("opens");
-        }
-        let posted = (o > 0).then_some(output);
 
         #[extrinsic_call]
-        _(RawOrigin::Signed(who[0].clone()), task, lie, [1; 32], posted);
+        _(RawOrigin::Signed(who[0].clone()), task, AnswerArg::Output(output), SALT);
+
+        assert!(matches!(Tasks::<T>::get(task).expect("open").phase, Phase::Vote { .. }));
+    }
+
+    /// The last vote, rejecting the executor: three bounties, a slash, four
+    /// standings and a re-run.
+    #[benchmark]
+    fn reveal_vote() {
+        let (truth, lie) = (tensor("y", 64, 2.0), tensor("y", 64, -9.0));
+        let (task, who, fp) = voting::<T>(&truth, &lie);
+        for v in &who[1..3] {
+            Pallet::<T>::reveal_vote(RawOrigin::Signed(v.clone()).into(), task, fp, SALT, Vote::Mismatch).expect("opens");
+        }
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who[3].clone()), task, fp, SALT, Vote::Mismatch);
 
         let info = Tasks::<T>::get(task).expect("kept");
         assert_eq!(info.attempts[0].verdict.map(|v| v.outcome), Some(triad_verifier::Outcome::Rejected));
     }
 
-    /// A reveal that does not settle: the first verifier's.
+    /// A vote that does not settle: the first verifier's.
     #[benchmark]
-    fn reveal_unsettled() {
-        let (task, who) = assigned::<T>(4);
-        let fp = fp_with(&params::<T>(task), 0);
-        commit_all::<T>(task, &who, &fp);
+    fn reveal_vote_unsettled() {
+        let truth = tensor("y", 64, 2.0);
+        let (task, who, fp) = voting::<T>(&truth, &truth);
 
         #[block]
         {
-            Pallet::<T>::reveal(RawOrigin::Signed(who[1].clone()).into(), task, fp, [1; 32], None).expect("opens");
+            Pallet::<T>::reveal_vote(RawOrigin::Signed(who[1].clone()).into(), task, fp, SALT, Vote::Match).expect("opens");
         }
 
         let info = Tasks::<T>::get(task).expect("open");
-        assert!(info.attempts[0].seats[1].reveal.is_some() && matches!(info.phase, Phase::Reveal { .. }));
+        assert!(info.attempts[0].seats[1].reveal.is_some() && matches!(info.phase, Phase::Vote { .. }));
     }
 
     #[benchmark]
@@ -199,33 +255,53 @@ mod benchmarks {
     #[benchmark]
     fn assign(n: Linear<4, { T::Workers::max_workers_per_model() }>) {
         let model = model_with_workers::<T>(n);
-        let (task, _) = submitted::<T>(model);
-        let now = frame_system::Pallet::<T>::block_number();
+        let (task, _) = submitted::<T>(model, 64);
+        let now = now::<T>();
 
         #[block]
         {
             let mut info = Tasks::<T>::get(task).expect("submitted");
-            let mut candidates = pool::<T>(model);
+            let mut candidates = pool::<T>(model, T::Workers::workers_for(model));
             assert!(Pallet::<T>::assign_with_seed(task, &mut info, &mut candidates, now, alloc::vec![7]));
             Tasks::<T>::insert(task, info);
         }
 
-        assert!(matches!(Tasks::<T>::get(task).expect("kept").phase, Phase::Commit { .. }));
+        assert!(matches!(Tasks::<T>::get(task).expect("kept").phase, Phase::Execute { .. }));
     }
 
-    /// A reveal deadline where every seat committed and none revealed: four
-    /// no-show slashes and scores, then a re-run.
+    /// A due key timer: the key is drawn and the check phase opens (or,
+    /// without randomness, the timer moves to the next block).
+    #[benchmark]
+    fn draw_key() {
+        let (task, who) = assigned::<T>(4);
+        let c = answer_commitment(&[3; 32], &SALT, &who[0], task);
+        Pallet::<T>::commit_answer(RawOrigin::Signed(who[0].clone()).into(), task, c).expect("commits");
+        let Phase::Key { at } = Tasks::<T>::get(task).expect("open").phase else { panic!("keying") };
+        frame_system::Pallet::<T>::set_block_number(at);
+
+        #[block]
+        {
+            Pallet::<T>::process_timers(at, Weight::MAX);
+        }
+
+        assert!(matches!(Tasks::<T>::get(task).expect("open").phase, Phase::Check { .. } | Phase::Key { .. }));
+    }
+
+    /// A vote deadline where two verifiers caught the executor and the third
+    /// withheld: two bounties, two slashes, four standings, a re-run.
     #[benchmark]
     fn expire() {
-        let (task, who) = assigned::<T>(4);
-        let fp = fp_with(&params::<T>(task), 0);
-        commit_all::<T>(task, &who, &fp);
-        let Phase::Reveal { until } = Tasks::<T>::get(task).expect("open").phase else { panic!("revealing") };
+        let (truth, lie) = (tensor("y", 64, 2.0), tensor("y", 64, -9.0));
+        let (task, who, fp) = voting::<T>(&truth, &lie);
+        for v in &who[1..3] {
+            Pallet::<T>::reveal_vote(RawOrigin::Signed(v.clone()).into(), task, fp, SALT, Vote::Mismatch).expect("opens");
+        }
+        let Phase::Vote { until } = Tasks::<T>::get(task).expect("open").phase else { panic!("voting") };
         frame_system::Pallet::<T>::set_block_number(until);
 
         #[block]
         {
-            Pallet::<T>::process_timers(until);
+            Pallet::<T>::process_timers(until, Weight::MAX);
         }
 
         assert_eq!(Tasks::<T>::get(task).expect("kept").phase, Phase::Queued);
@@ -235,32 +311,29 @@ mod benchmarks {
     #[benchmark]
     fn refund_unassigned() {
         let model = T::Models::register_for_benchmarks(0);
-        let (task, _) = submitted::<T>(model);
+        let (task, _) = submitted::<T>(model, 64);
         let deadline = Tasks::<T>::get(task).expect("queued").deadline;
         frame_system::Pallet::<T>::set_block_number(deadline);
 
         #[block]
         {
-            Pallet::<T>::process_queue(deadline);
+            Pallet::<T>::process_queue(deadline, Weight::MAX);
         }
 
         assert!(matches!(Tasks::<T>::get(task).expect("kept").phase, Phase::Done { .. }));
     }
 
-    /// Removing one finished task with the largest input and output.
+    /// Removing one finished task with the largest input and an output per
+    /// attempt, and returning its deposit.
     #[benchmark]
     fn prune_task() {
         let model = T::Models::register_for_benchmarks(0);
-        let client = funded::<T>("client", 0);
-        let now = frame_system::Pallet::<T>::block_number();
-        let input = InputArg::Inline(alloc::vec![1; T::MaxInlineInput::get() as usize]);
-        let fee = T::Models::price_floor(model).unwrap_or_default();
-        Pallet::<T>::submit_task(RawOrigin::Signed(client.clone()).into(), model, input, fee, Mode::Lsh, now.saturating_add(T::MaxDeadline::get()))
-            .expect("accepted");
-        let task = NextTaskId::<T>::get() - 1;
-        Outputs::<T>::insert(task, BoundedVec::truncate_from(alloc::vec![2; T::MaxInlineOutput::get() as usize]));
+        let (task, client) = submitted::<T>(model, T::MaxInlineInput::get());
+        for a in 0..T::MaxAttempts::get() {
+            Outputs::<T>::insert(task, a, BoundedVec::truncate_from(alloc::vec![2; T::MaxInlineOutput::get() as usize]));
+        }
         Pallet::<T>::cancel_task(RawOrigin::Signed(client).into(), task).expect("queued");
-        let later: BlockNumberFor<T> = now.saturating_add(T::RetentionPeriod::get());
+        let later: BlockNumberFor<T> = now::<T>().saturating_add(T::RetentionPeriod::get());
 
         #[block]
         {

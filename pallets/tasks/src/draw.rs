@@ -1,13 +1,16 @@
 //! The queue of unassigned tasks and the random draw of their seats.
 //!
-//! A draw needs every eligible worker's selection weight, which costs reads
-//! per listed worker. Within one block the list of a model is read once and
-//! kept in memory for every task of that model, so the first task of a model
-//! in a block pays `assign(n)` and the others only `assign(0)`; the weights
-//! charged follow that. Locking a seat's stake lowers the worker's free
-//! stake; a worker whose free stake drops below `StakePerSeat` leaves the
-//! in-memory list, but the weights of the others are not recomputed until the
-//! next block.
+//! A draw needs every eligible worker's selection weight on the model, which
+//! costs reads per listed worker. Within one block the list of a model is
+//! read once and kept in memory for every task of that model, so the first
+//! task of a model in a block pays `assign(n)` and the others only
+//! `assign(0)`; the weights charged follow that, and the queue stops before a
+//! draw that would take `on_initialize` past its budget (`MaxHookWeight`):
+//! however many models and workers there are, a block does a bounded amount
+//! of drawing, and the tasks not reached keep their place for the next block.
+//! Locking a seat's stake lowers the worker's free stake; a worker whose
+//! free stake drops below `StakePerSeat` leaves the in-memory list, but the
+//! weights of the others are not recomputed until the next block.
 
 use super::*;
 use alloc::collections::BTreeMap;
@@ -31,17 +34,14 @@ pub(crate) struct Candidate<AccountId> {
     pub weight: u128,
 }
 
-/// The candidates of a model and how many workers were read to find them.
+/// The candidates of a model.
 pub(crate) struct Pool<AccountId> {
-    pub listed: u32,
     pub candidates: Vec<Candidate<AccountId>>,
 }
 
-/// Reads the workers listed for `model` and keeps those that may take a seat.
-pub(crate) fn pool<T: Config>(model: ModelId) -> Pool<T::AccountId> {
+/// Keeps the workers `listed` for `model` that may take a seat.
+pub(crate) fn pool<T: Config>(model: ModelId, listed: Vec<T::AccountId>) -> Pool<T::AccountId> {
     let stake = T::StakePerSeat::get();
-    let listed = T::Workers::workers_for(model);
-    let count = listed.len() as u32;
     let candidates = listed
         .into_iter()
         .filter_map(|who| {
@@ -51,11 +51,11 @@ pub(crate) fn pool<T: Config>(model: ModelId) -> Pool<T::AccountId> {
             if !(executor || verifier) || free < stake {
                 return None;
             }
-            let weight = T::Reputation::selection_weight(&who, free);
+            let weight = T::Reputation::selection_weight(&who, model, free);
             (weight > 0).then(|| Candidate { who, executor, verifier, free: free.unique_saturated_into(), weight })
         })
         .collect();
-    Pool { listed: count, candidates }
+    Pool { candidates }
 }
 
 /// A stream of numbers from a random seed.
@@ -119,20 +119,28 @@ pub(crate) fn calibration_case<T: Config>(who: &T::AccountId, model: ModelId, ca
 }
 
 impl<T: Config> Pallet<T> {
-    /// Looks at up to `MaxAssignmentsPerBlock` queued tasks: assigns those it
-    /// can, refunds those that can no longer finish an attempt before their
-    /// deadline, and puts the rest back at the end of the queue.
-    pub(crate) fn process_queue(now: BlockNumberFor<T>) -> Weight {
+    /// Looks at up to `MaxAssignmentsPerBlock` queued tasks, oldest first,
+    /// while the weight spent stays within `budget`: assigns those it can,
+    /// refunds those that can no longer finish an attempt before their
+    /// deadline, and puts the rest back at the end of the queue. Tasks it
+    /// did not reach keep their place at the head.
+    pub(crate) fn process_queue(now: BlockNumberFor<T>, budget: Weight) -> Weight {
         let mut queue = Queue::<T>::get();
-        let mut weight = T::DbWeight::get().reads(1);
+        let db = T::DbWeight::get();
+        let mut weight = db.reads_writes(1, 1);
         if queue.is_empty() {
-            return weight;
+            return db.reads(1);
         }
         let take = (T::MaxAssignmentsPerBlock::get() as usize).min(queue.len());
         let looked: Vec<TaskId> = queue.drain(..take).collect();
         let mut pools: BTreeMap<ModelId, Pool<T::AccountId>> = BTreeMap::new();
         let mut waiting = Vec::new();
+        let mut unreached = Vec::new();
         for task in looked {
+            if !unreached.is_empty() || weight.saturating_add(T::WeightInfo::refund_unassigned()).any_gt(budget) {
+                unreached.push(task);
+                continue;
+            }
             let Some(mut info) = Tasks::<T>::get(task) else { continue };
             let drawable_at = info.queued_at.saturating_add(DRAW_DELAY.into());
             if now.max(drawable_at).saturating_add(Self::attempt_len()) > info.deadline {
@@ -146,21 +154,30 @@ impl<T: Config> Pallet<T> {
                 waiting.push(task);
                 continue;
             }
-            let fresh = !pools.contains_key(&info.model);
-            let pool = pools.entry(info.model).or_insert_with(|| pool::<T>(info.model));
-            weight.saturating_accrue(T::WeightInfo::assign(if fresh { pool.listed } else { 0 }));
+            let listed = (!pools.contains_key(&info.model)).then(|| T::Workers::workers_for(info.model));
+            let cost = T::WeightInfo::assign(listed.as_ref().map_or(0, |l| l.len() as u32));
+            if weight.saturating_add(cost).any_gt(budget) {
+                unreached.push(task);
+                continue;
+            }
+            weight.saturating_accrue(cost);
+            if let Some(list) = listed {
+                pools.insert(info.model, pool::<T>(info.model, list));
+            }
+            let Some(pool) = pools.get_mut(&info.model) else { continue };
             if Self::assign(task, &mut info, pool, now) {
                 Tasks::<T>::insert(task, info);
             } else {
                 waiting.push(task);
             }
         }
-        for task in waiting {
-            // Room is certain: these came out of this same queue.
-            let _ = queue.try_push(task);
+        // Room is certain: every task came out of this same queue.
+        let mut rest = BoundedVec::<TaskId, T::MaxQueued>::new();
+        for task in unreached.into_iter().chain(queue).chain(waiting) {
+            let _ = rest.try_push(task);
         }
-        Queue::<T>::put(queue);
-        weight.saturating_add(T::DbWeight::get().writes(1))
+        Queue::<T>::put(rest);
+        weight
     }
 
     /// How a task that cannot run again ends: by its last verdict, or
@@ -207,7 +224,7 @@ impl<T: Config> Pallet<T> {
         }
         let who = picked.map(|i| pool.candidates[i].who.clone());
         let seats = who.clone().map(Seat::new);
-        if info.attempts.try_push(Attempt { assigned_at: now, seats, output_hash: None, verdict: None }).is_err() {
+        if info.attempts.try_push(Attempt { assigned_at: now, seats, key: None, posted: None, verdict: None }).is_err() {
             for w in &who {
                 T::Workers::unlock_stake(w, stake);
             }
@@ -225,17 +242,11 @@ impl<T: Config> Pallet<T> {
             let role = Role::of_seat(k);
             Assigned::<T>::insert(w, task, role);
         }
-        let until = now.saturating_add(T::CommitPeriod::get());
-        info.phase = Phase::Commit { until };
-        Self::push_timer(TimerKind::Commit, (task, until));
+        let until = now.saturating_add(T::ExecutePeriod::get());
+        info.phase = Phase::Execute { until };
+        Self::push_timer(TimerKind::Execute, (task, until));
         let [executor, v0, v1, v2] = who;
-        Self::deposit_event(Event::TaskAssigned {
-            task,
-            attempt,
-            executor,
-            verifiers: [v0, v1, v2],
-            commit_until: until,
-        });
+        Self::deposit_event(Event::TaskAssigned { task, attempt, executor, verifiers: [v0, v1, v2], until });
         true
     }
 }

@@ -1,42 +1,92 @@
-//! Input checks and the read-side helpers behind the runtime API.
+//! Input checks, deposits, the on-chain fingerprint of a posted output, and
+//! the read-side helpers behind the runtime API.
 
 use super::*;
+use frame_system::pallet_prelude::BlockNumberFor;
+use triad_primitives::WireError;
+use triad_verifier::{AttemptKey, Fingerprint, LshParams};
 
 impl<T: Config> Pallet<T> {
-    /// Fewest blocks between submission and deadline: the draw delay, then a
-    /// full commit and reveal period.
-    pub fn min_deadline() -> frame_system::pallet_prelude::BlockNumberFor<T> {
+    /// Fewest blocks between submission and deadline: the draw delay, then
+    /// one whole attempt.
+    pub fn min_deadline() -> BlockNumberFor<T> {
         Self::attempt_len().saturating_add(DRAW_DELAY.into())
     }
 
-    /// Blocks of one attempt's commit and reveal periods.
-    pub fn attempt_len() -> frame_system::pallet_prelude::BlockNumberFor<T> {
-        T::CommitPeriod::get().saturating_add(T::RevealPeriod::get())
+    /// Blocks of one attempt at its longest: every phase to its end.
+    pub fn attempt_len() -> BlockNumberFor<T> {
+        T::ExecutePeriod::get()
+            .saturating_add(KEY_DELAY.into())
+            .saturating_add(T::CheckPeriod::get())
+            .saturating_add(T::RevealPeriod::get())
+            .saturating_add(T::VotePeriod::get())
     }
 
-    pub(crate) fn check_input(input: InputArg) -> Result<TaskInput<T::MaxInlineInput>, Error<T>> {
+    /// Bounds the input and holds inline bytes against the model's declared
+    /// inputs, so that every input an honest worker is drawn for can run.
+    pub(crate) fn check_input(model: ModelId, input: InputArg) -> Result<TaskInput<T::MaxInlineInput>, Error<T>> {
         match input {
             InputArg::Inline(bytes) => {
                 if bytes.is_empty() {
                     return Err(Error::EmptyInput);
                 }
-                Ok(TaskInput::Inline(bytes.try_into().map_err(|_| Error::InputTooLarge)?))
+                let bytes: BoundedVec<u8, T::MaxInlineInput> = bytes.try_into().map_err(|_| Error::InputTooLarge)?;
+                T::Models::check_input(model, &bytes).map_err(|e| match e {
+                    WireError::Malformed | WireError::BadName | WireError::UnknownType { .. } | WireError::DataLength { .. } =>
+                        Error::InputMalformed,
+                    WireError::EmptyDimension(_) => Error::InputHasEmptyDimension,
+                    WireError::NonFinite(_) => Error::InputNotFinite,
+                    WireError::MissingInput(_) |
+                    WireError::UnknownInput(_) |
+                    WireError::Duplicate(_) |
+                    WireError::WrongType { .. } |
+                    WireError::WrongShape { .. } => Error::InputDoesNotFitModel,
+                })?;
+                Ok(TaskInput::Inline(bytes))
             },
-            InputArg::Offchain { hash, size } => {
+            InputArg::Offchain { size, .. } => {
                 if size == 0 {
                     return Err(Error::EmptyInput);
                 }
                 if size > T::MaxOffchainInput::get() {
                     return Err(Error::InputTooLarge);
                 }
-                Ok(TaskInput::Offchain { hash, size })
+                // Honest workers cannot fetch it, so each would be slashed for
+                // an input nobody serves: refused until the data plane exists.
+                Err(Error::OffchainInputUnavailable)
             },
         }
     }
 
-    /// A task with its input and posted output, for the runtime API.
+    /// `TaskDeposit + DepositPerByte x` the inline input's length.
+    pub fn deposit_for(input: &TaskInput<T::MaxInlineInput>) -> BalanceOf<T> {
+        let bytes = match input {
+            TaskInput::Inline(b) => b.len() as u32,
+            TaskInput::Offchain { .. } => 0,
+        };
+        T::TaskDeposit::get().saturating_add(T::DepositPerByte::get().saturating_mul(bytes.into()))
+    }
+
+    /// The fingerprint under the attempt key of the first tensor of an
+    /// encoded output: what the chain compares with the verifiers'.
+    pub(crate) fn fingerprint_output(params: &LshParams, key: &AttemptKey, bytes: &[u8]) -> Result<Fingerprint, Error<T>> {
+        let tensors = triad_verifier::wire::decode(bytes).map_err(|_| Error::<T>::OutputMalformed)?;
+        let first = tensors.first().ok_or(Error::<T>::OutputMalformed)?;
+        triad_verifier::fingerprint(params, key, &first.tensor.view()).map_err(|_| Error::<T>::OutputMalformed)
+    }
+
+    /// A task with its input, its result and every posted output, for the
+    /// runtime API.
     pub fn task_view(id: TaskId) -> Option<TaskView<T>> {
-        Some(TaskView { id, info: Tasks::<T>::get(id)?, input: Inputs::<T>::get(id)?, output: Outputs::<T>::get(id) })
+        let info = Tasks::<T>::get(id)?;
+        let mut outputs: Vec<_> = Outputs::<T>::iter_prefix(id).collect();
+        outputs.sort_by_key(|(attempt, _)| *attempt);
+        let accepted = match info.phase {
+            Phase::Done { resolution: Resolution::Accepted, .. } => info.attempts.len().checked_sub(1),
+            _ => None,
+        };
+        let output = accepted.and_then(|a| outputs.iter().find(|(i, _)| *i as usize == a).map(|(_, o)| o.clone()));
+        Some(TaskView { id, input: Inputs::<T>::get(id)?, info, output, outputs })
     }
 
     /// The open seats of `who`, for the runtime API.

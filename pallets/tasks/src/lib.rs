@@ -4,71 +4,94 @@
 //! [`Pallet::submit_task`] with its fee held; it comes out settled: the honest
 //! paid, the dishonest and the absent slashed, the rest refunded. Every step
 //! is an event, and [`TaskInfo`] keeps every attempt's seats, commitments,
-//! reveals, verdict, payments and slashes until the task is pruned.
+//! reveals, votes, verdict, payments and slashes until the task is pruned.
+//!
+//! ## What a verified result means
+//!
+//! An accepted task's output is the bytes its executor posted, and those are
+//! the bytes its verifiers checked: each verifier compared them with its own
+//! full output, element by element and by the model's decision (the
+//! registry's [`triad_verifier::OutputCheck`]), after it had committed to a
+//! fingerprint of its own output under a key nobody knew when the attempt
+//! was assigned. See the threat model in `ARCHITECTURE.md`.
 //!
 //! ## Lifecycle
 //!
-//! 1. **Submit.** The client names an active model, an input (inline up to
-//!    `MaxInlineInput` bytes, or a `blake3` hash and size for data served on
-//!    the worker data plane), a `max_fee` and a deadline block. `max_fee` is
-//!    held with [`HoldReason::TaskEscrow`]. An accepted result costs the
-//!    model's price floor at submission (`price`); the rest is refunded.
+//! 1. **Submit.** The client names an active model, an inline input (at most
+//!    `MaxInlineInput` bytes), a `max_fee` and a deadline block. The input must
+//!    fit the model's declared inputs ([`ModelRegistry::check_input`]: names,
+//!    types, shapes, no empty dimension, finite floats), so no honest worker
+//!    is ever drawn for something it cannot run. Off-chain inputs are refused
+//!    until the data plane serves them. `max_fee` is held as escrow
+//!    ([`HoldReason::TaskEscrow`]) and a storage deposit for the task and its
+//!    input ([`HoldReason::TaskDeposit`]) until the task is pruned; a client
+//!    has at most `MaxOpenPerClient` unfinished tasks. An accepted result costs
+//!    the model's price floor at submission (`price`); the rest is refunded.
 //! 2. **Assign**, in `on_initialize` [`DRAW_DELAY`] blocks later, from the
-//!    BABE VRF output of the block after the one that included the task, which
-//!    did not exist when the task was submitted or included, so neither the
-//!    client nor a worker nor the including block's author could aim for a seat. One executor and three
-//!    verifiers are drawn without replacement, with probability proportional to
-//!    [`Reputation::selection_weight`] of their free stake, from the workers
-//!    that serve the model, are online, out of probation, have `StakePerSeat`
-//!    free, and are not the client. The executor of an earlier attempt is not
-//!    drawn again. Each seat locks `StakePerSeat` of its bond. Too few eligible
-//!    workers: the task waits in the queue, and is refunded once an attempt no
-//!    longer fits before its deadline.
-//! 3. **Commit**, for `CommitPeriod` blocks: each seat posts
-//!    [`reveal_commitment`] of its fingerprint; the executor adds the `blake3`
-//!    hash of its output bytes. When all four have committed the reveal phase
-//!    starts at once.
-//! 4. **Reveal**, for `RevealPeriod` blocks: each committed seat opens its
-//!    commitment. A copied fingerprint is useless: the copier had to commit
-//!    before it could see it. The executor attaches its output when it fits
-//!    `MaxInlineOutput`, checked against the hash it committed. The output is
-//!    only posted now, because posted at commit time it would let verifiers
-//!    fingerprint the executor's bytes instead of re-running the model.
-//! 5. **Settle**, when the last committed seat reveals or the reveal period
-//!    ends, by [`triad_verifier::majority`]:
+//!    BABE VRF output of the block after the one that included the task. One
+//!    executor and three verifiers are drawn without replacement, with
+//!    probability proportional to [`Reputation::selection_weight`] on the
+//!    model, from the workers that serve the model, are online, out of
+//!    probation, have `StakePerSeat` free, and are not the client (what the
+//!    draw sees of a worker lags its changes, see `pallet-triad-workers`). The
+//!    executor of an earlier attempt is not drawn again. Each seat locks
+//!    `StakePerSeat` of its bond. Too few eligible workers: the task waits,
+//!    and is refunded once an attempt no longer fits before its deadline.
+//! 3. **Execute**, for `ExecutePeriod` blocks: all four seats run the model.
+//!    The executor commits [`triad_primitives::answer_commitment`] of its
+//!    answer (the encoded output, or why it cannot run), salted, so nobody
+//!    can read a small output off the commitment.
+//! 4. **Key.** [`KEY_DELAY`] blocks after the executor's commitment, the
+//!    attempt key is drawn from the VRF output of a block authored after it:
+//!    the executor's answer was fixed before anyone could know the key.
+//! 5. **Check**, for `CheckPeriod` blocks: each verifier commits
+//!    [`reveal_commitment`] of the fingerprint of its own output under the
+//!    key. The executor's output is still hidden, so the only way to the
+//!    right fingerprint is to run the model; fingerprints of other attempts
+//!    were made under other keys and are worthless.
+//! 6. **Reveal**, for `RevealPeriod` blocks, once the verifiers committed:
+//!    the executor opens its answer. An output (at most `MaxInlineOutput`
+//!    bytes) is decoded and fingerprinted under the key on chain and stored
+//!    for the attempt.
+//! 7. **Vote**, for `VotePeriod` blocks: each verifier opens its fingerprint
+//!    and votes on the posted output against its own full output.
+//! 8. **Settle**, when the last verifier reveals or the vote period ends, by
+//!    [`triad_verifier::majority`], and pay by [`payouts::payouts`]:
 //!
-//! | verdict | executor | verifier in majority | other revealing verifier | no-show | escrow |
-//! |---|---|---|---|---|---|
-//! | Accepted | paid `ExecutorShare` of `price` | paid a third of the rest | `MinoritySlash` | `NoShowSlash` | rest refunded |
-//! | Rejected | `ExecutorSlash`, at least a bounty per catching verifier | bounty from the executor's slash | `MinoritySlash` | `NoShowSlash` | kept for a re-run |
-//! | Inconclusive | nothing | nothing | nothing | `NoShowSlash` | kept for a re-run |
+//! | verdict | executor | verifier in majority | other revealing verifier | committed, never revealed | never committed | escrow |
+//! |---|---|---|---|---|---|---|
+//! | Accepted | `ExecutorShare` of `price` | a third of the rest | `MinoritySlash` | verifier `MinoritySlash` | `NoShowSlash` | rest refunded |
+//! | Rejected | `ExecutorSlash`, at least a bounty per catching verifier | bounty from the executor's slash | `MinoritySlash` | executor `ExecutorSlash`, verifier `MinoritySlash` | `NoShowSlash` | kept for a re-run |
+//! | Inconclusive | nothing | nothing | nothing | executor `NoShowSlash`, verifier `MinoritySlash` | `NoShowSlash` | kept for a re-run |
 //!
-//!    A verifier's share not earned goes back to the client. A rejected or
+//!    An accepted "cannot run" answer ends the task as [`Resolution::CannotRun`],
+//!    paid like a result: the client asked for the work. A rejected or
 //!    inconclusive attempt is re-run with a fresh draw while fewer than
 //!    `MaxAttempts` were made and a new one fits before the deadline;
 //!    otherwise the whole escrow is refunded: the client never pays for a
-//!    result it did not get. Every seat's outcome goes to the reputation
-//!    pallet. Slashes the executor does not owe a verifier go to the worker
-//!    pallet's slash destination.
-//! 6. **Prune.** A finished task stays readable for `RetentionPeriod` blocks,
-//!    then `on_idle` removes it in steps bounded by the weight left.
+//!    result it did not get. Every seat's outcome goes to its standing on
+//!    the model. Slashes the executor does not owe a verifier go to the
+//!    worker pallet's slash destination.
+//! 9. **Prune.** A finished task stays readable for `RetentionPeriod` blocks,
+//!    then `on_idle` removes it, its input and outputs, and returns the
+//!    client's storage deposit, in steps bounded by the weight left.
 //!
-//! Phase deadlines are kept in two first-in-first-out queues, one per phase:
-//! a phase's length is fixed, so deadlines are pushed in order, and
-//! `on_initialize` pops those due, at most `MaxTimersPerBlock` a block. A
-//! task is therefore settled at most a few blocks after its reveal period,
-//! however many tasks end together, and never later than its deadline plus
-//! that lag.
+//! Phase deadlines are kept in first-in-first-out queues, one per kind
+//! (`timers.rs`): a phase's length is fixed, so deadlines are pushed in
+//! order, and `on_initialize` pops those due. The work of `on_initialize`
+//! (deadlines, then draws) stops at `MaxHookWeight`, whatever the number of
+//! models, workers or tasks; what is left waits for the next block.
 //!
 //! ## Probation
 //!
 //! A worker new to a model proves it can run it on the model's calibration
 //! set: [`Pallet::request_calibration`] draws a case, and
-//! [`Pallet::submit_calibration`] checks the worker's fingerprint against the
-//! expected one within `CalibrationPeriod` blocks and reports the result to
-//! the worker pallet. The expected fingerprints are public registry data, so
-//! probation shows a worker's setup is sound; it is stake and the majority,
-//! not probation, that keep a qualified worker honest.
+//! [`Pallet::submit_calibration`] checks the worker's fingerprint (under
+//! [`triad_verifier::CALIBRATION_KEY`]) against the expected one within
+//! `CalibrationPeriod` blocks and reports the result to the worker pallet.
+//! The expected fingerprints are public registry data, so probation shows a
+//! worker's setup is sound; it is stake and the majority, not probation,
+//! that keep a qualified worker honest.
 //!
 //! ## Modes
 //!
@@ -78,12 +101,14 @@
 //!
 //! ## Invariants (checked by `try_state`)
 //!
-//! - Each client's held escrow equals the sum of the escrow of its open tasks.
+//! - Each client's held escrow equals the sum of the escrow of its open
+//!   tasks, its held deposit the sum of the deposits of its stored tasks, and
+//!   its count of open tasks the number of them.
 //! - A finished task's payments plus its refund equal its escrow, and the
 //!   bounties of an attempt never exceed what its executor was slashed.
-//! - Queued tasks are exactly the tasks in phase `Queued`; every committing or
-//!   revealing task has a pending deadline entry; the worker index lists
-//!   exactly the seats of open attempts.
+//! - Queued tasks are exactly the tasks in phase `Queued`; every running
+//!   task has a pending deadline entry; the worker index lists exactly the
+//!   seats of running attempts; an attempt past its key phase has a key.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -99,11 +124,15 @@ mod draw;
 mod impls;
 #[cfg(test)]
 mod mock;
+pub mod payouts;
 mod settle;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_attacks;
+#[cfg(test)]
 mod tests_random;
+mod timers;
 pub mod types;
 pub mod weights;
 
@@ -115,7 +144,9 @@ use frame_support::traits::{
     Get,
 };
 use sp_runtime::{traits::Saturating, BoundedVec};
-pub use triad_primitives::{reveal_commitment, ModelRegistry, Reputation, Slash, WorkerRegistry};
+pub use triad_primitives::{
+    answer_commitment, reveal_commitment, Answer, ModelRegistry, Reputation, Slash, WorkerRegistry,
+};
 
 /// Balance type of the currency that holds escrow.
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -127,7 +158,15 @@ pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::
 /// the draw will be.
 pub const DRAW_DELAY: u32 = 2;
 
-/// A phase deadline waiting in one of the two timer queues.
+/// Blocks between the executor's commitment and the drawing of the attempt
+/// key, for the same reason: the key comes from the VRF output of a block
+/// authored after the one that included the commitment.
+pub const KEY_DELAY: u32 = 2;
+
+/// Log target of this pallet.
+pub const LOG_TARGET: &str = "runtime::triad-tasks";
+
+/// A phase deadline waiting in one of the timer queues.
 pub type TimerOf<T> = (TaskId, frame_system::pallet_prelude::BlockNumberFor<T>);
 
 #[frame_support::pallet]
@@ -137,12 +176,17 @@ pub mod pallet {
     use frame_system::pallet_prelude::*;
     use sp_runtime::Perbill;
 
+    /// Version 1: five phases per attempt, keyed fingerprints, votes,
+    /// outputs per attempt, storage deposits.
+    const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
     #[pallet::pallet]
+    #[pallet::storage_version(STORAGE_VERSION)]
     pub struct Pallet<T>(_);
 
     #[pallet::config]
     pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
-        /// Holds escrow and pays workers.
+        /// Holds escrow and deposits, and pays workers.
         type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
             + InspectHold<Self::AccountId>
             + Mutate<Self::AccountId>;
@@ -152,10 +196,10 @@ pub mod pallet {
         type Models: ModelRegistry<BalanceOf<Self>>;
         /// The worker registry, which also slashes.
         type Workers: WorkerRegistry<Self::AccountId, BalanceOf<Self>> + Slash<Self::AccountId, BalanceOf<Self>>;
-        /// Worker scores and selection weights.
+        /// Worker standings and selection weights, per model.
         type Reputation: Reputation<Self::AccountId, BalanceOf<Self>>;
         /// The VRF output of the parent block (BABE's `ParentBlockRandomness`);
-        /// `None` defers assignment.
+        /// `None` defers what needs it.
         type Randomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
         /// Largest inline input, in bytes.
         #[pallet::constant]
@@ -166,12 +210,18 @@ pub mod pallet {
         /// Largest output the executor posts inline, in bytes.
         #[pallet::constant]
         type MaxInlineOutput: Get<u32>;
-        /// Blocks the seats have to commit after assignment.
+        /// Blocks the seats have to run the model and the executor to commit.
         #[pallet::constant]
-        type CommitPeriod: Get<BlockNumberFor<Self>>;
-        /// Blocks the committed seats have to reveal.
+        type ExecutePeriod: Get<BlockNumberFor<Self>>;
+        /// Blocks the verifiers have to commit once the key is drawn.
+        #[pallet::constant]
+        type CheckPeriod: Get<BlockNumberFor<Self>>;
+        /// Blocks the executor has to reveal its answer.
         #[pallet::constant]
         type RevealPeriod: Get<BlockNumberFor<Self>>;
+        /// Blocks the verifiers have to reveal and vote.
+        #[pallet::constant]
+        type VotePeriod: Get<BlockNumberFor<Self>>;
         /// Latest deadline a task may ask for, in blocks after submission.
         #[pallet::constant]
         type MaxDeadline: Get<BlockNumberFor<Self>>;
@@ -181,15 +231,24 @@ pub mod pallet {
         /// Most tasks waiting for assignment.
         #[pallet::constant]
         type MaxQueued: Get<u32>;
+        /// Most unfinished tasks of one client.
+        #[pallet::constant]
+        type MaxOpenPerClient: Get<u32>;
         /// Most queued tasks looked at per block.
         #[pallet::constant]
         type MaxAssignmentsPerBlock: Get<u32>;
-        /// Most phase deadlines handled per block.
+        /// Most weight `on_initialize` spends on deadlines and draws.
         #[pallet::constant]
-        type MaxTimersPerBlock: Get<u32>;
+        type MaxHookWeight: Get<Weight>;
         /// Blocks a finished task stays in storage.
         #[pallet::constant]
         type RetentionPeriod: Get<BlockNumberFor<Self>>;
+        /// Deposit held per task until it is pruned.
+        #[pallet::constant]
+        type TaskDeposit: Get<BalanceOf<Self>>;
+        /// Deposit held per byte of inline input until the task is pruned.
+        #[pallet::constant]
+        type DepositPerByte: Get<BalanceOf<Self>>;
         /// Stake each seat locks until its attempt settles.
         #[pallet::constant]
         type StakePerSeat: Get<BalanceOf<Self>>;
@@ -218,6 +277,8 @@ pub mod pallet {
     pub enum HoldReason {
         /// A client's `max_fee` for an open task.
         TaskEscrow,
+        /// A client's deposit for a task's storage, until it is pruned.
+        TaskDeposit,
     }
 
     /// The id the next task gets.
@@ -232,17 +293,21 @@ pub mod pallet {
     #[pallet::storage]
     pub type Inputs<T: Config> = StorageMap<_, Twox64Concat, TaskId, TaskInput<T::MaxInlineInput>>;
 
-    /// Outputs the executor posted inline.
+    /// Outputs executors posted, by task and attempt index.
     #[pallet::storage]
-    pub type Outputs<T: Config> = StorageMap<_, Twox64Concat, TaskId, BoundedVec<u8, T::MaxInlineOutput>>;
+    pub type Outputs<T: Config> =
+        StorageDoubleMap<_, Twox64Concat, TaskId, Twox64Concat, u32, BoundedVec<u8, T::MaxInlineOutput>>;
 
     /// Tasks waiting for an assignment, oldest first.
     #[pallet::storage]
     pub type Queue<T: Config> = StorageValue<_, BoundedVec<TaskId, T::MaxQueued>, ValueQuery>;
 
-    /// The three first-in-first-out queues: commit deadlines and reveal
-    /// deadlines in the order they were set, and finished tasks in the order
-    /// they finished, each entry a task and a block, by sequence number.
+    /// Unfinished tasks per client.
+    #[pallet::storage]
+    pub type OpenTasks<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+    /// The first-in-first-out deadline queues (see [`TimerKind`]), each entry
+    /// a task and a block, by sequence number.
     #[pallet::storage]
     pub type Timers<T: Config> = StorageDoubleMap<_, Twox64Concat, TimerKind, Twox64Concat, u64, TimerOf<T>>;
 
@@ -269,29 +334,38 @@ pub mod pallet {
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
     pub enum Event<T: Config> {
-        /// A job was submitted and its `escrow` held.
+        /// A job was submitted; its `escrow` and storage `deposit` are held.
         TaskSubmitted {
             task: TaskId,
             client: T::AccountId,
             model: ModelId,
             escrow: BalanceOf<T>,
             price: BalanceOf<T>,
+            deposit: BalanceOf<T>,
             deadline: BlockNumberFor<T>,
         },
-        /// Seats were drawn for an attempt; commits are due before `commit_until`.
+        /// Seats were drawn for an attempt; the executor commits before `until`.
         TaskAssigned {
             task: TaskId,
             attempt: u32,
             executor: T::AccountId,
             verifiers: [T::AccountId; 3],
-            commit_until: BlockNumberFor<T>,
+            until: BlockNumberFor<T>,
         },
-        /// A seat committed.
-        Committed { task: TaskId, who: T::AccountId, role: Role },
-        /// The reveal phase began; reveals are due before `until`.
+        /// The executor committed to its answer; the key is drawn at block `key_at`.
+        AnswerCommitted { task: TaskId, executor: T::AccountId, key_at: BlockNumberFor<T> },
+        /// The attempt key was drawn; verifiers commit before `until`.
+        KeyDrawn { task: TaskId, attempt: u32, key: AttemptKey, until: BlockNumberFor<T> },
+        /// A verifier committed to its fingerprint.
+        FingerprintCommitted { task: TaskId, who: T::AccountId },
+        /// The reveal phase began; the executor opens its answer before `until`.
         RevealStarted { task: TaskId, until: BlockNumberFor<T> },
-        /// A seat opened its commitment.
-        Revealed { task: TaskId, who: T::AccountId, role: Role },
+        /// The executor opened its answer; verifiers vote before `until`.
+        AnswerRevealed { task: TaskId, executor: T::AccountId, posted: Posted, until: BlockNumberFor<T> },
+        /// The vote began without the executor's answer; verifiers reveal before `until`.
+        VoteStarted { task: TaskId, until: BlockNumberFor<T> },
+        /// A verifier opened its fingerprint and voted.
+        VoteRevealed { task: TaskId, who: T::AccountId, vote: Vote },
         /// An attempt was decided.
         AttemptSettled { task: TaskId, attempt: u32, verdict: Verdict },
         /// A seat was paid from escrow.
@@ -305,8 +379,8 @@ pub mod pallet {
         TaskRequeued { task: TaskId, attempts: u32 },
         /// The task ended; `paid` went to workers and `refunded` to the client.
         TaskFinished { task: TaskId, resolution: Resolution, paid: BalanceOf<T>, refunded: BalanceOf<T> },
-        /// Finished tasks past their retention were removed.
-        TasksPruned { count: u32 },
+        /// A finished task past its retention was removed and its deposit returned.
+        TaskPruned { task: TaskId, client: T::AccountId, deposit: BalanceOf<T> },
         /// A worker on probation was handed a calibration case.
         CalibrationRequested { who: T::AccountId, model: ModelId, case: u32, until: BlockNumberFor<T> },
         /// A calibration answer was checked, or its time ran out.
@@ -328,14 +402,26 @@ pub mod pallet {
         InputTooLarge,
         /// The input is empty.
         EmptyInput,
-        /// The deadline leaves no room for one commit and reveal.
+        /// Off-chain inputs need the worker data plane, which does not serve them yet.
+        OffchainInputUnavailable,
+        /// The input bytes are not an encoded tensor list.
+        InputMalformed,
+        /// The input's tensors do not match the model's declared names, types or shapes.
+        InputDoesNotFitModel,
+        /// An input tensor has a dimension of size zero.
+        InputHasEmptyDimension,
+        /// An input tensor holds NaN or infinity.
+        InputNotFinite,
+        /// The deadline leaves no room for one attempt.
         DeadlineTooSoon,
         /// The deadline is more than `MaxDeadline` blocks away.
         DeadlineTooFar,
-        /// The client cannot cover `max_fee`.
+        /// The client cannot cover `max_fee` and the storage deposit.
         InsufficientBalance,
         /// `MaxQueued` tasks are already waiting.
         QueueFull,
+        /// The client already has `MaxOpenPerClient` unfinished tasks.
+        TooManyOpenTasks,
         /// No such task.
         UnknownTask,
         /// Only the client may do that.
@@ -344,26 +430,32 @@ pub mod pallet {
         NotQueued,
         /// The caller holds no seat in the task's current attempt.
         NotAssigned,
-        /// The task is not taking commitments.
-        NotCommitting,
+        /// Only the executor commits to and reveals an answer.
+        NotExecutor,
+        /// Only a verifier commits to a fingerprint and votes.
+        NotVerifier,
+        /// The task is not taking the executor's commitment.
+        NotExecuting,
+        /// The task is not taking verifiers' commitments.
+        NotChecking,
+        /// The task is not taking the executor's answer.
+        NotRevealing,
+        /// The task is not taking votes.
+        NotVoting,
         /// The seat already committed.
         AlreadyCommitted,
-        /// The executor must commit to its output's hash.
-        OutputHashMissing,
-        /// Only the executor posts an output.
-        NotExecutor,
-        /// The task is not taking reveals.
-        NotRevealing,
         /// The seat did not commit, so has nothing to reveal.
         NotCommitted,
         /// The seat already revealed.
         AlreadyRevealed,
-        /// The fingerprint and salt do not open the commitment.
+        /// The revealed value and salt do not open the commitment.
         CommitmentMismatch,
-        /// The posted output's hash differs from the committed one.
-        OutputMismatch,
-        /// The output is longer than `MaxInlineOutput`.
+        /// The output is longer than `MaxInlineOutput`; the executor answers
+        /// `CannotRun::OutputTooLarge` instead.
         OutputTooLarge,
+        /// The output bytes are not an encoded tensor list, or its first
+        /// tensor cannot be fingerprinted.
+        OutputMalformed,
         /// The caller is not on probation for the model.
         NotOnProbation,
         /// The model has no calibration set.
@@ -379,8 +471,9 @@ pub mod pallet {
     #[pallet::hooks]
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
         fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-            let timers = Self::process_timers(now);
-            timers.saturating_add(Self::process_queue(now))
+            let budget = T::MaxHookWeight::get();
+            let timers = Self::process_timers(now, budget);
+            timers.saturating_add(Self::process_queue(now, budget.saturating_sub(timers)))
         }
 
         fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
@@ -388,19 +481,31 @@ pub mod pallet {
         }
 
         fn integrity_test() {
-            assert!(!T::CommitPeriod::get().is_zero() && !T::RevealPeriod::get().is_zero(), "phases need a block each");
+            let periods = [T::ExecutePeriod::get(), T::CheckPeriod::get(), T::RevealPeriod::get(), T::VotePeriod::get()];
+            assert!(periods.iter().all(|p| !p.is_zero()), "phases need a block each");
             assert!(
                 T::MaxDeadline::get() > Self::min_deadline(),
                 "the longest deadline must leave room for one attempt"
             );
             assert!(T::MaxAttempts::get() >= 1, "a task needs one attempt");
             assert!(T::MaxQueued::get() > 0 && T::MaxAssignmentsPerBlock::get() > 0, "tasks must be assignable");
-            assert!(T::MaxTimersPerBlock::get() > 0, "deadlines must be processed");
+            assert!(T::MaxOpenPerClient::get() > 0, "clients must be able to submit");
             assert!(!T::StakePerSeat::get().is_zero(), "a seat with nothing at stake can lie for free");
+            assert!(
+                !T::TaskDeposit::get().is_zero(),
+                "a task must cost a deposit, or the queue and storage can be filled for fees alone"
+            );
             assert!(
                 T::MaxInlineOutput::get() <= T::MaxInlineInput::get().saturating_mul(16),
                 "inline outputs are bounded like inputs"
             );
+            let hooks = T::MaxHookWeight::get();
+            assert!(
+                hooks.all_gte(T::WeightInfo::expire()) && hooks.all_gte(T::WeightInfo::assign(0)),
+                "a block must be able to act on at least one deadline and one draw"
+            );
+            let max_block = <T as frame_system::Config>::BlockWeights::get().max_block;
+            assert!(max_block.all_gte(hooks.saturating_mul(4)), "hooks take at most a quarter of a block");
         }
 
         #[cfg(feature = "try-runtime")]
@@ -411,10 +516,9 @@ pub mod pallet {
 
     #[pallet::call]
     impl<T: Config> Pallet<T> {
-        /// Submits a job on `model` and holds `max_fee` as escrow. It is
-        /// assigned from a later block's randomness and settled by `deadline`,
-        /// which must be at least `DRAW_DELAY + CommitPeriod + RevealPeriod`
-        /// blocks away.
+        /// Submits a job on `model`, holds `max_fee` as escrow and the storage
+        /// deposit. It is assigned from a later block's randomness and settled
+        /// by `deadline`, which must leave room for one attempt.
         #[pallet::call_index(0)]
         #[pallet::weight(T::WeightInfo::submit_task(match input {
             InputArg::Inline(bytes) => (bytes.len() as u32).min(T::MaxInlineInput::get()),
@@ -437,16 +541,21 @@ pub mod pallet {
             }
             let price = T::Models::price_floor(model).ok_or(Error::<T>::ModelNotActive)?;
             ensure!(max_fee >= price, Error::<T>::FeeBelowPrice);
-            let input = Self::check_input(input)?;
+            let input = Self::check_input(model, input)?;
             let now = frame_system::Pallet::<T>::block_number();
             ensure!(deadline >= now.saturating_add(Self::min_deadline()), Error::<T>::DeadlineTooSoon);
             ensure!(deadline <= now.saturating_add(T::MaxDeadline::get()), Error::<T>::DeadlineTooFar);
+            ensure!(OpenTasks::<T>::get(&client) < T::MaxOpenPerClient::get(), Error::<T>::TooManyOpenTasks);
 
             let task = NextTaskId::<T>::get();
             Queue::<T>::try_mutate(|q| q.try_push(task)).map_err(|_| Error::<T>::QueueFull)?;
+            let deposit = Self::deposit_for(&input);
             T::Currency::hold(&HoldReason::TaskEscrow.into(), &client, max_fee)
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
+            T::Currency::hold(&HoldReason::TaskDeposit.into(), &client, deposit)
+                .map_err(|_| Error::<T>::InsufficientBalance)?;
             NextTaskId::<T>::put(task.saturating_add(1));
+            OpenTasks::<T>::mutate(&client, |n| n.saturating_inc());
             Tasks::<T>::insert(
                 task,
                 TaskInfo::<T> {
@@ -461,14 +570,16 @@ pub mod pallet {
                     phase: Phase::Queued,
                     attempts: BoundedVec::new(),
                     refunded: Zero::zero(),
+                    deposit,
                 },
             );
             Inputs::<T>::insert(task, input);
-            Self::deposit_event(Event::TaskSubmitted { task, client, model, escrow: max_fee, price, deadline });
+            Self::deposit_event(Event::TaskSubmitted { task, client, model, escrow: max_fee, price, deposit, deadline });
             Ok(())
         }
 
-        /// Withdraws a task that is still waiting for workers and refunds it.
+        /// Withdraws a task that is still waiting for workers and refunds its
+        /// escrow; the deposit comes back when it is pruned.
         #[pallet::call_index(1)]
         #[pallet::weight(T::WeightInfo::cancel_task())]
         pub fn cancel_task(origin: OriginFor<T>, task: TaskId) -> DispatchResult {
@@ -482,33 +593,45 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Posts the caller's commitment for its seat in `task`. The executor
-        /// also commits to `output_hash`, the `blake3` of its output bytes.
+        /// The executor commits to its answer: [`answer_commitment`] of the
+        /// answer's digest with a salt only it knows.
         #[pallet::call_index(2)]
-        #[pallet::weight(T::WeightInfo::commit())]
-        pub fn commit(
-            origin: OriginFor<T>,
-            task: TaskId,
-            commitment: Hash32,
-            output_hash: Option<Hash32>,
-        ) -> DispatchResult {
+        #[pallet::weight(T::WeightInfo::commit_answer())]
+        pub fn commit_answer(origin: OriginFor<T>, task: TaskId, commitment: Hash32) -> DispatchResult {
             let who = ensure_signed(origin)?;
             let mut info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
             let now = frame_system::Pallet::<T>::block_number();
-            ensure!(matches!(info.phase, Phase::Commit { until } if now < until), Error::<T>::NotCommitting);
-            let role = Assigned::<T>::get(&who, task).ok_or(Error::<T>::NotAssigned)?;
+            ensure!(matches!(info.phase, Phase::Execute { until } if now < until), Error::<T>::NotExecuting);
+            ensure!(Assigned::<T>::get(&who, task).ok_or(Error::<T>::NotAssigned)? == Role::Executor, Error::<T>::NotExecutor);
             let attempt = info.attempts.last_mut().ok_or(Error::<T>::NotAssigned)?;
-            match role {
-                Role::Executor => {
-                    attempt.output_hash = Some(output_hash.ok_or(Error::<T>::OutputHashMissing)?);
-                },
-                Role::Verifier(_) => ensure!(output_hash.is_none(), Error::<T>::NotExecutor),
-            }
-            let seat = &mut attempt.seats[role.index()];
+            ensure!(attempt.seats[0].commit.is_none(), Error::<T>::AlreadyCommitted);
+            attempt.seats[0].commit = Some(commitment);
+            let key_at = now.saturating_add(KEY_DELAY.into());
+            info.phase = Phase::Key { at: key_at };
+            Self::push_timer(TimerKind::Key, (task, key_at));
+            Tasks::<T>::insert(task, info);
+            Self::deposit_event(Event::AnswerCommitted { task, executor: who, key_at });
+            Ok(())
+        }
+
+        /// A verifier commits to the fingerprint of its own output under the
+        /// attempt key: [`reveal_commitment`] with a salt only it knows.
+        #[pallet::call_index(3)]
+        #[pallet::weight(T::WeightInfo::commit_fingerprint())]
+        pub fn commit_fingerprint(origin: OriginFor<T>, task: TaskId, commitment: Hash32) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let mut info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+            let now = frame_system::Pallet::<T>::block_number();
+            ensure!(matches!(info.phase, Phase::Check { until } if now < until), Error::<T>::NotChecking);
+            let Role::Verifier(v) = Assigned::<T>::get(&who, task).ok_or(Error::<T>::NotAssigned)? else {
+                return Err(Error::<T>::NotVerifier.into());
+            };
+            let attempt = info.attempts.last_mut().ok_or(Error::<T>::NotAssigned)?;
+            let seat = &mut attempt.seats[Role::Verifier(v).index()];
             ensure!(seat.commit.is_none(), Error::<T>::AlreadyCommitted);
             seat.commit = Some(commitment);
             let all_in = attempt.seats.iter().all(|s| s.commit.is_some());
-            Self::deposit_event(Event::Committed { task, who, role });
+            Self::deposit_event(Event::FingerprintCommitted { task, who });
             if all_in {
                 Self::start_reveal(task, &mut info, now);
             }
@@ -516,58 +639,92 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Opens the caller's commitment. The executor attaches its output when
-        /// it fits `MaxInlineOutput`. The last reveal settles the attempt and
-        /// pays the declared weight; the others are refunded down to a reveal's.
-        #[pallet::call_index(3)]
-        #[pallet::weight(T::WeightInfo::reveal(
-            output.as_ref().map_or(0, |o| (o.len() as u32).min(T::MaxInlineOutput::get()))
-        ))]
-        pub fn reveal(
+        /// The executor opens its answer. An output is decoded and
+        /// fingerprinted under the attempt key here, and stored for the attempt.
+        #[pallet::call_index(4)]
+        #[pallet::weight(T::WeightInfo::reveal_answer(match answer {
+            AnswerArg::Output(bytes) => (bytes.len() as u32).min(T::MaxInlineOutput::get()),
+            AnswerArg::CannotRun(_) => 0,
+        }))]
+        pub fn reveal_answer(origin: OriginFor<T>, task: TaskId, answer: AnswerArg, salt: Hash32) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let mut info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+            let now = frame_system::Pallet::<T>::block_number();
+            ensure!(matches!(info.phase, Phase::Reveal { until } if now < until), Error::<T>::NotRevealing);
+            ensure!(Assigned::<T>::get(&who, task).ok_or(Error::<T>::NotAssigned)? == Role::Executor, Error::<T>::NotExecutor);
+            let index = info.attempts.len().saturating_sub(1) as u32;
+            let params = T::Models::lsh_params(info.model).ok_or(Error::<T>::ModelNotActive)?;
+            let attempt = info.attempts.last_mut().ok_or(Error::<T>::NotAssigned)?;
+            let commitment = attempt.seats[0].commit.ok_or(Error::<T>::NotCommitted)?;
+            ensure!(attempt.posted.is_none(), Error::<T>::AlreadyRevealed);
+            let key = attempt.key.ok_or(Error::<T>::NotRevealing)?;
+            let (posted, fingerprint) = match &answer {
+                AnswerArg::Output(bytes) => {
+                    let digest = Answer::Output(bytes).digest();
+                    ensure!(answer_commitment(&digest, &salt, &who, task) == commitment, Error::<T>::CommitmentMismatch);
+                    ensure!(bytes.len() <= T::MaxInlineOutput::get() as usize, Error::<T>::OutputTooLarge);
+                    (Posted::Output { hash: digest }, Self::fingerprint_output(&params, &key, bytes)?)
+                },
+                AnswerArg::CannotRun(reason) => {
+                    let digest = Answer::CannotRun(*reason).digest();
+                    ensure!(answer_commitment(&digest, &salt, &who, task) == commitment, Error::<T>::CommitmentMismatch);
+                    (Posted::CannotRun(*reason), triad_verifier::cannot_run(&params, &key, *reason))
+                },
+            };
+            attempt.posted = Some(posted);
+            attempt.seats[0].reveal = Some(fingerprint);
+            if let AnswerArg::Output(bytes) = answer {
+                let bounded: BoundedVec<u8, T::MaxInlineOutput> = bytes.try_into().map_err(|_| Error::<T>::OutputTooLarge)?;
+                Outputs::<T>::insert(task, index, bounded);
+            }
+            let until = now.saturating_add(T::VotePeriod::get());
+            info.phase = Phase::Vote { until };
+            Self::push_timer(TimerKind::Vote, (task, until));
+            Tasks::<T>::insert(task, info);
+            Self::deposit_event(Event::AnswerRevealed { task, executor: who, posted, until });
+            Ok(())
+        }
+
+        /// A verifier opens its fingerprint and votes on the executor's
+        /// posted output. The last vote settles the attempt and pays the
+        /// declared weight; the others are refunded down to a vote's.
+        #[pallet::call_index(5)]
+        #[pallet::weight(T::WeightInfo::reveal_vote())]
+        pub fn reveal_vote(
             origin: OriginFor<T>,
             task: TaskId,
             fingerprint: Fingerprint,
             salt: Hash32,
-            output: Option<Vec<u8>>,
+            vote: Vote,
         ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
-            let output_len = output.as_ref().map_or(0, |o| o.len() as u32);
             let mut info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
             let now = frame_system::Pallet::<T>::block_number();
-            ensure!(matches!(info.phase, Phase::Reveal { until } if now < until), Error::<T>::NotRevealing);
-            let role = Assigned::<T>::get(&who, task).ok_or(Error::<T>::NotAssigned)?;
+            ensure!(matches!(info.phase, Phase::Vote { until } if now < until), Error::<T>::NotVoting);
+            let Role::Verifier(v) = Assigned::<T>::get(&who, task).ok_or(Error::<T>::NotAssigned)? else {
+                return Err(Error::<T>::NotVerifier.into());
+            };
             let attempt = info.attempts.last_mut().ok_or(Error::<T>::NotAssigned)?;
-            if let Some(bytes) = output {
-                ensure!(role == Role::Executor, Error::<T>::NotExecutor);
-                let bytes: BoundedVec<u8, T::MaxInlineOutput> =
-                    bytes.try_into().map_err(|_| Error::<T>::OutputTooLarge)?;
-                ensure!(attempt.output_hash == Some(*blake3::hash(&bytes).as_bytes()), Error::<T>::OutputMismatch);
-                Outputs::<T>::insert(task, bytes);
-            }
-            let seat = &mut attempt.seats[role.index()];
+            let seat = &mut attempt.seats[Role::Verifier(v).index()];
             let commitment = seat.commit.ok_or(Error::<T>::NotCommitted)?;
             ensure!(seat.reveal.is_none(), Error::<T>::AlreadyRevealed);
             ensure!(reveal_commitment(&fingerprint, &salt, &who, task) == commitment, Error::<T>::CommitmentMismatch);
             seat.reveal = Some(fingerprint);
-            let all_in = attempt.seats.iter().all(|s| s.commit.is_none() || s.reveal.is_some());
-            Self::deposit_event(Event::Revealed { task, who, role });
+            seat.vote = Some(vote);
+            let all_in = attempt.seats[1..].iter().all(|s| s.commit.is_none() || s.reveal.is_some());
+            Self::deposit_event(Event::VoteRevealed { task, who, vote });
             if all_in {
                 Self::settle(task, &mut info, now);
             }
             Tasks::<T>::insert(task, info);
-            // Only the last reveal settles; the others pay for a reveal alone.
-            Ok(if all_in {
-                None.into()
-            } else {
-                let output = T::WeightInfo::reveal(output_len).saturating_sub(T::WeightInfo::reveal(0));
-                Some(T::WeightInfo::reveal_unsettled().saturating_add(output)).into()
-            })
+            // Only the last vote settles; the others pay for a vote alone.
+            Ok(if all_in { None.into() } else { Some(T::WeightInfo::reveal_vote_unsettled()).into() })
         }
 
         /// Hands the caller, on probation for `model`, a random case of the
         /// model's calibration set to answer within `CalibrationPeriod`. A
         /// previous case left unanswered counts as failed.
-        #[pallet::call_index(4)]
+        #[pallet::call_index(6)]
         #[pallet::weight(T::WeightInfo::request_calibration())]
         pub fn request_calibration(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
             let who = ensure_signed(origin)?;
@@ -587,9 +744,10 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Answers the caller's calibration case with the fingerprint of the
-        /// output it computed; the worker pallet records pass or fail.
-        #[pallet::call_index(5)]
+        /// Answers the caller's calibration case with the fingerprint, under
+        /// [`triad_verifier::CALIBRATION_KEY`], of the output it computed; the
+        /// worker pallet records pass or fail.
+        #[pallet::call_index(7)]
         #[pallet::weight(T::WeightInfo::submit_calibration())]
         pub fn submit_calibration(origin: OriginFor<T>, model: ModelId, fingerprint: Fingerprint) -> DispatchResult {
             let who = ensure_signed(origin)?;

@@ -13,7 +13,11 @@ use frame_support::{
 };
 use sp_runtime::{BuildStorage, Perbill};
 use std::collections::BTreeMap;
-use triad_primitives::{Fingerprint, LshParams, ModelId, ModelRegistry, Roles, VerificationModes, FINGERPRINT_BYTES};
+use triad_primitives::{Fingerprint, LshParams, ModelId, ModelRegistry, Roles, VerificationModes, WireError, FINGERPRINT_BYTES};
+use triad_verifier::{
+    wire::{self, NamedTensor, Spec},
+    DType, TensorData,
+};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type Balance = u64;
@@ -97,6 +101,12 @@ impl ModelRegistry<Balance> for TestModels {
     fn calibration_expected(model: ModelId, index: u32) -> Option<Fingerprint> {
         (index < Self::calibration_cases(model)).then(|| fp(100 + index as usize))
     }
+    fn check_input(model: ModelId, input: &[u8]) -> Result<(), WireError> {
+        if !Self::exists(model) {
+            return Err(WireError::Malformed);
+        }
+        wire::fit(&[Spec { name: "x", dtype: DType::F32, shape: &[-1, 4] }], input).map(|_| ())
+    }
     #[cfg(feature = "runtime-benchmarks")]
     fn register_for_benchmarks(index: u32) -> ModelId {
         let id = 1_000 + index;
@@ -119,11 +129,26 @@ impl Randomness<Option<sp_core::H256>, u64> for TestRandomness {
     }
 }
 
+/// Registers another active model (with the test model's schema).
+pub fn add_model(model: ModelId) {
+    ACTIVE.with(|m| m.borrow_mut().insert(model, true));
+}
+
 pub fn set_randomness(available: bool) {
     NO_RANDOMNESS.with(|r| *r.borrow_mut() = !available);
 }
 
 use polkadot_sdk::sp_core;
+
+/// Wire bytes of one `[rows, 4]` input of the test model.
+pub fn input_of(rows: usize, data: Vec<f32>) -> Vec<u8> {
+    wire::encode(&[NamedTensor { name: "x".into(), tensor: TensorData::f32(vec![rows, 4], data) }])
+}
+
+/// Wire bytes of an output `[1, 4]` of the test model.
+pub fn output_of(data: [f32; 4]) -> Vec<u8> {
+    wire::encode(&[NamedTensor { name: "y".into(), tensor: TensorData::f32(vec![1, 4], data.to_vec()) }])
+}
 
 pub const TREASURY: AccountId = 99;
 
@@ -144,6 +169,7 @@ impl pallet_triad_workers::Config for Test {
     type MinStake = MinStake;
     type UnbondingPeriod = ConstU64<10>;
     type CalibrationsRequired = ConstU32<2>;
+    type ActivationDelay = ConstU64<2>;
     type SlashDestination = SlashDestination;
     type MaxModelsPerWorker = ConstU32<3>;
     type MaxWorkersPerModel = ConstU32<16>;
@@ -167,10 +193,20 @@ impl pallet_triad_reputation::Config for Test {
     type WeightInfo = ();
 }
 
-pub const COMMIT: u64 = 3;
-pub const REVEAL: u64 = 3;
+/// Every phase of an attempt lasts three blocks in the mock.
+pub const PERIOD: u64 = 3;
 pub const RETENTION: u64 = 10;
 pub const SEAT_STAKE: Balance = 10;
+pub const TASK_DEPOSIT: Balance = 5;
+pub const MAX_OPEN: u32 = 12;
+
+parameter_types! {
+    /// Room for three draws of a full model list and eight deadlines.
+    pub HookWeight: frame_support::weights::Weight = {
+        use crate::weights::WeightInfo;
+        <() as WeightInfo>::assign(16).saturating_mul(3).saturating_add(<() as WeightInfo>::expire().saturating_mul(8))
+    };
+}
 
 impl pallet_triad_tasks::Config for Test {
     type Currency = Balances;
@@ -181,15 +217,20 @@ impl pallet_triad_tasks::Config for Test {
     type Randomness = TestRandomness;
     type MaxInlineInput = ConstU32<64>;
     type MaxOffchainInput = ConstU64<1_000_000>;
-    type MaxInlineOutput = ConstU32<32>;
-    type CommitPeriod = ConstU64<COMMIT>;
-    type RevealPeriod = ConstU64<REVEAL>;
-    type MaxDeadline = ConstU64<100>;
+    type MaxInlineOutput = ConstU32<256>;
+    type ExecutePeriod = ConstU64<PERIOD>;
+    type CheckPeriod = ConstU64<PERIOD>;
+    type RevealPeriod = ConstU64<PERIOD>;
+    type VotePeriod = ConstU64<PERIOD>;
+    type MaxDeadline = ConstU64<200>;
     type MaxAttempts = ConstU32<3>;
     type MaxQueued = ConstU32<16>;
+    type MaxOpenPerClient = ConstU32<MAX_OPEN>;
     type MaxAssignmentsPerBlock = ConstU32<8>;
-    type MaxTimersPerBlock = ConstU32<8>;
+    type MaxHookWeight = HookWeight;
     type RetentionPeriod = ConstU64<RETENTION>;
+    type TaskDeposit = ConstU64<TASK_DEPOSIT>;
+    type DepositPerByte = ConstU64<0>;
     type StakePerSeat = ConstU64<SEAT_STAKE>;
     type ExecutorShare = ExecutorShare;
     type ExecutorSlash = ExecutorSlash;
@@ -207,7 +248,7 @@ pub const START: Balance = 10_000;
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
     let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-    let mut balances = vec![(CLIENT, START), (2, START), (TREASURY, 1)];
+    let mut balances = vec![(CLIENT, START), (2, START), (3, START), (TREASURY, 1)];
     balances.extend(WORKERS.iter().map(|w| (*w, START)));
     balances.push((20, START));
     pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
@@ -225,14 +266,16 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 pub fn worker(who: AccountId) {
     let both = Roles { executor: true, verifier: true };
     assert_ok!(Workers::register_worker(RuntimeOrigin::signed(who), both, vec![MODEL], None, None, None, BOND));
-    pallet_triad_workers::Calibrations::<Test>::insert(who, MODEL, pallet_triad_workers::Probation { passed: 2, failed: 0 });
+    let qualified = pallet_triad_workers::Probation { passed: 2, failed: 0, qualified_at: Some(0) };
+    pallet_triad_workers::Calibrations::<Test>::insert(who, MODEL, qualified);
 }
 
-/// Runs a test with `n` qualified workers, checking every pallet's invariants
-/// at the end.
+/// Runs a test with `n` qualified workers, registered long enough ago for
+/// the draw to see them, checking every pallet's invariants at the end.
 pub fn test_with(n: usize, f: impl FnOnce()) {
     new_test_ext().execute_with(|| {
         WORKERS[..n].iter().for_each(|w| worker(*w));
+        run_to(3);
         System::reset_events();
         f();
         check();

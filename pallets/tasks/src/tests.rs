@@ -1,5 +1,6 @@
 //! Unit tests of the task lifecycle: each asserts the events and the storage,
-//! and `test_with` checks every pallet's invariants at the end.
+//! and `test_with` checks every pallet's invariants at the end. The
+//! attacks on the protocol are in `tests_attacks.rs`.
 
 use crate::{mock::*, *};
 use frame_support::{
@@ -10,92 +11,184 @@ use sp_runtime::Perbill;
 use triad_primitives::Fingerprint;
 use triad_verifier::Outcome;
 
-const FEE: Balance = 150;
-const OUTPUT: &[u8] = b"the output";
+pub const FEE: Balance = 150;
+/// The honest output of every test job.
+pub const HONEST: [f32; 4] = [0.5, -1.25, 2.0, 0.75];
 
-fn submit() -> TaskId {
-    let deadline = System::block_number() + 30;
-    assert_ok!(TriadTasks::submit_task(RuntimeOrigin::signed(CLIENT), MODEL, InputArg::Inline(vec![1, 2, 3]), FEE, Mode::Lsh, deadline));
+pub fn input() -> Vec<u8> {
+    input_of(1, vec![1.0, 2.0, 3.0, 4.0])
+}
+
+pub fn submit() -> TaskId {
+    let deadline = System::block_number() + 60;
+    assert_ok!(TriadTasks::submit_task(RuntimeOrigin::signed(CLIENT), MODEL, InputArg::Inline(input()), FEE, Mode::Lsh, deadline));
     NextTaskId::<Test>::get() - 1
 }
 
 /// Runs the blocks until a task queued now is drawn.
-fn draw() {
+pub fn draw() {
     for _ in 0..DRAW_DELAY {
         next_block();
     }
 }
 
-fn current(task: TaskId) -> [Seat<AccountId, Balance>; 4] {
+pub fn current(task: TaskId) -> [Seat<AccountId, Balance>; 4] {
     Tasks::<Test>::get(task).unwrap().attempts.last().unwrap().seats.clone()
 }
 
-fn seats(task: TaskId) -> [AccountId; 4] {
+pub fn seats(task: TaskId) -> [AccountId; 4] {
     current(task).map(|s| s.who)
 }
 
-fn salt(who: AccountId) -> [u8; 32] {
+pub fn phase(task: TaskId) -> Phase<u64> {
+    Tasks::<Test>::get(task).unwrap().phase
+}
+
+pub fn salt(who: AccountId) -> [u8; 32] {
     [who as u8; 32]
 }
 
-fn commit(task: TaskId, seat: usize, fingerprint: &Fingerprint) {
+/// The executor's answer for an output.
+pub fn output(data: [f32; 4]) -> AnswerArg {
+    AnswerArg::Output(output_of(data))
+}
+
+pub fn commit_answer(task: TaskId, answer: &AnswerArg) {
+    let who = seats(task)[0];
+    let digest = match answer {
+        AnswerArg::Output(bytes) => Answer::Output(bytes).digest(),
+        AnswerArg::CannotRun(r) => Answer::CannotRun(*r).digest(),
+    };
+    assert_ok!(TriadTasks::commit_answer(RuntimeOrigin::signed(who), task, answer_commitment(&digest, &salt(who), &who, task)));
+}
+
+/// Runs the blocks until the attempt key is drawn.
+pub fn to_key(task: TaskId) {
+    let Phase::Key { at } = phase(task) else { panic!("waiting for the key: {:?}", phase(task)) };
+    run_to(at);
+    assert!(matches!(phase(task), Phase::Check { .. }));
+}
+
+pub fn key(task: TaskId) -> triad_verifier::AttemptKey {
+    Tasks::<Test>::get(task).unwrap().attempts.last().unwrap().key.expect("drawn")
+}
+
+/// The fingerprint of an output under the task's attempt key.
+pub fn fp_of(task: TaskId, data: [f32; 4]) -> Fingerprint {
+    let t = triad_verifier::TensorData::f32(vec![1, 4], data.to_vec());
+    triad_verifier::fingerprint(&params(), &key(task), &t.view()).unwrap()
+}
+
+pub fn commit_fp(task: TaskId, seat: usize, fingerprint: &Fingerprint) {
     let who = seats(task)[seat];
-    let output = (seat == 0).then(|| *blake3::hash(OUTPUT).as_bytes());
     let c = reveal_commitment(fingerprint, &salt(who), &who, task);
-    assert_ok!(TriadTasks::commit(RuntimeOrigin::signed(who), task, c, output));
+    assert_ok!(TriadTasks::commit_fingerprint(RuntimeOrigin::signed(who), task, c));
 }
 
-fn reveal(task: TaskId, seat: usize, fingerprint: &Fingerprint) {
+pub fn reveal_answer(task: TaskId, answer: &AnswerArg) {
+    let who = seats(task)[0];
+    assert_ok!(TriadTasks::reveal_answer(RuntimeOrigin::signed(who), task, answer.clone(), salt(who)));
+}
+
+pub fn vote(task: TaskId, seat: usize, fingerprint: &Fingerprint, vote: Vote) {
     let who = seats(task)[seat];
-    let output = (seat == 0).then(|| OUTPUT.to_vec());
-    assert_ok!(TriadTasks::reveal(RuntimeOrigin::signed(who), task, *fingerprint, salt(who), output));
+    assert_ok!(TriadTasks::reveal_vote(RuntimeOrigin::signed(who), task, *fingerprint, salt(who), vote));
 }
 
-/// Drives one attempt: every seat with a fingerprint commits, then reveals.
-fn run_attempt(task: TaskId, fps: [Option<Fingerprint>; 4]) -> [AccountId; 4] {
+/// What a seat does in one attempt of the driver.
+#[derive(Clone, Copy)]
+pub enum Act {
+    /// Computes this output; verifiers commit its fingerprint and vote
+    /// `Match` when the executor posted the same output.
+    Output([f32; 4]),
+    /// Commits, then never reveals.
+    Withhold([f32; 4]),
+    /// Never commits.
+    Absent,
+}
+
+/// Drives one attempt from the draw to settlement: the executor acts first
+/// (its output is what it posts), then each verifier.
+pub fn run_attempt(task: TaskId, acts: [Act; 4]) -> [AccountId; 4] {
     let who = seats(task);
-    for (i, f) in fps.iter().enumerate() {
-        if let Some(f) = f {
-            commit(task, i, f);
+    let posted = match acts[0] {
+        Act::Output(o) | Act::Withhold(o) => {
+            commit_answer(task, &output(o));
+            to_key(task);
+            Some(o)
+        },
+        Act::Absent => {
+            let Phase::Execute { until } = phase(task) else { panic!("executing") };
+            run_to(until);
+            return who;
+        },
+    };
+    for i in 1..4 {
+        if let Act::Output(o) | Act::Withhold(o) = acts[i] {
+            commit_fp(task, i, &fp_of(task, o));
         }
     }
-    if fps.iter().any(|f| f.is_none()) {
-        let Phase::Commit { until } = Tasks::<Test>::get(task).unwrap().phase else { panic!("still committing") };
+    if let Phase::Check { until } = phase(task) {
         run_to(until);
     }
-    for (i, f) in fps.iter().enumerate() {
-        if let Some(f) = f {
-            reveal(task, i, f);
+    if let Act::Output(o) = acts[0] {
+        reveal_answer(task, &output(o));
+    } else if let Phase::Reveal { until } = phase(task) {
+        run_to(until);
+    }
+    for i in 1..4 {
+        if let Act::Output(o) = acts[i] {
+            let agrees = matches!(acts[0], Act::Output(e) if e == o);
+            vote(task, i, &fp_of(task, o), if agrees { Vote::Match } else { Vote::Mismatch });
         }
     }
+    if let Phase::Vote { until } = phase(task) {
+        run_to(until);
+    }
+    let _ = posted;
     who
 }
 
-fn held(who: AccountId) -> Balance {
+pub fn held(who: AccountId) -> Balance {
     Balances::balance_on_hold(&HoldReason::TaskEscrow.into(), &who)
 }
 
-fn score(who: AccountId) -> Perbill {
-    <mock::Reputation as triad_primitives::Reputation<_, _>>::score_of(&who)
+pub fn deposit_held(who: AccountId) -> Balance {
+    Balances::balance_on_hold(&HoldReason::TaskDeposit.into(), &who)
 }
 
-fn bond(who: AccountId) -> Balance {
+pub fn score(who: AccountId) -> Perbill {
+    <mock::Reputation as triad_primitives::Reputation<_, _>>::score_of(&who, MODEL)
+}
+
+pub fn bond(who: AccountId) -> Balance {
     pallet_triad_workers::Workers::<Test>::get(who).unwrap().bonded
 }
 
+const H: Act = Act::Output(HONEST);
+
 #[test]
-fn submit_holds_the_fee_and_queues_the_task() {
+fn submit_holds_the_fee_and_the_deposit_and_queues_the_task() {
     test_with(4, || {
         let task = submit();
         assert_eq!(task, 0);
-        assert_eq!(held(CLIENT), FEE);
+        assert_eq!((held(CLIENT), deposit_held(CLIENT)), (FEE, TASK_DEPOSIT));
         assert_eq!(Queue::<Test>::get().into_inner(), vec![0]);
+        assert_eq!(OpenTasks::<Test>::get(CLIENT), 1);
         let info = Tasks::<Test>::get(0).unwrap();
-        assert_eq!((info.escrow, info.price, info.phase), (FEE, PRICE, Phase::Queued));
-        assert_eq!(Inputs::<Test>::get(0), Some(TaskInput::Inline(vec![1, 2, 3].try_into().unwrap())));
+        assert_eq!((info.escrow, info.price, info.deposit, info.phase), (FEE, PRICE, TASK_DEPOSIT, Phase::Queued));
+        assert_eq!(Inputs::<Test>::get(0), Some(TaskInput::Inline(input().try_into().unwrap())));
         assert_eq!(
             events(),
-            vec![Event::TaskSubmitted { task: 0, client: CLIENT, model: MODEL, escrow: FEE, price: PRICE, deadline: 31 }]
+            vec![Event::TaskSubmitted {
+                task: 0,
+                client: CLIENT,
+                model: MODEL,
+                escrow: FEE,
+                price: PRICE,
+                deposit: TASK_DEPOSIT,
+                deadline: 63
+            }]
         );
     });
 }
@@ -106,39 +199,36 @@ fn submit_refuses_bad_jobs_with_typed_errors() {
         let at = |model, input, fee, mode, deadline| {
             TriadTasks::submit_task(RuntimeOrigin::signed(CLIENT), model, input, fee, mode, deadline)
         };
-        let ok_input = || InputArg::Inline(vec![1]);
-        assert_noop!(at(DEPRECATED, ok_input(), FEE, Mode::Lsh, 30), Error::<Test>::ModelNotActive);
-        assert_noop!(at(42, ok_input(), FEE, Mode::Lsh, 30), Error::<Test>::ModelNotActive);
-        assert_noop!(at(MODEL, ok_input(), FEE, Mode::Groth16, 30), Error::<Test>::ModeNotSupported);
-        assert_noop!(at(MODEL, ok_input(), FEE, Mode::Tee, 30), Error::<Test>::ModeNotSupported);
-        assert_noop!(at(GROTH_ONLY, ok_input(), FEE, Mode::Lsh, 30), Error::<Test>::ModeNotAllowed);
-        assert_noop!(at(MODEL, ok_input(), PRICE - 1, Mode::Lsh, 30), Error::<Test>::FeeBelowPrice);
-        assert_noop!(at(MODEL, InputArg::Inline(vec![0; 65]), FEE, Mode::Lsh, 30), Error::<Test>::InputTooLarge);
-        assert_noop!(at(MODEL, InputArg::Inline(vec![]), FEE, Mode::Lsh, 30), Error::<Test>::EmptyInput);
+        let ok_input = || InputArg::Inline(input());
+        assert_noop!(at(DEPRECATED, ok_input(), FEE, Mode::Lsh, 60), Error::<Test>::ModelNotActive);
+        assert_noop!(at(42, ok_input(), FEE, Mode::Lsh, 60), Error::<Test>::ModelNotActive);
+        assert_noop!(at(MODEL, ok_input(), FEE, Mode::Groth16, 60), Error::<Test>::ModeNotSupported);
+        assert_noop!(at(MODEL, ok_input(), FEE, Mode::Tee, 60), Error::<Test>::ModeNotSupported);
+        assert_noop!(at(GROTH_ONLY, ok_input(), FEE, Mode::Lsh, 60), Error::<Test>::ModeNotAllowed);
+        assert_noop!(at(MODEL, ok_input(), PRICE - 1, Mode::Lsh, 60), Error::<Test>::FeeBelowPrice);
+        assert_noop!(at(MODEL, InputArg::Inline(vec![0; 65]), FEE, Mode::Lsh, 60), Error::<Test>::InputTooLarge);
+        assert_noop!(at(MODEL, InputArg::Inline(vec![]), FEE, Mode::Lsh, 60), Error::<Test>::EmptyInput);
         let big = InputArg::Offchain { hash: [1; 32], size: 1_000_001 };
-        assert_noop!(at(MODEL, big, FEE, Mode::Lsh, 30), Error::<Test>::InputTooLarge);
-        // Block 1: two blocks until the draw, three to commit, three to reveal.
-        assert_noop!(at(MODEL, ok_input(), FEE, Mode::Lsh, 8), Error::<Test>::DeadlineTooSoon);
-        assert_noop!(at(MODEL, ok_input(), FEE, Mode::Lsh, 102), Error::<Test>::DeadlineTooFar);
-        assert_noop!(at(MODEL, ok_input(), START, Mode::Lsh, 30), Error::<Test>::InsufficientBalance);
-        assert_ok!(at(MODEL, InputArg::Offchain { hash: [1; 32], size: 1_000_000 }, FEE, Mode::Lsh, 9));
-        for _ in 1..16 {
-            assert_ok!(at(MODEL, ok_input(), PRICE, Mode::Lsh, 30));
-        }
-        assert_noop!(at(MODEL, ok_input(), PRICE, Mode::Lsh, 30), Error::<Test>::QueueFull);
+        assert_noop!(at(MODEL, big, FEE, Mode::Lsh, 60), Error::<Test>::InputTooLarge);
+        // Block 3: two blocks until the draw, three per phase and two for the key.
+        let soon = 3 + TriadTasks::min_deadline() - 1;
+        assert_noop!(at(MODEL, ok_input(), FEE, Mode::Lsh, soon), Error::<Test>::DeadlineTooSoon);
+        assert_noop!(at(MODEL, ok_input(), FEE, Mode::Lsh, 204), Error::<Test>::DeadlineTooFar);
+        assert_noop!(at(MODEL, ok_input(), START, Mode::Lsh, 60), Error::<Test>::InsufficientBalance);
+        assert_ok!(at(MODEL, ok_input(), FEE, Mode::Lsh, soon + 1));
     });
 }
 
 #[test]
 fn a_later_block_draws_four_distinct_workers_and_locks_their_stake() {
     test_with(6, || {
-        worker_also_client();
+        worker(CLIENT);
+        run_to(5);
         let task = submit();
         next_block();
-        assert_eq!(Tasks::<Test>::get(task).unwrap().phase, Phase::Queued, "never from randomness known at inclusion");
+        assert_eq!(phase(task), Phase::Queued, "never from randomness known at inclusion");
         next_block();
-        let info = Tasks::<Test>::get(task).unwrap();
-        assert_eq!(info.phase, Phase::Commit { until: 3 + COMMIT });
+        assert_eq!(phase(task), Phase::Execute { until: 7 + PERIOD });
         let who = seats(task);
         let mut sorted = who.to_vec();
         sorted.sort();
@@ -157,26 +247,29 @@ fn a_later_block_draws_four_distinct_workers_and_locks_their_stake() {
             attempt: 0,
             executor: who[0],
             verifiers: [who[1], who[2], who[3]],
-            commit_until: 3 + COMMIT,
+            until: 7 + PERIOD,
         }));
     });
 }
 
-/// Makes the client a registered worker too, so the draw must skip it.
-fn worker_also_client() {
-    worker(CLIENT);
-}
-
 #[test]
-fn without_randomness_the_draw_waits() {
+fn without_randomness_the_draw_and_the_key_wait() {
     test_with(4, || {
         let task = submit();
         set_randomness(false);
         draw();
-        assert_eq!(Tasks::<Test>::get(task).unwrap().phase, Phase::Queued);
+        assert_eq!(phase(task), Phase::Queued);
         set_randomness(true);
         next_block();
-        assert!(matches!(Tasks::<Test>::get(task).unwrap().phase, Phase::Commit { .. }));
+        assert!(matches!(phase(task), Phase::Execute { .. }));
+        commit_answer(task, &output(HONEST));
+        let Phase::Key { at } = phase(task) else { panic!() };
+        set_randomness(false);
+        run_to(at);
+        assert_eq!(phase(task), Phase::Key { at: at + 1 });
+        set_randomness(true);
+        next_block();
+        assert!(matches!(phase(task), Phase::Check { .. }));
     });
 }
 
@@ -185,61 +278,74 @@ fn too_few_workers_wait_then_refund_before_the_deadline() {
     test_with(3, || {
         let task = submit();
         let before = Balances::free_balance(CLIENT);
-        // The last block that can still fit a commit and a reveal is 31 - 6.
-        run_to(25);
-        assert_eq!(Tasks::<Test>::get(task).unwrap().phase, Phase::Queued);
+        let last = Tasks::<Test>::get(task).unwrap().deadline - TriadTasks::attempt_len();
+        run_to(last);
+        assert_eq!(phase(task), Phase::Queued);
         next_block();
         let info = Tasks::<Test>::get(task).unwrap();
-        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Unassigned, at: 26 });
+        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Unassigned, at: last + 1 });
         assert_eq!((info.refunded, held(CLIENT)), (FEE, 0));
         assert_eq!(Balances::free_balance(CLIENT), before + FEE);
-        assert!(events().contains(&Event::TaskFinished {
-            task,
-            resolution: Resolution::Unassigned,
-            paid: 0,
-            refunded: FEE
-        }));
+        assert_eq!(OpenTasks::<Test>::get(CLIENT), 0);
+        assert!(events().contains(&Event::TaskFinished { task, resolution: Resolution::Unassigned, paid: 0, refunded: FEE }));
     });
 }
 
 #[test]
-fn an_honest_task_pays_the_seats_and_refunds_the_rest() {
+fn an_honest_task_goes_through_five_phases_pays_the_seats_and_refunds_the_rest() {
     test_with(4, || {
         let task = submit();
         draw();
         let client_before = Balances::free_balance(CLIENT);
-        // Honest noise: within the tolerance of 12 bits of each other.
-        let who = run_attempt(task, [Some(fp(0)), Some(fp(3)), Some(fp(5)), Some(fp(2))]);
+        let who = seats(task);
+        commit_answer(task, &output(HONEST));
+        assert_eq!(phase(task), Phase::Key { at: 5 + KEY_DELAY as u64 });
+        to_key(task);
+        let key = key(task);
+        for i in 1..4 {
+            commit_fp(task, i, &fp_of(task, HONEST));
+        }
+        assert!(matches!(phase(task), Phase::Reveal { .. }), "all verifiers in: the reveal starts at once");
+        reveal_answer(task, &output(HONEST));
+        let exec_fp = current(task)[0].reveal.expect("the chain fingerprints the posted output");
+        assert_eq!(exec_fp, fp_of(task, HONEST));
+        for i in 1..4 {
+            vote(task, i, &fp_of(task, HONEST), Vote::Match);
+        }
         let free: Vec<Balance> = who.iter().map(|w| Balances::free_balance(w)).collect();
         assert_eq!(free, vec![START - BOND + 40, START - BOND + 20, START - BOND + 20, START - BOND + 20]);
         assert_eq!(Balances::free_balance(CLIENT), client_before + FEE - PRICE);
         let info = Tasks::<Test>::get(task).unwrap();
-        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: 3 });
+        let now = System::block_number();
+        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: now });
         assert_eq!((info.paid(), info.refunded), (PRICE, FEE - PRICE));
         let attempt = info.attempts.last().unwrap();
         assert_eq!(attempt.verdict.unwrap().outcome, Outcome::Accepted);
-        assert_eq!(attempt.output_hash, Some(*blake3::hash(OUTPUT).as_bytes()));
-        assert_eq!(Outputs::<Test>::get(task).unwrap().into_inner(), OUTPUT.to_vec());
+        assert_eq!(attempt.posted, Some(Posted::Output { hash: *blake3::hash(&output_of(HONEST)).as_bytes() }));
+        assert_eq!(Outputs::<Test>::get(task, 0).unwrap().into_inner(), output_of(HONEST));
+        assert_eq!(TriadTasks::task_view(task).unwrap().output.unwrap().into_inner(), output_of(HONEST));
         for w in who {
             assert_eq!(<Workers as triad_primitives::WorkerRegistry<_, _>>::free_stake(&w), BOND, "stake unlocked");
             assert!(score(w) > Perbill::from_percent(50));
             assert!(Assigned::<Test>::get(w, task).is_none());
         }
         let ev = events();
-        assert!(ev.contains(&Event::RevealStarted { task, until: 3 + REVEAL }));
+        assert!(ev.contains(&Event::KeyDrawn { task, attempt: 0, key, until: 7 + PERIOD }));
         assert!(ev.contains(&Event::WorkerPaid { task, who: who[0], amount: 40 }));
         assert!(ev.contains(&Event::TaskFinished { task, resolution: Resolution::Accepted, paid: PRICE, refunded: 50 }));
+        assert_eq!(OpenTasks::<Test>::get(CLIENT), 0);
     });
 }
 
 #[test]
-fn a_lying_executor_is_slashed_pays_the_catchers_and_the_task_reruns() {
+fn a_substituted_output_is_rejected_the_catchers_paid_and_the_task_reruns() {
     test_with(5, || {
         let task = submit();
         draw();
         let client_before = Balances::free_balance(CLIENT);
         let treasury_before = Balances::free_balance(TREASURY);
-        let who = run_attempt(task, [Some(fp(200)), Some(fp(0)), Some(fp(1)), Some(fp(2))]);
+        let forged = [0.5, -1.25, 2.0, -0.75];
+        let who = run_attempt(task, [Act::Output(forged), H, H, H]);
         // Bounties of 20 to each catcher, then half of what is left.
         let after_bounties = BOND - 60;
         assert_eq!(bond(who[0]), after_bounties - after_bounties / 2);
@@ -254,6 +360,7 @@ fn a_lying_executor_is_slashed_pays_the_catchers_and_the_task_reruns() {
         assert_eq!(info.phase, Phase::Queued);
         assert_eq!(info.attempts[0].seats[0].slashed, 60 + after_bounties / 2);
         assert_eq!(info.attempts[0].seats[1].bounty, 20);
+        assert!(TriadTasks::task_view(task).unwrap().output.is_none(), "a rejected output is never the result");
         let ev = events();
         assert!(ev.contains(&Event::BountyPaid { task, who: who[1], amount: 20 }));
         assert!(ev.contains(&Event::WorkerSlashed {
@@ -265,22 +372,23 @@ fn a_lying_executor_is_slashed_pays_the_catchers_and_the_task_reruns() {
         assert!(ev.contains(&Event::TaskRequeued { task, attempts: 1 }));
 
         draw();
-        let rerun = seats(task);
-        assert!(!rerun.contains(&who[0]), "the caught executor is not drawn again");
-        run_attempt(task, [Some(fp(0)); 4]);
-        let info = Tasks::<Test>::get(task).unwrap();
-        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: 5 });
+        assert!(!seats(task).contains(&who[0]), "the caught executor is not drawn again");
+        run_attempt(task, [H; 4]);
+        let view = TriadTasks::task_view(task).unwrap();
+        assert!(matches!(view.info.phase, Phase::Done { resolution: Resolution::Accepted, .. }));
+        assert_eq!(view.output.unwrap().into_inner(), output_of(HONEST), "the client gets the verified output");
+        assert_eq!(view.outputs.len(), 2, "both posted outputs stay readable, each under its attempt");
         assert_eq!(Balances::free_balance(CLIENT), client_before + FEE - PRICE, "only the accepted result is paid");
     });
 }
 
 #[test]
-fn a_minority_verifier_is_slashed_lightly_and_its_share_refunded() {
+fn a_minority_verifier_is_slashed_and_its_share_refunded() {
     test_with(4, || {
         let task = submit();
         draw();
         let client_before = Balances::free_balance(CLIENT);
-        let who = run_attempt(task, [Some(fp(0)), Some(fp(0)), Some(fp(300)), Some(fp(1))]);
+        let who = run_attempt(task, [H, H, Act::Output([9.0, 9.0, 9.0, 9.0]), H]);
         assert_eq!(bond(who[2]), BOND - BOND / 10);
         assert_eq!(Balances::free_balance(who[2]), START - BOND);
         assert_eq!(Balances::free_balance(CLIENT), client_before + FEE - 80);
@@ -290,14 +398,13 @@ fn a_minority_verifier_is_slashed_lightly_and_its_share_refunded() {
 }
 
 #[test]
-fn an_absent_verifier_is_slashed_and_the_rest_settle_without_it() {
+fn an_absent_verifier_is_a_no_show_and_the_rest_settle_without_it() {
     test_with(4, || {
         let task = submit();
         draw();
-        let who = run_attempt(task, [Some(fp(0)), Some(fp(0)), None, Some(fp(0))]);
+        let who = run_attempt(task, [H, H, Act::Absent, H]);
         let info = Tasks::<Test>::get(task).unwrap();
-        // The commit period ran out; the three reveals then settled it.
-        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: 3 + COMMIT });
+        assert!(matches!(info.phase, Phase::Done { resolution: Resolution::Accepted, .. }));
         assert_eq!(bond(who[2]), BOND - BOND / 20);
         assert_eq!(info.paid(), 80);
         assert!(events().contains(&Event::WorkerSlashed { task, who: who[2], amount: BOND / 20, reason: SlashReason::NoShow }));
@@ -305,26 +412,17 @@ fn an_absent_verifier_is_slashed_and_the_rest_settle_without_it() {
 }
 
 #[test]
-fn a_committed_seat_that_never_reveals_is_a_no_show() {
-    test_with(4, || {
+fn an_executor_that_never_commits_costs_the_verifiers_nothing() {
+    test_with(5, || {
         let task = submit();
         draw();
-        let who = seats(task);
-        for i in 0..4 {
-            commit(task, i, &fp(0));
-        }
-        reveal(task, 0, &fp(0));
-        reveal(task, 1, &fp(0));
-        reveal(task, 3, &fp(0));
-        run_to(3 + REVEAL);
+        let who = run_attempt(task, [Act::Absent, H, H, H]);
         let info = Tasks::<Test>::get(task).unwrap();
-        assert_eq!(info.phase, Phase::Done { resolution: Resolution::Accepted, at: 3 + REVEAL });
-        assert_eq!(bond(who[2]), BOND - BOND / 20);
-        // A late reveal is refused: the task is over.
-        assert_noop!(
-            TriadTasks::reveal(RuntimeOrigin::signed(who[2]), task, fp(0), salt(who[2]), None),
-            Error::<Test>::NotRevealing
-        );
+        assert_eq!(info.phase, Phase::Queued, "re-run");
+        assert_eq!(bond(who[0]), BOND - BOND / 20);
+        for v in &who[1..] {
+            assert_eq!((bond(*v), Balances::free_balance(v)), (BOND, START - BOND), "not asked, not slashed");
+        }
     });
 }
 
@@ -333,68 +431,102 @@ fn nobody_showing_up_ends_inconclusive_and_refunds_in_bounded_time() {
     test_with(6, || {
         let task = submit();
         let deadline = Tasks::<Test>::get(task).unwrap().deadline;
-        while !matches!(Tasks::<Test>::get(task).unwrap().phase, Phase::Done { .. }) {
+        while !matches!(phase(task), Phase::Done { .. }) {
             assert!(System::block_number() <= deadline, "finished by the deadline");
             next_block();
         }
         let info = Tasks::<Test>::get(task).unwrap();
         assert!(matches!(info.phase, Phase::Done { resolution: Resolution::Inconclusive, at } if at <= deadline));
-        assert_eq!(info.attempts.len(), 3, "MaxAttempts draws");
         assert_eq!((info.refunded, held(CLIENT)), (FEE, 0));
         for a in info.attempts.iter() {
-            assert!(a.seats.iter().all(|s| s.slashed > 0 && s.reveal.is_none()));
+            assert!(a.seats[0].slashed > 0 && a.key.is_none());
         }
     });
 }
 
 #[test]
-fn commits_and_reveals_refuse_what_does_not_fit() {
+fn calls_refuse_what_does_not_fit_with_typed_errors() {
     test_with(4, || {
         let task = submit();
         let outsider = 2;
-        assert_noop!(TriadTasks::commit(RuntimeOrigin::signed(outsider), task, [0; 32], None), Error::<Test>::NotCommitting);
+        assert_noop!(TriadTasks::commit_answer(RuntimeOrigin::signed(outsider), task, [0; 32]), Error::<Test>::NotExecuting);
         draw();
         let who = seats(task);
-        assert_noop!(TriadTasks::commit(RuntimeOrigin::signed(outsider), task, [0; 32], None), Error::<Test>::NotAssigned);
-        assert_noop!(TriadTasks::commit(RuntimeOrigin::signed(who[0]), task, [0; 32], None), Error::<Test>::OutputHashMissing);
-        assert_noop!(TriadTasks::commit(RuntimeOrigin::signed(who[1]), task, [0; 32], Some([0; 32])), Error::<Test>::NotExecutor);
-        assert_noop!(TriadTasks::commit(RuntimeOrigin::signed(who[1]), 77, [0; 32], None), Error::<Test>::UnknownTask);
-        commit(task, 1, &fp(0));
-        assert_noop!(TriadTasks::commit(RuntimeOrigin::signed(who[1]), task, [0; 32], None), Error::<Test>::AlreadyCommitted);
+        assert_noop!(TriadTasks::commit_answer(RuntimeOrigin::signed(outsider), task, [0; 32]), Error::<Test>::NotAssigned);
+        assert_noop!(TriadTasks::commit_answer(RuntimeOrigin::signed(who[1]), task, [0; 32]), Error::<Test>::NotExecutor);
+        assert_noop!(TriadTasks::commit_answer(RuntimeOrigin::signed(who[0]), 77, [0; 32]), Error::<Test>::UnknownTask);
+        assert_noop!(TriadTasks::commit_fingerprint(RuntimeOrigin::signed(who[1]), task, [0; 32]), Error::<Test>::NotChecking);
+        commit_answer(task, &output(HONEST));
+        to_key(task);
+        assert_noop!(TriadTasks::commit_fingerprint(RuntimeOrigin::signed(who[0]), task, [0; 32]), Error::<Test>::NotVerifier);
+        commit_fp(task, 1, &fp_of(task, HONEST));
+        assert_noop!(TriadTasks::commit_fingerprint(RuntimeOrigin::signed(who[1]), task, [0; 32]), Error::<Test>::AlreadyCommitted);
         assert_noop!(
-            TriadTasks::reveal(RuntimeOrigin::signed(who[1]), task, fp(0), salt(who[1]), None),
+            TriadTasks::reveal_answer(RuntimeOrigin::signed(who[0]), task, output(HONEST), salt(who[0])),
             Error::<Test>::NotRevealing
         );
-        commit(task, 0, &fp(0));
-        commit(task, 2, &fp(0));
-        // A copier commits the commitment of another seat: it opens for nobody else.
+        commit_fp(task, 2, &fp_of(task, HONEST));
+        // A copier commits another verifier's commitment: it opens for nobody else.
         let copied = current(task)[1].commit.unwrap();
-        assert_ok!(TriadTasks::commit(RuntimeOrigin::signed(who[3]), task, copied, None));
-        assert!(matches!(Tasks::<Test>::get(task).unwrap().phase, Phase::Reveal { .. }));
+        assert_ok!(TriadTasks::commit_fingerprint(RuntimeOrigin::signed(who[3]), task, copied));
+        assert!(matches!(phase(task), Phase::Reveal { .. }));
+        let reveal = |seat: usize, answer: AnswerArg, s| TriadTasks::reveal_answer(RuntimeOrigin::signed(who[seat]), task, answer, s);
+        assert_noop!(reveal(1, output(HONEST), salt(who[1])), Error::<Test>::NotExecutor);
+        assert_noop!(reveal(0, output([0.0; 4]), salt(who[0])), Error::<Test>::CommitmentMismatch);
+        assert_noop!(reveal(0, output(HONEST), [9; 32]), Error::<Test>::CommitmentMismatch);
+        assert_noop!(reveal(0, AnswerArg::CannotRun(CannotRun::TooSlow), salt(who[0])), Error::<Test>::CommitmentMismatch);
         assert_noop!(
-            TriadTasks::reveal(RuntimeOrigin::signed(who[3]), task, fp(0), salt(who[1]), None),
+            TriadTasks::reveal_vote(RuntimeOrigin::signed(who[1]), task, fp_of(task, HONEST), salt(who[1]), Vote::Match),
+            Error::<Test>::NotVoting
+        );
+        reveal_answer(task, &output(HONEST));
+        assert_noop!(reveal(0, output(HONEST), salt(who[0])), Error::<Test>::NotRevealing);
+        assert_noop!(
+            TriadTasks::reveal_vote(RuntimeOrigin::signed(who[3]), task, fp_of(task, HONEST), salt(who[1]), Vote::Match),
             Error::<Test>::CommitmentMismatch
         );
+        vote(task, 1, &fp_of(task, HONEST), Vote::Match);
         assert_noop!(
-            TriadTasks::reveal(RuntimeOrigin::signed(who[1]), task, fp(0), [9; 32], None),
-            Error::<Test>::CommitmentMismatch
+            TriadTasks::reveal_vote(RuntimeOrigin::signed(who[1]), task, fp_of(task, HONEST), salt(who[1]), Vote::Match),
+            Error::<Test>::AlreadyRevealed
         );
+    });
+}
+
+#[test]
+fn an_output_too_large_or_malformed_is_refused_and_counts_as_withheld() {
+    test_with(4, || {
+        let task = submit();
+        draw();
+        let who = seats(task);
+        let huge = AnswerArg::Output(vec![0; 257]);
+        commit_answer(task, &huge);
+        to_key(task);
+        for i in 1..4 {
+            commit_fp(task, i, &fp_of(task, HONEST));
+        }
         assert_noop!(
-            TriadTasks::reveal(RuntimeOrigin::signed(who[1]), task, fp(0), salt(who[1]), Some(OUTPUT.to_vec())),
-            Error::<Test>::NotExecutor
-        );
-        assert_noop!(
-            TriadTasks::reveal(RuntimeOrigin::signed(who[0]), task, fp(0), salt(who[0]), Some(b"another".to_vec())),
-            Error::<Test>::OutputMismatch
-        );
-        assert_noop!(
-            TriadTasks::reveal(RuntimeOrigin::signed(who[0]), task, fp(0), salt(who[0]), Some(vec![0; 33])),
+            TriadTasks::reveal_answer(RuntimeOrigin::signed(who[0]), task, huge, salt(who[0])),
             Error::<Test>::OutputTooLarge
         );
-        reveal(task, 1, &fp(0));
+    });
+    test_with(4, || {
+        let task = submit();
+        draw();
+        let who = seats(task);
+        let garbage = AnswerArg::Output(b"not tensors".to_vec());
+        commit_answer(task, &garbage);
+        to_key(task);
         assert_noop!(
-            TriadTasks::reveal(RuntimeOrigin::signed(who[1]), task, fp(0), salt(who[1]), None),
-            Error::<Test>::AlreadyRevealed
+            TriadTasks::commit_fingerprint(RuntimeOrigin::signed(who[0]), task, [0; 32]),
+            Error::<Test>::NotVerifier
+        );
+        for i in 1..4 {
+            commit_fp(task, i, &fp_of(task, HONEST));
+        }
+        assert_noop!(
+            TriadTasks::reveal_answer(RuntimeOrigin::signed(who[0]), task, garbage, salt(who[0])),
+            Error::<Test>::OutputMalformed
         );
     });
 }
@@ -405,8 +537,9 @@ fn only_the_client_cancels_and_only_while_queued() {
         let task = submit();
         assert_noop!(TriadTasks::cancel_task(RuntimeOrigin::signed(2), task), Error::<Test>::NotClient);
         assert_ok!(TriadTasks::cancel_task(RuntimeOrigin::signed(CLIENT), task));
-        assert_eq!(Tasks::<Test>::get(task).unwrap().phase, Phase::Done { resolution: Resolution::Cancelled, at: 1 });
+        assert_eq!(phase(task), Phase::Done { resolution: Resolution::Cancelled, at: 3 });
         assert_eq!(held(CLIENT), 0);
+        assert_eq!(deposit_held(CLIENT), TASK_DEPOSIT, "the deposit stays until the task is pruned");
         assert!(Queue::<Test>::get().is_empty());
         assert_noop!(TriadTasks::cancel_task(RuntimeOrigin::signed(CLIENT), task), Error::<Test>::NotQueued);
         let second = submit();
@@ -416,16 +549,18 @@ fn only_the_client_cancels_and_only_while_queued() {
 }
 
 #[test]
-fn finished_tasks_are_pruned_after_retention() {
+fn finished_tasks_are_pruned_after_retention_and_their_deposit_returned() {
     test_with(4, || {
         let task = submit();
+        let free = Balances::free_balance(CLIENT);
         assert_ok!(TriadTasks::cancel_task(RuntimeOrigin::signed(CLIENT), task));
-        run_to(1 + RETENTION);
+        run_to(3 + RETENTION);
         assert!(Tasks::<Test>::get(task).is_some(), "kept for the retention period");
         next_block();
         assert!(Tasks::<Test>::get(task).is_none() && Inputs::<Test>::get(task).is_none());
         assert_eq!(Cursors::<Test>::get(TimerKind::Finished), (1, 1));
-        assert!(events().contains(&Event::TasksPruned { count: 1 }));
+        assert_eq!(Balances::free_balance(CLIENT), free + FEE + TASK_DEPOSIT);
+        assert!(events().contains(&Event::TaskPruned { task, client: CLIENT, deposit: TASK_DEPOSIT }));
         // Pruning takes only the weight it is given.
         let other = submit();
         assert_ok!(TriadTasks::cancel_task(RuntimeOrigin::signed(CLIENT), other));
@@ -445,7 +580,7 @@ fn probation_is_passed_by_reproducing_calibration_cases() {
         assert_ok!(TriadTasks::request_calibration(RuntimeOrigin::signed(newbie), MODEL));
         assert_noop!(TriadTasks::request_calibration(RuntimeOrigin::signed(newbie), MODEL), Error::<Test>::CalibrationPending);
         let req = Calibrations::<Test>::get(newbie, MODEL).unwrap();
-        assert_eq!(req.until, 1 + 5);
+        assert_eq!(req.until, 3 + 5);
         // The expected fingerprint of case i has 100 + i bits set.
         assert_ok!(TriadTasks::submit_calibration(RuntimeOrigin::signed(newbie), MODEL, fp(100 + req.case as usize)));
         assert!(events().contains(&Event::CalibrationChecked { who: newbie, model: MODEL, case: req.case, passed: true }));
@@ -457,7 +592,7 @@ fn probation_is_passed_by_reproducing_calibration_cases() {
 
         // An unanswered case expires and counts as failed at the next request.
         assert_ok!(TriadTasks::request_calibration(RuntimeOrigin::signed(newbie), MODEL));
-        run_to(6);
+        run_to(8);
         let req = Calibrations::<Test>::get(newbie, MODEL).unwrap();
         assert_noop!(
             TriadTasks::submit_calibration(RuntimeOrigin::signed(newbie), MODEL, fp(100 + req.case as usize)),

@@ -6,7 +6,7 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use polkadot_sdk::{frame_support, frame_system};
 use scale_info::TypeInfo;
 pub use triad_primitives::{Fingerprint, ModelId};
-pub use triad_verifier::Verdict;
+pub use triad_verifier::{AttemptKey, CannotRun, Verdict, Vote};
 
 use crate::{BalanceOf, Config};
 
@@ -57,19 +57,36 @@ pub enum TaskInput<MaxInline: Get<u32>> {
     },
 }
 
-/// Where a task is in its life.
+/// Where a task is in its life. An attempt goes through five phases; every
+/// `until` is the first block at which the phase's calls are refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 pub enum Phase<BlockNumber> {
     /// Waiting in the queue for an assignment.
     Queued,
-    /// Assigned; the four seats post commitments until `until` (exclusive).
-    Commit {
-        /// First block at which commits are refused.
+    /// Assigned: all four seats run the model; the executor commits to its answer.
+    Execute {
+        /// End of the phase.
         until: BlockNumber,
     },
-    /// The committed seats open their commitments until `until` (exclusive).
+    /// The executor committed; the attempt key is drawn at block `at`, from
+    /// randomness of a block authored after the commitment.
+    Key {
+        /// Block whose `on_initialize` draws the key.
+        at: BlockNumber,
+    },
+    /// The verifiers commit to fingerprints of their own outputs under the key.
+    Check {
+        /// End of the phase.
+        until: BlockNumber,
+    },
+    /// The executor opens its answer: the output is posted, or why it cannot run.
     Reveal {
-        /// First block at which reveals are refused.
+        /// End of the phase.
+        until: BlockNumber,
+    },
+    /// The verifiers open their fingerprints and vote on the posted output.
+    Vote {
+        /// End of the phase.
         until: BlockNumber,
     },
     /// Terminal: the escrow is paid out and refunded.
@@ -81,11 +98,22 @@ pub enum Phase<BlockNumber> {
     },
 }
 
+impl<BlockNumber> Phase<BlockNumber> {
+    /// Whether an attempt is running.
+    pub fn is_running(&self) -> bool {
+        !matches!(self, Phase::Queued | Phase::Done { .. })
+    }
+}
+
 /// How a task ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 pub enum Resolution {
     /// An attempt was accepted and paid; the rest of the escrow went back.
     Accepted,
+    /// The executor and a verifier majority agreed that the input cannot be
+    /// run, for the same reason; they were paid as for a result, since the
+    /// client asked for the work.
+    CannotRun,
     /// Every attempt allowed was rejected; the whole escrow went back.
     Rejected,
     /// Attempts ended without a majority; the whole escrow went back.
@@ -101,10 +129,15 @@ pub enum Resolution {
 pub struct Seat<AccountId, Balance> {
     /// The worker.
     pub who: AccountId,
-    /// `blake3(fingerprint ‖ salt ‖ who ‖ task_id)`, SCALE-encoded parts.
+    /// The executor's [`triad_primitives::answer_commitment`], or a
+    /// verifier's [`triad_primitives::reveal_commitment`] of its fingerprint.
     pub commit: Option<Hash32>,
-    /// The opened fingerprint, once it matched the commitment.
+    /// The fingerprint under the attempt key: for the executor, computed by
+    /// the chain from the answer it revealed; for a verifier, the one it
+    /// opened.
     pub reveal: Option<Fingerprint>,
+    /// A verifier's vote on the executor's posted output.
+    pub vote: Option<Vote>,
     /// Paid to it from the escrow.
     pub paid: Balance,
     /// Paid to it from a slashed executor's stake, for catching it.
@@ -115,7 +148,15 @@ pub struct Seat<AccountId, Balance> {
 
 impl<AccountId, Balance: Default> Seat<AccountId, Balance> {
     pub(crate) fn new(who: AccountId) -> Self {
-        Seat { who, commit: None, reveal: None, paid: Default::default(), bounty: Default::default(), slashed: Default::default() }
+        Seat {
+            who,
+            commit: None,
+            reveal: None,
+            vote: None,
+            paid: Default::default(),
+            bounty: Default::default(),
+            slashed: Default::default(),
+        }
     }
 }
 
@@ -148,21 +189,59 @@ impl Role {
 pub enum SlashReason {
     /// The executor's result was rejected by the verifier majority.
     RejectedResult,
-    /// A verifier disagreed with the majority that decided the task.
+    /// The executor committed and never opened its answer, and two verifiers
+    /// agreed on one between them: it is treated as caught.
+    Withheld,
+    /// A verifier disagreed with the majority that decided the task, or
+    /// committed and never revealed (which costs no less).
     Minority,
-    /// The seat did not commit, or committed and did not reveal.
+    /// The seat never committed, or the executor withheld and nothing was decided.
     NoShow,
 }
 
-/// The three first-in-first-out queues of the pallet.
+/// The first-in-first-out queues of the pallet, one per kind of deadline:
+/// each kind's delay is fixed, so its entries are pushed in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 pub enum TimerKind {
-    /// Commit deadlines.
-    Commit,
-    /// Reveal deadlines.
+    /// Ends of execute phases.
+    Execute,
+    /// Blocks that draw attempt keys.
+    Key,
+    /// Ends of check phases.
+    Check,
+    /// Ends of reveal phases.
     Reveal,
+    /// Ends of vote phases.
+    Vote,
     /// Finished tasks waiting for pruning.
     Finished,
+}
+
+impl TimerKind {
+    /// The deadlines `on_initialize` acts on, in the order it looks at them.
+    pub const PHASES: [TimerKind; 5] =
+        [TimerKind::Execute, TimerKind::Key, TimerKind::Check, TimerKind::Reveal, TimerKind::Vote];
+}
+
+/// What the executor revealed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum Posted {
+    /// An output, stored in `Outputs` under the task and attempt.
+    Output {
+        /// `blake3` of the encoded output: its content address.
+        hash: Hash32,
+    },
+    /// It could not run the task, for this reason.
+    CannotRun(CannotRun),
+}
+
+/// An executor's answer as it reveals it, before its bound is checked.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum AnswerArg {
+    /// The encoded output (`triad_verifier::wire`), at most `MaxInlineOutput` bytes.
+    Output(alloc::vec::Vec<u8>),
+    /// Why it could not run the task.
+    CannotRun(CannotRun),
 }
 
 /// One assignment of a task and everything that happened in it.
@@ -172,8 +251,11 @@ pub struct Attempt<AccountId, Balance, BlockNumber> {
     pub assigned_at: BlockNumber,
     /// The executor, then the three verifiers.
     pub seats: [Seat<AccountId, Balance>; 4],
-    /// `blake3` of the executor's output bytes, posted with its commit.
-    pub output_hash: Option<Hash32>,
+    /// The key of every fingerprint of this attempt, drawn after the
+    /// executor committed.
+    pub key: Option<AttemptKey>,
+    /// What the executor revealed.
+    pub posted: Option<Posted>,
     /// The majority's decision, once settled.
     pub verdict: Option<Verdict>,
 }
@@ -211,6 +293,8 @@ pub struct TaskInfo<T: Config> {
     pub attempts: BoundedVec<AttemptOf<T>, T::MaxAttempts>,
     /// Given back to the client when the task ended.
     pub refunded: BalanceOf<T>,
+    /// Held from the client for the task's storage until it is pruned.
+    pub deposit: BalanceOf<T>,
 }
 
 impl<T: Config> TaskInfo<T> {
@@ -223,12 +307,9 @@ impl<T: Config> TaskInfo<T> {
             .fold(Default::default(), |acc: BalanceOf<T>, s| acc.saturating_add(s.paid))
     }
 
-    /// The current attempt, if assigned.
+    /// The current attempt, if one is running.
     pub fn current(&self) -> Option<&AttemptOf<T>> {
-        match self.phase {
-            Phase::Commit { .. } | Phase::Reveal { .. } => self.attempts.last(),
-            _ => None,
-        }
+        self.phase.is_running().then(|| self.attempts.last()).flatten()
     }
 }
 
@@ -253,6 +334,8 @@ pub struct TaskView<T: Config> {
     pub info: TaskInfo<T>,
     /// Its input.
     pub input: TaskInput<T::MaxInlineInput>,
-    /// The executor's output of the accepted attempt, when small enough to post.
+    /// The result: the output of the accepted attempt.
     pub output: Option<BoundedVec<u8, T::MaxInlineOutput>>,
+    /// Every output an executor posted, by attempt index, for auditors.
+    pub outputs: alloc::vec::Vec<(u32, BoundedVec<u8, T::MaxInlineOutput>)>,
 }

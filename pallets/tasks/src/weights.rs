@@ -1,11 +1,10 @@
-//! Weights of `pallet_triad_tasks`, measured by frame-omni-bencher 0.28 (benchmarking CLI 64.0.0) on
-//! 2026-11-27 (AMD EPYC) from the benchmarks in `benchmarking.rs`.
-//! Regenerate with `scripts/bench-weights.sh`; do not edit by hand.
+//! Weights of `pallet_triad_tasks`: INTERIM values for the five-phase
+//! protocol, carried over from the measurements of the calls they replace
+//! until `scripts/bench-weights.sh` measures them; do not edit by hand.
 //!
-//! 20 steps, 10 repeats. A weight is the measured base
-//! time plus a slope per component, plus the benchmarked storage reads and
-//! writes at the database weight of the runtime (`SubstrateWeight`) or of
-//! RocksDB (`()`, for tests).
+//! A weight is the base time plus a slope per component, plus the storage
+//! reads and writes at the database weight of the runtime (`SubstrateWeight`)
+//! or of RocksDB (`()`, for tests).
 
 #![allow(unused_parens, unused_imports, missing_docs)]
 
@@ -19,12 +18,15 @@ use polkadot_sdk::frame_support::{
 pub trait WeightInfo {
     fn submit_task(i: u32, ) -> Weight;
     fn cancel_task() -> Weight;
-    fn commit() -> Weight;
-    fn reveal(o: u32, ) -> Weight;
-    fn reveal_unsettled() -> Weight;
+    fn commit_answer() -> Weight;
+    fn commit_fingerprint() -> Weight;
+    fn reveal_answer(o: u32, ) -> Weight;
+    fn reveal_vote() -> Weight;
+    fn reveal_vote_unsettled() -> Weight;
     fn request_calibration() -> Weight;
     fn submit_calibration() -> Weight;
     fn assign(n: u32, ) -> Weight;
+    fn draw_key() -> Weight;
     fn expire() -> Weight;
     fn refund_unassigned() -> Weight;
     fn prune_task() -> Weight;
@@ -34,236 +36,118 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
-    /// Storage: `Models::Models` (r:1 w:0)
-    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2433), added: 4908, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::NextTaskId` (r:1 w:1)
-    /// Proof: `Tasks::NextTaskId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Queue` (r:1 w:1)
-    /// Proof: `Tasks::Queue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
-    /// Storage: `System::Account` (r:1 w:1)
-    /// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-    /// Storage: `Balances::Holds` (r:1 w:1)
-    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Inputs` (r:0 w:1)
-    /// Proof: `Tasks::Inputs` (`max_values`: None, `max_size`: Some(65557), added: 68032, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Tasks` (r:0 w:1)
-    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3585), added: 6060, mode: `MaxEncodedLen`)
-    /// The range of component `i` is `[1, 65536]`.
     fn submit_task(i: u32, ) -> Weight {
-        Weight::from_parts(170_635_980, 9_679)
-            .saturating_add(Weight::from_parts(3_053, 0).saturating_mul(i.into()))
-            .saturating_add(T::DbWeight::get().reads(5_u64))
-            .saturating_add(T::DbWeight::get().writes(6_u64))
+        Weight::from_parts(200_000_000, 9_679)
+            .saturating_add(Weight::from_parts(3_500, 0).saturating_mul(i.into()))
+            .saturating_add(T::DbWeight::get().reads(7_u64))
+            .saturating_add(T::DbWeight::get().writes(8_u64))
     }
-    /// Storage: `Tasks::Tasks` (r:1 w:1)
-    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3585), added: 6060, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Queue` (r:1 w:1)
-    /// Proof: `Tasks::Queue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
-    /// Storage: `System::Account` (r:1 w:1)
-    /// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-    /// Storage: `Balances::Holds` (r:1 w:1)
-    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Cursors` (r:1 w:1)
-    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Timers` (r:0 w:1)
-    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
     fn cancel_task() -> Weight {
         Weight::from_parts(154_770_000, 9_679)
             .saturating_add(T::DbWeight::get().reads(5_u64))
             .saturating_add(T::DbWeight::get().writes(6_u64))
     }
-    /// Storage: `Tasks::Tasks` (r:1 w:1)
-    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3585), added: 6060, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Assigned` (r:1 w:0)
-    /// Proof: `Tasks::Assigned` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Cursors` (r:1 w:1)
-    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Timers` (r:0 w:1)
-    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
-    fn commit() -> Weight {
+    fn commit_answer() -> Weight {
         Weight::from_parts(93_345_000, 7_050)
             .saturating_add(T::DbWeight::get().reads(3_u64))
             .saturating_add(T::DbWeight::get().writes(3_u64))
     }
-    /// Storage: `Tasks::Tasks` (r:1 w:1)
-    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3585), added: 6060, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Assigned` (r:1 w:4)
-    /// Proof: `Tasks::Assigned` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
-    /// Storage: `Models::Models` (r:1 w:0)
-    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2433), added: 4908, mode: `MaxEncodedLen`)
-    /// Storage: `Workers::Workers` (r:4 w:4)
-    /// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(8545), added: 11020, mode: `MaxEncodedLen`)
-    /// Storage: `Workers::Unbonding` (r:1 w:1)
-    /// Proof: `Workers::Unbonding` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
-    /// Storage: `Balances::Holds` (r:1 w:1)
-    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-    /// Storage: `System::Account` (r:2 w:2)
-    /// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-    /// Storage: `Reputation::Standings` (r:4 w:4)
-    /// Proof: `Reputation::Standings` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Queue` (r:1 w:1)
-    /// Proof: `Tasks::Queue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Outputs` (r:0 w:1)
-    /// Proof: `Tasks::Outputs` (`max_values`: None, `max_size`: Some(16404), added: 18879, mode: `MaxEncodedLen`)
-    /// The range of component `o` is `[0, 16384]`.
-    fn reveal(o: u32, ) -> Weight {
-        Weight::from_parts(460_870_659, 45_070)
-            .saturating_add(Weight::from_parts(8_676, 0).saturating_mul(o.into()))
+    fn commit_fingerprint() -> Weight {
+        Weight::from_parts(93_345_000, 7_050)
+            .saturating_add(T::DbWeight::get().reads(3_u64))
+            .saturating_add(T::DbWeight::get().writes(3_u64))
+    }
+    fn reveal_answer(o: u32, ) -> Weight {
+        Weight::from_parts(200_000_000, 7_050)
+            .saturating_add(Weight::from_parts(60_000, 0).saturating_mul(o.into()))
+            .saturating_add(T::DbWeight::get().reads(4_u64))
+            .saturating_add(T::DbWeight::get().writes(4_u64))
+    }
+    fn reveal_vote() -> Weight {
+        Weight::from_parts(600_000_000, 45_070)
             .saturating_add(T::DbWeight::get().reads(16_u64))
             .saturating_add(T::DbWeight::get().writes(19_u64))
     }
-    /// Storage: `Tasks::Tasks` (r:1 w:1)
-    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3585), added: 6060, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Assigned` (r:1 w:0)
-    /// Proof: `Tasks::Assigned` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
-    fn reveal_unsettled() -> Weight {
+    fn reveal_vote_unsettled() -> Weight {
         Weight::from_parts(81_332_000, 7_050)
             .saturating_add(T::DbWeight::get().reads(2_u64))
             .saturating_add(T::DbWeight::get().writes(1_u64))
     }
-    /// Storage: `Workers::Workers` (r:1 w:0)
-    /// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(8545), added: 11020, mode: `MaxEncodedLen`)
-    /// Storage: `Workers::Calibrations` (r:1 w:0)
-    /// Proof: `Workers::Calibrations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-    /// Storage: `Models::CalibrationSets` (r:1 w:0)
-    /// Proof: `Models::CalibrationSets` (`max_values`: None, `max_size`: Some(264853), added: 267328, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Calibrations` (r:1 w:1)
-    /// Proof: `Tasks::Calibrations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-    /// Storage: `Babe::AuthorVrfRandomness` (r:1 w:0)
-    /// Proof: `Babe::AuthorVrfRandomness` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
-    /// Storage: `System::ParentHash` (r:1 w:0)
-    /// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
     fn request_calibration() -> Weight {
         Weight::from_parts(185_949_000, 268_318)
             .saturating_add(T::DbWeight::get().reads(6_u64))
             .saturating_add(T::DbWeight::get().writes(1_u64))
     }
-    /// Storage: `Tasks::Calibrations` (r:1 w:1)
-    /// Proof: `Tasks::Calibrations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-    /// Storage: `Models::CalibrationSets` (r:1 w:0)
-    /// Proof: `Models::CalibrationSets` (`max_values`: None, `max_size`: Some(264853), added: 267328, mode: `MaxEncodedLen`)
-    /// Storage: `Models::Models` (r:1 w:0)
-    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2433), added: 4908, mode: `MaxEncodedLen`)
-    /// Storage: `Workers::Workers` (r:1 w:0)
-    /// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(8545), added: 11020, mode: `MaxEncodedLen`)
-    /// Storage: `Workers::Calibrations` (r:1 w:1)
-    /// Proof: `Workers::Calibrations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
     fn submit_calibration() -> Weight {
         Weight::from_parts(348_013_000, 268_318)
             .saturating_add(T::DbWeight::get().reads(5_u64))
             .saturating_add(T::DbWeight::get().writes(2_u64))
     }
-    /// Storage: `Tasks::Tasks` (r:1 w:1)
-    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3585), added: 6060, mode: `MaxEncodedLen`)
-    /// Storage: `Workers::ModelWorkers` (r:1 w:0)
-    /// Proof: `Workers::ModelWorkers` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
-    /// Storage: `Workers::Workers` (r:256 w:4)
-    /// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(8545), added: 11020, mode: `MaxEncodedLen`)
-    /// Storage: `Workers::Calibrations` (r:256 w:0)
-    /// Proof: `Workers::Calibrations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-    /// Storage: `Reputation::Standings` (r:256 w:0)
-    /// Proof: `Reputation::Standings` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Cursors` (r:1 w:1)
-    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Assigned` (r:0 w:4)
-    /// Proof: `Tasks::Assigned` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Timers` (r:0 w:1)
-    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
-    /// The range of component `n` is `[4, 256]`.
     fn assign(n: u32, ) -> Weight {
         Weight::from_parts(58_850_627, 11_671)
             .saturating_add(Weight::from_parts(37_220_947, 0).saturating_mul(n.into()))
             .saturating_add(T::DbWeight::get().reads(3_u64))
-            .saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
             .saturating_add(T::DbWeight::get().writes(11_u64))
+            .saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
             .saturating_add(Weight::from_parts(0, 11020).saturating_mul(n.into()))
     }
-    /// Storage: `Tasks::Cursors` (r:2 w:2)
-    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Timers` (r:2 w:2)
-    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Tasks` (r:1 w:1)
-    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3585), added: 6060, mode: `MaxEncodedLen`)
-    /// Storage: `Models::Models` (r:1 w:0)
-    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2433), added: 4908, mode: `MaxEncodedLen`)
-    /// Storage: `Workers::Workers` (r:4 w:4)
-    /// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(8545), added: 11020, mode: `MaxEncodedLen`)
-    /// Storage: `Workers::Unbonding` (r:4 w:4)
-    /// Proof: `Workers::Unbonding` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
-    /// Storage: `Balances::Holds` (r:4 w:4)
-    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-    /// Storage: `System::Account` (r:5 w:5)
-    /// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-    /// Storage: `Reputation::Standings` (r:4 w:4)
-    /// Proof: `Reputation::Standings` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Queue` (r:1 w:1)
-    /// Proof: `Tasks::Queue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Assigned` (r:0 w:4)
-    /// Proof: `Tasks::Assigned` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+    fn draw_key() -> Weight {
+        Weight::from_parts(60_000_000, 7_050)
+            .saturating_add(T::DbWeight::get().reads(4_u64))
+            .saturating_add(T::DbWeight::get().writes(3_u64))
+    }
     fn expire() -> Weight {
-        Weight::from_parts(767_440_000, 45_070)
+        Weight::from_parts(800_000_000, 45_070)
             .saturating_add(T::DbWeight::get().reads(28_u64))
             .saturating_add(T::DbWeight::get().writes(31_u64))
     }
-    /// Storage: `Tasks::Queue` (r:1 w:1)
-    /// Proof: `Tasks::Queue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Tasks` (r:1 w:1)
-    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3585), added: 6060, mode: `MaxEncodedLen`)
-    /// Storage: `System::Account` (r:1 w:1)
-    /// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-    /// Storage: `Balances::Holds` (r:1 w:1)
-    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Cursors` (r:1 w:1)
-    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Timers` (r:0 w:1)
-    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
     fn refund_unassigned() -> Weight {
         Weight::from_parts(134_963_000, 9_679)
             .saturating_add(T::DbWeight::get().reads(5_u64))
             .saturating_add(T::DbWeight::get().writes(6_u64))
     }
-    /// Storage: `Tasks::Cursors` (r:1 w:1)
-    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Timers` (r:1 w:1)
-    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Outputs` (r:0 w:1)
-    /// Proof: `Tasks::Outputs` (`max_values`: None, `max_size`: Some(16404), added: 18879, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Inputs` (r:0 w:1)
-    /// Proof: `Tasks::Inputs` (`max_values`: None, `max_size`: Some(65557), added: 68032, mode: `MaxEncodedLen`)
-    /// Storage: `Tasks::Tasks` (r:0 w:1)
-    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3585), added: 6060, mode: `MaxEncodedLen`)
     fn prune_task() -> Weight {
-        Weight::from_parts(59_682_000, 3_502)
-            .saturating_add(T::DbWeight::get().reads(2_u64))
-            .saturating_add(T::DbWeight::get().writes(5_u64))
+        Weight::from_parts(70_000_000, 3_502)
+            .saturating_add(T::DbWeight::get().reads(4_u64))
+            .saturating_add(T::DbWeight::get().writes(6_u64))
     }
 }
 
-/// The same measurements with RocksDB's database weights, for tests.
+// For backwards compatibility and tests.
 impl WeightInfo for () {
     fn submit_task(i: u32, ) -> Weight {
-        Weight::from_parts(170_635_980, 9_679)
-            .saturating_add(Weight::from_parts(3_053, 0).saturating_mul(i.into()))
-            .saturating_add(RocksDbWeight::get().reads(5_u64))
-            .saturating_add(RocksDbWeight::get().writes(6_u64))
+        Weight::from_parts(200_000_000, 9_679)
+            .saturating_add(Weight::from_parts(3_500, 0).saturating_mul(i.into()))
+            .saturating_add(RocksDbWeight::get().reads(7_u64))
+            .saturating_add(RocksDbWeight::get().writes(8_u64))
     }
     fn cancel_task() -> Weight {
         Weight::from_parts(154_770_000, 9_679)
             .saturating_add(RocksDbWeight::get().reads(5_u64))
             .saturating_add(RocksDbWeight::get().writes(6_u64))
     }
-    fn commit() -> Weight {
+    fn commit_answer() -> Weight {
         Weight::from_parts(93_345_000, 7_050)
             .saturating_add(RocksDbWeight::get().reads(3_u64))
             .saturating_add(RocksDbWeight::get().writes(3_u64))
     }
-    fn reveal(o: u32, ) -> Weight {
-        Weight::from_parts(460_870_659, 45_070)
-            .saturating_add(Weight::from_parts(8_676, 0).saturating_mul(o.into()))
+    fn commit_fingerprint() -> Weight {
+        Weight::from_parts(93_345_000, 7_050)
+            .saturating_add(RocksDbWeight::get().reads(3_u64))
+            .saturating_add(RocksDbWeight::get().writes(3_u64))
+    }
+    fn reveal_answer(o: u32, ) -> Weight {
+        Weight::from_parts(200_000_000, 7_050)
+            .saturating_add(Weight::from_parts(60_000, 0).saturating_mul(o.into()))
+            .saturating_add(RocksDbWeight::get().reads(4_u64))
+            .saturating_add(RocksDbWeight::get().writes(4_u64))
+    }
+    fn reveal_vote() -> Weight {
+        Weight::from_parts(600_000_000, 45_070)
             .saturating_add(RocksDbWeight::get().reads(16_u64))
             .saturating_add(RocksDbWeight::get().writes(19_u64))
     }
-    fn reveal_unsettled() -> Weight {
+    fn reveal_vote_unsettled() -> Weight {
         Weight::from_parts(81_332_000, 7_050)
             .saturating_add(RocksDbWeight::get().reads(2_u64))
             .saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -282,12 +166,17 @@ impl WeightInfo for () {
         Weight::from_parts(58_850_627, 11_671)
             .saturating_add(Weight::from_parts(37_220_947, 0).saturating_mul(n.into()))
             .saturating_add(RocksDbWeight::get().reads(3_u64))
-            .saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
             .saturating_add(RocksDbWeight::get().writes(11_u64))
+            .saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
             .saturating_add(Weight::from_parts(0, 11020).saturating_mul(n.into()))
     }
+    fn draw_key() -> Weight {
+        Weight::from_parts(60_000_000, 7_050)
+            .saturating_add(RocksDbWeight::get().reads(4_u64))
+            .saturating_add(RocksDbWeight::get().writes(3_u64))
+    }
     fn expire() -> Weight {
-        Weight::from_parts(767_440_000, 45_070)
+        Weight::from_parts(800_000_000, 45_070)
             .saturating_add(RocksDbWeight::get().reads(28_u64))
             .saturating_add(RocksDbWeight::get().writes(31_u64))
     }
@@ -297,8 +186,8 @@ impl WeightInfo for () {
             .saturating_add(RocksDbWeight::get().writes(6_u64))
     }
     fn prune_task() -> Weight {
-        Weight::from_parts(59_682_000, 3_502)
-            .saturating_add(RocksDbWeight::get().reads(2_u64))
-            .saturating_add(RocksDbWeight::get().writes(5_u64))
+        Weight::from_parts(70_000_000, 3_502)
+            .saturating_add(RocksDbWeight::get().reads(4_u64))
+            .saturating_add(RocksDbWeight::get().writes(6_u64))
     }
 }

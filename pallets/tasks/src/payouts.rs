@@ -1,0 +1,192 @@
+//! Who is paid, who is slashed and how each seat's standing moves, as a pure
+//! function of an attempt's verdict: the table in the crate docs, as code.
+//!
+//! Settlement (`settle.rs`) only carries out what [`payouts`] returns, so
+//! the rule can be read, tested and changed here alone.
+
+use sp_runtime::{traits::AtLeast32BitUnsigned, Perbill};
+use polkadot_sdk::sp_runtime;
+use triad_primitives::Outcome as Standing;
+use triad_verifier::{Outcome, Verdict};
+
+use crate::SlashReason;
+
+/// What a seat did in an attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeatState {
+    /// It posted a commitment in time.
+    pub committed: bool,
+    /// It opened the commitment in time.
+    pub revealed: bool,
+}
+
+/// The runtime's shares and slash rates.
+#[derive(Clone, Copy, Debug)]
+pub struct Rates {
+    /// Part of the price an accepted executor is paid.
+    pub executor_share: Perbill,
+    /// Part of a rejected (or caught withholding) executor's stake slashed.
+    pub executor_slash: Perbill,
+    /// Part of a minority (or withholding) verifier's stake slashed.
+    pub minority_slash: Perbill,
+    /// Part of an absent seat's stake slashed.
+    pub no_show_slash: Perbill,
+}
+
+/// What happens to one seat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeatResult<Balance> {
+    /// Paid from the client's escrow.
+    pub paid: Balance,
+    /// Paid from the executor's stake to a verifier that caught it.
+    pub bounty: Balance,
+    /// Part of its stake taken, and why.
+    pub slash: Option<(Perbill, SlashReason)>,
+    /// How its standing on the model moves.
+    pub standing: Standing,
+}
+
+/// The executor's pay and each verifier's pay from a `price`.
+pub fn shares<Balance: AtLeast32BitUnsigned + Copy>(price: Balance, executor_share: Perbill) -> (Balance, Balance) {
+    let executor = executor_share * price;
+    (executor, (price - executor) / 3u32.into())
+}
+
+/// The rule. Seat 0 is the executor, seats 1 to 3 the verifiers in verdict order.
+///
+/// - Accepted: the executor and every verifier in the majority are paid
+///   their shares of the price; revealing verifiers outside it are slashed
+///   as a minority.
+/// - Rejected: the executor is slashed (for its result, or for withholding
+///   it) and each verifier in the majority is paid its share as a bounty out
+///   of that slash; revealing verifiers outside it are slashed as a minority.
+/// - Inconclusive: nobody is paid or slashed for the outcome.
+///
+/// Whatever the outcome, a seat that never committed is slashed as a
+/// no-show, a verifier that committed and never revealed is slashed as a
+/// minority (withholding never costs less than losing), and an executor that
+/// committed and never revealed is slashed as a no-show when nothing was
+/// decided.
+pub fn payouts<Balance: AtLeast32BitUnsigned + Copy>(
+    verdict: &Verdict,
+    seats: [SeatState; 4],
+    price: Balance,
+    rates: &Rates,
+) -> [SeatResult<Balance>; 4] {
+    let (executor_pay, verifier_pay) = shares(price, rates.executor_share);
+    let zero = Balance::zero();
+    let in_majority = |i: usize| if i == 0 { verdict.executor_in_majority } else { verdict.verifiers_in_majority[i - 1] };
+    let no_show = SeatResult { paid: zero, bounty: zero, slash: Some((rates.no_show_slash, SlashReason::NoShow)), standing: Standing::NoShow };
+    let nothing = SeatResult { paid: zero, bounty: zero, slash: None, standing: Standing::Inconclusive };
+    core::array::from_fn(|i| {
+        let SeatState { committed, revealed } = seats[i];
+        if !committed {
+            return no_show;
+        }
+        let executor = i == 0;
+        match (verdict.outcome, executor, revealed, in_majority(i)) {
+            (Outcome::Rejected, true, false, _) => SeatResult {
+                slash: Some((rates.executor_slash, SlashReason::Withheld)),
+                standing: Standing::RejectedMinority,
+                ..nothing
+            },
+            (_, true, false, _) => no_show,
+            (_, false, false, _) => SeatResult {
+                slash: Some((rates.minority_slash, SlashReason::Minority)),
+                standing: Standing::RejectedMinority,
+                ..nothing
+            },
+            (Outcome::Inconclusive, _, true, _) => nothing,
+            (Outcome::Accepted, _, true, true) => SeatResult {
+                paid: if executor { executor_pay } else { verifier_pay },
+                standing: Standing::AgreedWithMajority,
+                ..nothing
+            },
+            (Outcome::Rejected, false, true, true) =>
+                SeatResult { bounty: verifier_pay, standing: Standing::AgreedWithMajority, ..nothing },
+            (Outcome::Rejected, true, true, _) => SeatResult {
+                slash: Some((rates.executor_slash, SlashReason::RejectedResult)),
+                standing: Standing::RejectedMinority,
+                ..nothing
+            },
+            (_, _, true, _) => SeatResult {
+                slash: Some((rates.minority_slash, SlashReason::Minority)),
+                standing: Standing::RejectedMinority,
+                ..nothing
+            },
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RATES: Rates = Rates {
+        executor_share: Perbill::from_percent(40),
+        executor_slash: Perbill::from_percent(20),
+        minority_slash: Perbill::from_percent(2),
+        no_show_slash: Perbill::from_percent(1),
+    };
+    const SHOWED: SeatState = SeatState { committed: true, revealed: true };
+    const WITHHELD: SeatState = SeatState { committed: true, revealed: false };
+    const ABSENT: SeatState = SeatState { committed: false, revealed: false };
+
+    fn verdict(outcome: Outcome, executor: bool, verifiers: [bool; 3]) -> Verdict {
+        Verdict { outcome, executor_in_majority: executor, verifiers_in_majority: verifiers }
+    }
+
+    fn slash(r: &SeatResult<u64>) -> Option<SlashReason> {
+        r.slash.map(|(_, why)| why)
+    }
+
+    #[test]
+    fn accepted_pays_the_majority_and_slashes_the_minority() {
+        let r = payouts(&verdict(Outcome::Accepted, true, [true, true, false]), [SHOWED; 4], 100u64, &RATES);
+        assert_eq!(r.map(|s| s.paid), [40, 20, 20, 0]);
+        assert_eq!(r.map(|s| s.bounty), [0; 4]);
+        assert_eq!(slash(&r[3]), Some(SlashReason::Minority));
+        assert_eq!(r.map(|s| s.standing)[..3], [Standing::AgreedWithMajority; 3]);
+    }
+
+    #[test]
+    fn rejected_slashes_the_executor_and_pays_bounties_not_escrow() {
+        let r = payouts(&verdict(Outcome::Rejected, false, [true, false, true]), [SHOWED; 4], 100u64, &RATES);
+        assert_eq!(r.map(|s| s.paid), [0; 4], "the client pays nothing for a rejected attempt");
+        assert_eq!(r.map(|s| s.bounty), [0, 20, 0, 20]);
+        assert_eq!(slash(&r[0]), Some(SlashReason::RejectedResult));
+        assert_eq!(slash(&r[2]), Some(SlashReason::Minority));
+    }
+
+    #[test]
+    fn withholding_never_costs_less_than_losing() {
+        // An executor that hides its answer once it fears the verdict is caught.
+        let caught = payouts(&verdict(Outcome::Rejected, false, [true, true, true]), [WITHHELD, SHOWED, SHOWED, SHOWED], 100u64, &RATES);
+        assert_eq!(caught[0].slash, Some((RATES.executor_slash, SlashReason::Withheld)));
+        assert_eq!(caught[0].standing, Standing::RejectedMinority);
+        // A verifier that hides its fingerprint pays a minority's slash, whatever the outcome.
+        for outcome in [Outcome::Accepted, Outcome::Rejected, Outcome::Inconclusive] {
+            let r = payouts(&verdict(outcome, outcome == Outcome::Accepted, [true, true, false]), [SHOWED, SHOWED, SHOWED, WITHHELD], 100u64, &RATES);
+            assert_eq!(r[3].slash, Some((RATES.minority_slash, SlashReason::Minority)), "{outcome:?}");
+        }
+    }
+
+    #[test]
+    fn absent_seats_are_no_shows_and_inconclusive_moves_nothing_else() {
+        let r = payouts(&verdict(Outcome::Inconclusive, false, [false; 3]), [ABSENT, SHOWED, ABSENT, SHOWED], 100u64, &RATES);
+        assert_eq!(r.map(|s| slash(&s)), [Some(SlashReason::NoShow), None, Some(SlashReason::NoShow), None]);
+        assert_eq!(r.map(|s| s.paid + s.bounty), [0; 4]);
+        let withheld = payouts(&verdict(Outcome::Inconclusive, false, [false; 3]), [WITHHELD, SHOWED, SHOWED, SHOWED], 100u64, &RATES);
+        assert_eq!(slash(&withheld[0]), Some(SlashReason::NoShow));
+    }
+
+    #[test]
+    fn payments_never_exceed_the_price() {
+        for price in [0u64, 1, 7, 100, 1_000_003] {
+            for v in [[true; 3], [true, true, false], [false, true, true]] {
+                let r = payouts(&verdict(Outcome::Accepted, true, v), [SHOWED; 4], price, &RATES);
+                assert!(r.iter().map(|s| s.paid).sum::<u64>() <= price);
+            }
+        }
+    }
+}
