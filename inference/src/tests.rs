@@ -95,8 +95,8 @@ fn wire_round_trips_and_rejects_what_it_did_not_write() {
 
     let mut extra = bytes.clone();
     extra.push(0);
-    assert!(matches!(wire::decode(&extra), Err(wire::WireError::Malformed(_))));
-    assert!(matches!(wire::decode(&bytes[..bytes.len() - 1]), Err(wire::WireError::Malformed(_))));
+    assert!(matches!(wire::decode(&extra), Err(wire::WireError::Malformed)));
+    assert!(matches!(wire::decode(&bytes[..bytes.len() - 1]), Err(wire::WireError::Malformed)));
     // One f32 short of its shape.
     let short = wire::encode(&[named("x", TensorData::f32(vec![2], vec![1.0]))]);
     let mut lying = short.clone();

@@ -21,20 +21,29 @@ use polkadot_sdk::{
     sp_session, sp_transaction_pool,
 };
 
-/// A worker as [`triad_primitives::TriadApi::worker`] returns it: the registry
-/// entry with the reputation and stake that selection uses.
+/// A worker's standing on one model it serves.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
-pub struct WorkerView {
-    /// Roles, models, addresses, bond, status.
-    pub info: pallet_triad_workers::WorkerInfo<Runtime>,
+pub struct ModelStanding {
+    /// The model.
+    pub model: triad_primitives::ModelId,
     /// Evidence behind the score, with decay applied up to the queried block.
     pub standing: pallet_triad_reputation::Standing<BlockNumber>,
     /// `alpha / (alpha + beta)`.
     pub score: Perbill,
+    /// Weight in the draw of this model's executors and verifiers.
+    pub selection_weight: u128,
+}
+
+/// A worker as [`triad_primitives::TriadApi::worker`] returns it: the registry
+/// entry with the standing and stake that selection uses, per model.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct WorkerView {
+    /// Roles, models, addresses, bond, status, and what the draw sees of them.
+    pub info: pallet_triad_workers::WorkerInfo<Runtime>,
+    /// Standing on each model it serves, in the order of `info.models`.
+    pub standings: Vec<ModelStanding>,
     /// Bond plus unbonding stake: what a slash can reach.
     pub total_stake: Balance,
-    /// Weight in the draw of executors and verifiers.
-    pub selection_weight: u128,
 }
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -257,17 +266,25 @@ impl_runtime_apis! {
         }
 
         fn worker(who: AccountId) -> Option<WorkerView> {
-            use triad_primitives::Reputation as _;
+            use triad_primitives::{Reputation as _, WorkerRegistry as _};
+            type Rep = pallet_triad_reputation::Pallet<Runtime>;
             let info = pallet_triad_workers::Workers::<Runtime>::get(&who)?;
-            let standing = pallet_triad_reputation::Pallet::<Runtime>::standing(&who);
+            let free = pallet_triad_workers::Pallet::<Runtime>::free_stake(&who);
+            let standings = info
+                .models
+                .iter()
+                .map(|model| {
+                    let standing = Rep::standing(&who, *model);
+                    ModelStanding {
+                        model: *model,
+                        score: Rep::score(&standing),
+                        selection_weight: Rep::selection_weight(&who, *model, free),
+                        standing,
+                    }
+                })
+                .collect();
             let total_stake = pallet_triad_workers::Pallet::<Runtime>::total_stake(&who);
-            Some(WorkerView {
-                score: pallet_triad_reputation::Pallet::<Runtime>::score(&standing),
-                selection_weight: pallet_triad_reputation::Pallet::<Runtime>::selection_weight(&who, info.bonded),
-                info,
-                standing,
-                total_stake,
-            })
+            Some(WorkerView { info, standings, total_stake })
         }
 
         fn workers_for_model(model: triad_primitives::ModelId, start: u32, limit: u32) -> Vec<AccountId> {
@@ -312,6 +329,27 @@ impl_runtime_apis! {
             let params = (&config, &whitelist);
             add_benchmarks!(params, batches);
             Ok(batches)
+        }
+    }
+
+    #[cfg(feature = "try-runtime")]
+    impl polkadot_sdk::frame_try_runtime::TryRuntime<Block> for Runtime {
+        fn on_runtime_upgrade(checks: polkadot_sdk::frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
+            // The weight of every migration, and the most a block may take,
+            // so `try-runtime` can tell whether the upgrade fits one block.
+            let weight = Executive::try_runtime_upgrade(checks).expect("runtime upgrade logic must be correct");
+            (weight, configs::RuntimeBlockWeights::get().max_block)
+        }
+
+        fn execute_block(
+            block: <Block as BlockT>::LazyBlock,
+            state_root_check: bool,
+            signature_check: bool,
+            select: polkadot_sdk::frame_try_runtime::TryStateSelect,
+        ) -> Weight {
+            // Runs every pallet's `try_state` after the block, as selected.
+            Executive::try_execute_block(block, state_root_check, signature_check, select)
+                .expect("execute-block failed")
         }
     }
 

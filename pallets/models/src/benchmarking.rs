@@ -78,7 +78,7 @@ mod benchmarks {
     #[benchmark]
     fn set_calibration_set(n: Linear<0, { T::MaxCalibrationCases::get() }>) {
         let (owner, model) = registered::<T>();
-        let lsh = LshParams::classifier(1, 1);
+        let lsh = LshParams::projection(1);
         let expected = Fingerprint {
             family: lsh.family,
             version: lsh.version,

@@ -9,6 +9,7 @@ use polkadot_sdk::{
     frame_support::{
         parameter_types,
         traits::{ConstU32, ConstU64},
+        weights::Weight,
         PalletId,
     },
     sp_runtime::{traits::AccountIdConversion, Perbill},
@@ -54,6 +55,10 @@ impl pallet_triad_workers::Config for Runtime {
     type MinStake = MinWorkerStake;
     type UnbondingPeriod = UnbondingPeriod;
     type CalibrationsRequired = ConstU32<3>;
+    /// Two blocks: the task pallet draws from the VRF output of the block
+    /// before the draw, so what a block's author includes is seen by the
+    /// draw after that, whose seed it does not know.
+    type ActivationDelay = ConstU32<2>;
     type SlashDestination = TreasuryAccount;
     type MaxModelsPerWorker = ConstU32<16>;
     type MaxWorkersPerModel = ConstU32<256>;
@@ -103,6 +108,13 @@ parameter_types! {
     pub const TaskNoShowSlash: Perbill = Perbill::from_percent(1);
     /// 1 GiB on the worker data plane.
     pub const MaxOffchainInput: u64 = 1 << 30;
+    /// A tenth of a token per task, plus a thousandth per input byte: a
+    /// full queue of 1,024 tasks with 64 KiB inputs holds about 67,000
+    /// tokens until the tasks are pruned.
+    pub const TaskDeposit: Balance = UNIT / 10;
+    pub const TaskDepositPerByte: Balance = MILLI_UNIT;
+    /// `on_initialize` spends at most a tenth of a block on deadlines and draws.
+    pub TaskHookWeight: Weight = Perbill::from_percent(10) * crate::MAXIMUM_BLOCK_WEIGHT;
 }
 
 impl pallet_triad_tasks::Config for Runtime {
@@ -117,16 +129,25 @@ impl pallet_triad_tasks::Config for Runtime {
     type MaxInlineInput = ConstU32<65_536>;
     type MaxOffchainInput = MaxOffchainInput;
     type MaxInlineOutput = ConstU32<16_384>;
-    /// A minute each: ten blocks to run the model and commit, ten to reveal.
-    type CommitPeriod = ConstU32<{ MINUTES }>;
-    type RevealPeriod = ConstU32<{ MINUTES }>;
+    /// A minute to run the model (workers give inference half of it).
+    type ExecutePeriod = ConstU32<{ MINUTES }>;
+    /// Half a minute for each step after it: the verifiers already hold
+    /// their outputs when the key is drawn, so committing, revealing and
+    /// voting are a transaction each.
+    type CheckPeriod = ConstU32<5>;
+    type RevealPeriod = ConstU32<5>;
+    type VotePeriod = ConstU32<5>;
     type MaxDeadline = ConstU32<{ HOURS }>;
     type MaxAttempts = ConstU32<3>;
     type MaxQueued = ConstU32<1_024>;
+    /// A client keeps at most 64 jobs in flight; more accounts cost more deposits.
+    type MaxOpenPerClient = ConstU32<64>;
     type MaxAssignmentsPerBlock = ConstU32<256>;
-    type MaxTimersPerBlock = ConstU32<512>;
+    type MaxHookWeight = TaskHookWeight;
     /// A week for auditors to read a settled task from state; events stay forever.
     type RetentionPeriod = ConstU32<{ 7 * DAYS }>;
+    type TaskDeposit = TaskDeposit;
+    type DepositPerByte = TaskDepositPerByte;
     type StakePerSeat = TaskStakePerSeat;
     type ExecutorShare = TaskExecutorShare;
     type ExecutorSlash = TaskExecutorSlash;
@@ -140,7 +161,7 @@ impl pallet_triad_tasks::Config for Runtime {
 mod tests {
     use super::*;
     use pallet_triad_tasks::WeightInfo as _;
-    use polkadot_sdk::frame_support::{dispatch::DispatchClass, weights::Weight};
+    use polkadot_sdk::frame_support::{dispatch::DispatchClass, traits::Get};
 
     type W = pallet_triad_tasks::weights::SubstrateWeight<Runtime>;
 
@@ -148,24 +169,28 @@ mod tests {
     const GOAL: u64 = 200;
 
     /// One task from submission to pruning, with the benchmarked weights:
-    /// nine signed extrinsics (submit with a 1 KiB input, four commits, three
-    /// reveals that do not settle, one with the executor's largest output,
-    /// and the settling reveal at its worst, a rejection), and the hooks: a draw (the first of the block's draws on a
-    /// model pays for reading all 256 workers, the others share it), two
-    /// stale deadline entries, and pruning.
+    /// eight signed extrinsics (submit with a 1 KiB input, the executor's
+    /// commitment, three verifier commitments, the executor's reveal with
+    /// the largest output it posts inline, two votes that do not settle and
+    /// the settling vote at its worst, a rejection), and the hooks: a draw
+    /// (the first of the block's draws on a model pays for reading all 256
+    /// workers, the others share it), the key, four stale deadline entries,
+    /// and pruning.
     fn lifecycle() -> (Weight, Weight) {
         let blocks = <Runtime as frame_system::Config>::BlockWeights::get();
         let base = blocks.get(DispatchClass::Normal).base_extrinsic;
         let calls = W::submit_task(1_024)
-            .saturating_add(W::commit().saturating_mul(4))
-            .saturating_add(W::reveal_unsettled().saturating_mul(3))
-            .saturating_add(W::reveal(16_384).saturating_sub(W::reveal(0)))
-            .saturating_add(W::reveal(0))
+            .saturating_add(W::commit_answer())
+            .saturating_add(W::commit_fingerprint().saturating_mul(3))
+            .saturating_add(W::reveal_answer(16_384))
+            .saturating_add(W::reveal_vote_unsettled().saturating_mul(2))
+            .saturating_add(W::reveal_vote())
             .saturating_add(base.saturating_mul(9));
         let db = <Runtime as frame_system::Config>::DbWeight::get();
         let hooks = W::assign(0)
             .saturating_add(W::assign(256).saturating_sub(W::assign(0)) / GOAL)
-            .saturating_add(db.reads_writes(4, 2))
+            .saturating_add(W::draw_key())
+            .saturating_add(db.reads_writes(8, 4))
             .saturating_add(W::prune_task());
         (calls, hooks)
     }
@@ -183,5 +208,32 @@ mod tests {
             hooks.ref_time() / 1_000_000,
         );
         assert!(per_block >= GOAL, "{per_block} task lifecycles fit a block, the goal is {GOAL}");
+    }
+
+    /// The worst registry for `on_initialize`: 128 models, each listing the
+    /// most workers a model can (256 probation-free sybils), a task queued on
+    /// every one, and every deadline queue full. The hook stops at its
+    /// budget whatever is waiting, so the mandatory weight of a block never
+    /// exceeds a tenth of it; the draws not reached wait for the next block.
+    #[test]
+    fn on_initialize_stays_within_a_tenth_of_the_block_at_any_registry_size() {
+        let budget = TaskHookWeight::get();
+        let max_block = <Runtime as frame_system::Config>::BlockWeights::get().max_block;
+        assert!(budget.all_lte(Perbill::from_percent(10) * max_block));
+        let per_model = W::assign(<Runtime as pallet_triad_workers::Config>::MaxWorkersPerModel::get());
+        let draws = (budget.ref_time() / per_model.ref_time()).min(budget.proof_size() / per_model.proof_size().max(1));
+        let deadlines = budget.ref_time() / W::expire().ref_time();
+        println!(
+            "hook budget {} ms / {} KiB of proof: {draws} draws of a full model or {deadlines} worst deadlines a block; \
+             without the budget 128 full models would take {} ms",
+            budget.ref_time() / 1_000_000_000,
+            budget.proof_size() / 1024,
+            per_model.ref_time().saturating_mul(128) / 1_000_000_000,
+        );
+        assert!(draws >= 1 && deadlines >= 1, "a block makes progress on both");
+        assert!(
+            per_model.saturating_mul(128).ref_time() > budget.ref_time().saturating_mul(5),
+            "the worst registry is far more than one budget: the budget is what bounds it"
+        );
     }
 }
