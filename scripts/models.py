@@ -70,6 +70,58 @@ def conv_filter(seed):
     return graph
 
 
+def mlp_digit(seed):
+    """The classifier with an ArgMax head: its output is one int64 class
+    label per row, a small discrete answer (ten possible values)."""
+    graph = mlp_classifier(seed)
+    graph.name = f"mlp_digit_{seed}"
+    graph.output.pop()
+    graph.node.append(helper.make_node("ArgMax", ["logits"], ["label"], axis=1, keepdims=0))
+    graph.output.append(helper.make_tensor_value_info("label", TensorProto.INT64, ["batch"]))
+    return graph
+
+
+def slow_loop():
+    """A model whose running time the client picks: `steps` iterations of a
+    cheap update. Honest workers must stop it at their time budget."""
+    body = helper.make_graph(
+        [
+            helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+            helper.make_node("Mul", ["x_in", "decay"], ["scaled"]),
+            helper.make_node("Tanh", ["scaled"], ["x_out"]),
+        ],
+        "step",
+        [
+            helper.make_tensor_value_info("i", TensorProto.INT64, []),
+            helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+            helper.make_tensor_value_info("x_in", TensorProto.FLOAT, [1, 64]),
+        ],
+        [
+            helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+            helper.make_tensor_value_info("x_out", TensorProto.FLOAT, [1, 64]),
+        ],
+        [_init("decay", np.array(1.0001))],
+    )
+    nodes = [
+        helper.make_node("Reshape", ["steps", "scalar"], ["m"]),
+        helper.make_node("Loop", ["m", "go", "x"], ["y"], body=body),
+    ]
+    inits = [
+        numpy_helper.from_array(np.array([], np.int64), "scalar"),
+        numpy_helper.from_array(np.array(True), "go"),
+    ]
+    return helper.make_graph(
+        nodes,
+        "slow_loop",
+        [
+            helper.make_tensor_value_info("steps", TensorProto.INT64, [1]),
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 64]),
+        ],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 64])],
+        inits,
+    )
+
+
 def save(graph, path):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="triad")
     model.ir_version = 8
@@ -96,6 +148,8 @@ def main(argv):
         save(mlp_classifier(2), f"{out}/mlp_classifier_other.onnx")
         save(conv_filter(3), f"{out}/conv_filter.onnx")
         save(conv_filter(4), f"{out}/conv_filter_other.onnx")
+        save(mlp_digit(1), f"{out}/mlp_digit.onnx")
+        save(slow_loop(), f"{out}/slow_loop.onnx")
     elif len(argv) == 4 and argv[0] == "perturb":
         perturb(argv[1], argv[2], float(argv[3]))
     else:

@@ -104,6 +104,12 @@ pub enum InferenceError {
     /// ONNX Runtime failed while running.
     #[error("inference failed: {0}")]
     Run(String),
+    /// The run was stopped at its time budget.
+    #[error("inference did not finish within its budget of {budget_ms} ms")]
+    TimedOut {
+        /// The budget.
+        budget_ms: u64,
+    },
 }
 
 #[cfg(test)]

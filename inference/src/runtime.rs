@@ -2,12 +2,16 @@
 
 use std::{
     path::{Path, PathBuf},
-    sync::OnceLock,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        mpsc, Arc, OnceLock,
+    },
+    time::Duration,
 };
 
 use ort::{
     environment::Environment,
-    session::{builder::GraphOptimizationLevel, Session, SessionInputValue},
+    session::{builder::GraphOptimizationLevel, RunOptions, Session, SessionInputValue},
     value::{Tensor, TensorElementType, ValueType},
 };
 
@@ -198,6 +202,17 @@ impl Model {
 
     /// Runs the model on inputs given in declaration order; returns every output.
     pub fn run(&mut self, inputs: &[TensorData]) -> Result<Vec<TensorData>, InferenceError> {
+        self.run_inner(inputs, None)
+    }
+
+    /// [`Model::run`], stopped by ONNX Runtime's terminate flag once `budget`
+    /// has passed: a run that would take longer ends with
+    /// [`InferenceError::TimedOut`], and the session is free again at once.
+    pub fn run_within(&mut self, inputs: &[TensorData], budget: Duration) -> Result<Vec<TensorData>, InferenceError> {
+        self.run_inner(inputs, Some(budget))
+    }
+
+    fn run_inner(&mut self, inputs: &[TensorData], budget: Option<Duration>) -> Result<Vec<TensorData>, InferenceError> {
         self.check_inputs(inputs)?;
         let run_err = |e: ort::Error| InferenceError::Run(e.to_string());
         let mut feed: Vec<(String, SessionInputValue<'_>)> = Vec::with_capacity(inputs.len());
@@ -210,7 +225,29 @@ impl Model {
             };
             feed.push((spec.name.clone(), value));
         }
-        let outputs = self.session.run(feed).map_err(run_err)?;
+        let options = Arc::new(RunOptions::new().map_err(run_err)?);
+        let (done, finished) = mpsc::channel::<()>();
+        let fired = Arc::new(AtomicBool::new(false));
+        let watchdog = budget.map(|budget| {
+            let (options, fired) = (options.clone(), fired.clone());
+            std::thread::spawn(move || {
+                if finished.recv_timeout(budget) == Err(mpsc::RecvTimeoutError::Timeout) {
+                    fired.store(true, Ordering::SeqCst);
+                    let _ = options.terminate();
+                }
+            })
+        });
+        let ran = self.session.run_with_options(feed, &*options);
+        drop(done);
+        if let Some(w) = watchdog {
+            let _ = w.join();
+        }
+        let outputs = match ran {
+            Err(_) if fired.load(Ordering::SeqCst) => {
+                return Err(InferenceError::TimedOut { budget_ms: budget.unwrap_or_default().as_millis() as u64 })
+            },
+            other => other.map_err(run_err)?,
+        };
         let mut result = Vec::with_capacity(self.outputs.len());
         for spec in &self.outputs {
             let value = &outputs[spec.name.as_str()];

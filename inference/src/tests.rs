@@ -165,3 +165,17 @@ fn opset_is_read_from_the_onnx_protobuf() {
     assert_eq!(default_opset(b"not a model"), None);
     assert_eq!(default_opset(&bytes[..bytes.len() / 2]), None, "a truncated file is not a model");
 }
+
+#[test]
+fn a_run_past_its_budget_is_stopped_and_the_session_stays_usable() {
+    use std::time::Duration;
+    // The client picks the number of steps: a trillion would run for days.
+    let mut model = Model::load(fixture("slow_loop.onnx"), Settings::default()).unwrap();
+    let inputs = |steps: i64| {
+        vec![TensorData { shape: vec![1], data: Data::I64(vec![steps]) }, TensorData::f32(vec![1, 64], vec![1.0; 64])]
+    };
+    let err = model.run_within(&inputs(1_000_000_000_000), Duration::from_millis(300)).unwrap_err();
+    assert!(matches!(err, InferenceError::TimedOut { budget_ms: 300 }), "{err}");
+    let out = model.run_within(&inputs(10), Duration::from_secs(60)).unwrap();
+    assert_eq!(out[0].shape, vec![1, 64]);
+}
