@@ -1,21 +1,23 @@
 //! `triad audit`: re-derive a task's outcome from chain data alone.
 //!
-//! For every attempt it finds each seat's `reveal` extrinsic in the blocks of
-//! that attempt, checks that the revealed fingerprint and salt open the seat's
-//! commitment, recomputes the 2-of-3 verdict from the revealed fingerprints,
-//! and checks that payments and refund add up to the escrow. Given the output
-//! (posted on chain, or a KServe v2 response file), it checks the output's
-//! hash against the executor's commitment and re-runs the fingerprint locally.
-
-use std::path::PathBuf;
+//! For every attempt it finds the executor's `reveal_answer` and each
+//! verifier's `reveal_vote` extrinsic in the blocks of that attempt, checks
+//! that each opens its seat's commitment (the answer's salted digest, the
+//! fingerprint's), re-fingerprints the posted answer under the attempt key,
+//! recomputes the verdict from the fingerprints and votes, and checks that
+//! payments and refund add up to the escrow and that the result the client
+//! receives is the accepted attempt's posted output.
 
 use clap::Args;
 use triad_client::{
-    chain::{self, runtime_types::pallet_triad_tasks::types::Phase},
-    job, native, AccountId32,
+    chain::{
+        self,
+        runtime_types::pallet_triad_tasks::types::{AnswerArg, Phase, Posted},
+    },
+    job::EncodedAnswer,
+    native, AccountId32,
 };
-use triad_inference::{files, wire};
-use triad_verifier::{agrees, majority, Fingerprint, Verdict};
+use triad_verifier::{agrees, cannot_run, majority, CannotRun, Fingerprint, Verdict, Vote};
 
 use crate::{chain_err, connect, model::schema_of, show::fetch_task, CliError};
 
@@ -23,10 +25,6 @@ use crate::{chain_err, connect, model::schema_of, show::fetch_task, CliError};
 pub struct AuditArgs {
     /// Task id.
     id: u64,
-    /// The output as a KServe v2 response (what `triad submit --output`
-    /// writes), for outputs too large to be posted on chain.
-    #[arg(long)]
-    output: Option<PathBuf>,
 }
 
 struct Report {
@@ -42,22 +40,23 @@ impl Report {
     }
 }
 
-/// Successful `reveal` calls of task `id` in blocks `from..=to`, by signer.
-async fn reveals(
+/// Successful calls of type `C` for task `id` in blocks `from..=to`, by signer.
+async fn calls<C: triad_client::subxt::extrinsics::DecodeAsExtrinsic>(
     client: &triad_client::Client,
     id: u64,
     from: u64,
     to: u64,
-) -> Result<Vec<(AccountId32, chain::tasks::calls::Reveal)>, CliError> {
+    task_of: impl Fn(&C) -> u64,
+) -> Result<Vec<(AccountId32, C)>, CliError> {
     let mut found = Vec::new();
     for n in from..=to {
         let at = client.api().at_block(n).await.map_err(chain_err)?;
         let extrinsics = at.extrinsics().fetch().await.map_err(chain_err)?;
         for ext in extrinsics.iter() {
             let ext = ext.map_err(chain_err)?;
-            let Some(call) = ext.decode_call_data_fields_as::<chain::tasks::calls::Reveal>() else { continue };
+            let Some(call) = ext.decode_call_data_fields_as::<C>() else { continue };
             let call = call.map_err(chain_err)?;
-            if call.task != id {
+            if task_of(&call) != id {
                 continue;
             }
             // A MultiAddress::Id: one variant byte, then the account.
@@ -82,39 +81,83 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
         Phase::Done { at, .. } => at as u64,
         _ => head,
     };
-    let mut executor_fp = None;
     for (n, a) in attempts.iter().enumerate() {
         let end = attempts.get(n + 1).map(|next| next.assigned_at as u64).unwrap_or(end_of_task);
         println!("attempt {} (blocks #{}..=#{end})", n + 1, a.assigned_at);
-        let found = reveals(&client, args.id, a.assigned_at as u64, end).await?;
+        let from = a.assigned_at as u64;
+        let answers = calls::<chain::tasks::calls::RevealAnswer>(&client, args.id, from, end, |c| c.task).await?;
+        let votes = calls::<chain::tasks::calls::RevealVote>(&client, args.id, from, end, |c| c.task).await?;
+        let key = a.key;
         let mut fps: [Option<Fingerprint>; 4] = [None, None, None, None];
-        for (s, seat) in a.seats.iter().enumerate() {
+        let mut cast = [Vote::Mismatch; 3];
+
+        // The executor: its reveal opens its commitment, and the chain's
+        // fingerprint of what it posted is the one recomputed here.
+        let executor = &a.seats[0];
+        match (&executor.reveal, answers.iter().find(|(who, _)| *who == executor.who), key) {
+            (Some(stored), Some((_, call)), Some(key)) => {
+                let answer = match &call.answer {
+                    AnswerArg::Output(bytes) => EncodedAnswer::Output(bytes.clone()),
+                    AnswerArg::CannotRun(r) => EncodedAnswer::CannotRun(native::<CannotRun>(r)?),
+                };
+                let opens = executor.commit
+                    == Some(triad_primitives::answer_commitment(&answer.digest(), &call.salt, &executor.who, args.id));
+                report.check(opens, format!("executor {}: the revealed answer opens its commitment", executor.who));
+                let stored: Fingerprint = native(stored)?;
+                let recomputed = match &answer {
+                    EncodedAnswer::Output(bytes) => triad_verifier::wire::decode(bytes)
+                        .ok()
+                        .and_then(|t| t.first().and_then(|f| triad_verifier::fingerprint(&schema.lsh, &key, &f.tensor.view()).ok())),
+                    EncodedAnswer::CannotRun(r) => Some(cannot_run(&schema.lsh, &key, *r)),
+                };
+                report.check(
+                    recomputed == Some(stored),
+                    format!("executor's fingerprint recomputed under key {}… from what it posted", hex::encode(&key[..4])),
+                );
+                if let (EncodedAnswer::Output(bytes), Some(Posted::Output { hash })) = (&answer, &a.posted) {
+                    report.check(*blake3::hash(bytes).as_bytes() == *hash, "posted output hashes to the recorded digest".into());
+                }
+                fps[0] = Some(stored);
+            },
+            (None, _, _) => {
+                let note = if executor.commit.is_some() { "committed, never revealed" } else { "never committed" };
+                report.check(a.verdict.is_none() || executor.slashed > 0, format!("executor {}: {note}; slashed {}", executor.who, executor.slashed));
+            },
+            _ => report.check(false, format!("executor {}: revealed, but no successful reveal_answer found", executor.who)),
+        }
+
+        // The verifiers: each reveal opens its commitment.
+        for (s, seat) in a.seats.iter().enumerate().skip(1) {
             let Some(stored) = &seat.reveal else {
                 let note = if seat.commit.is_some() { "committed, never revealed" } else { "never committed" };
-                // Once the attempt is settled, a seat that did not reveal must have been slashed.
-                let punished = a.verdict.is_none() || seat.slashed > 0;
-                report.check(punished, format!("seat {s} {}: {note}; slashed {}", seat.who, seat.slashed));
+                report.check(a.verdict.is_none() || seat.slashed > 0 || key.is_none(), format!("verifier {s} {}: {note}; slashed {}", seat.who, seat.slashed));
                 continue;
             };
-            let stored: Fingerprint = native(stored)?;
-            let call = found.iter().find(|(who, _)| *who == seat.who).map(|(_, c)| c);
-            let Some(call) = call else {
-                report.check(false, format!("seat {s} {}: revealed, but no successful reveal extrinsic found", seat.who));
+            let Some((_, call)) = votes.iter().find(|(who, _)| *who == seat.who) else {
+                report.check(false, format!("verifier {s} {}: revealed, but no successful reveal_vote found", seat.who));
                 continue;
             };
             let revealed: Fingerprint = native(&call.fingerprint)?;
+            let stored: Fingerprint = native(stored)?;
+            let vote: Vote = native(&call.vote)?;
             let opens = seat.commit == Some(triad_primitives::reveal_commitment(&revealed, &call.salt, &seat.who, args.id));
-            report.check(opens && revealed == stored, format!("seat {s} {}: reveal opens its commitment", seat.who));
+            report.check(
+                opens && revealed == stored,
+                format!("verifier {s} {}: reveal opens its commitment, votes {vote:?}", seat.who),
+            );
+            if let Some(e) = &fps[0] {
+                println!("         its fingerprint is {} bits from the executor's", triad_verifier::distance(&stored, e));
+            }
             fps[s] = Some(stored);
+            cast[s - 1] = vote;
         }
         if let Some(v) = &a.verdict {
             let stored: Verdict = native(v)?;
-            let [e, v1, v2, v3] = &fps;
-            let recomputed = majority(e.as_ref(), [v1.as_ref(), v2.as_ref(), v3.as_ref()], &schema.lsh);
-            report.check(recomputed == stored, format!("verdict {:?} follows from the revealed fingerprints", stored.outcome));
-        }
-        if n + 1 == attempts.len() {
-            executor_fp = fps[0];
+            let verifiers: [Option<(&Fingerprint, Vote)>; 3] = core::array::from_fn(|i| fps[i + 1].as_ref().map(|f| (f, cast[i])));
+            let recomputed = majority(fps[0].as_ref(), verifiers, &schema.lsh);
+            report.check(recomputed == stored, format!("verdict {:?} follows from the fingerprints and votes", stored.outcome));
+            let agreeing = (1..4).filter(|i| fps[*i].zip(fps[0]).is_some_and(|(v, e)| agrees(&v, &e, &schema.lsh))).count();
+            println!("         {agreeing} of 3 verifier fingerprints agree with the executor's");
         }
     }
     if let Phase::Done { resolution, .. } = view.info.phase {
@@ -129,32 +172,13 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
             ),
         );
     }
-    let output = match (&args.output, &view.output) {
-        (Some(path), _) => {
-            let tensors = files::read_output(path).map_err(|e| CliError::Input(e.to_string()))?;
-            Some(wire::encode(&tensors))
-        },
-        (None, Some(posted)) => Some(posted.0.clone()),
-        (None, None) => None,
-    };
-    if let (Some(bytes), Some(a)) = (output, attempts.last()) {
-        let hash = job::output_hash(&bytes);
-        report.check(a.output_hash == Some(hash), format!("output hashes to the executor's commitment {}", hex::encode(hash)));
-        let tensors = wire::decode(&bytes).map_err(|e| CliError::Audit(format!("output does not decode: {e}")))?;
-        let outputs: Vec<_> = tensors.into_iter().map(|t| t.tensor).collect();
-        match (job::fingerprint(&schema.lsh, &outputs), executor_fp) {
-            (Ok(local), Some(revealed)) => report.check(
-                agrees(&local, &revealed, &schema.lsh),
-                format!(
-                    "fingerprint recomputed here agrees with the executor's ({} bits apart)",
-                    triad_verifier::distance(&local, &revealed)
-                ),
-            ),
-            (Ok(_), None) => println!("  [ -- ] the executor revealed no fingerprint to compare with"),
-            (Err(e), _) => report.check(false, format!("cannot fingerprint the output: {e}")),
-        }
-    } else {
-        println!("  [ -- ] no output posted and none given (--output); output not re-fingerprinted");
+    if let Some(result) = &view.output {
+        let last = attempts.len().saturating_sub(1) as u32;
+        let posted = view.outputs.iter().find(|(i, _)| *i == last).map(|(_, o)| &o.0);
+        report.check(
+            posted == Some(&result.0),
+            "the result the client receives is the accepted attempt's posted output".into(),
+        );
     }
     if report.failures.is_empty() {
         println!("audit passed");

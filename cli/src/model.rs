@@ -8,7 +8,7 @@ use triad_client::{
     generated, job,
 };
 use triad_inference::{files, wire, DType, Model, Settings, TensorSpec};
-use triad_verifier::{Family, LshParams};
+use triad_verifier::{default_check, Decision, Family, LshParams, OutputCheck, CALIBRATION_KEY};
 
 use crate::{chain_err, connect, CliError, Keys, UNIT};
 
@@ -42,9 +42,19 @@ pub struct RegisterArgs {
     /// Least fee per job, in milli-tokens.
     #[arg(long, default_value_t = 100)]
     price_milli: u128,
-    /// Fingerprint family: projection, classifier:K or exact.
+    /// Fingerprint family: projection, perceptual or exact.
     #[arg(long, default_value = "projection")]
     family: String,
+    /// What the first output means, for the verifiers' check: auto (class
+    /// for `[N, C]` and `[N, T, C]` scores, thresholded map at 0.5 for
+    /// `[N, 1, H, W]`, values otherwise), values, argmax, or threshold:T.
+    /// Other outputs are checked by `auto`.
+    #[arg(long, default_value = "auto")]
+    decision: String,
+    /// Largest difference between honest runs, in millionths of an output's
+    /// scale; every float output must match within it element by element.
+    #[arg(long, default_value_t = OutputCheck::DEFAULT_TOLERANCE_PPM)]
+    tolerance_ppm: u32,
     /// Seed of the fingerprint function; random by default.
     #[arg(long)]
     lsh_seed: Option<u64>,
@@ -70,17 +80,47 @@ fn spec_input(s: &TensorSpec) -> models::TensorSpecInput {
 }
 
 fn params(family: &str, seed: u64) -> Result<LshParams, CliError> {
-    let mut p = LshParams::projection(seed);
-    p.family = match family.split_once(':') {
-        None if family == "projection" => Family::Projection,
-        None if family == "exact" => Family::Exact,
-        Some(("classifier", k)) => Family::Classifier {
-            top_k: k.parse().map_err(|_| CliError::Input(format!("--family classifier:K needs a number, got {k}")))?,
-        },
-        _ => return Err(CliError::Input(format!("--family must be projection, classifier:K or exact, not {family}"))),
+    let p = match family {
+        "projection" => LshParams::projection(seed),
+        "perceptual" => LshParams::perceptual(seed),
+        "exact" => LshParams::exact(),
+        _ => return Err(CliError::Input(format!("--family must be projection, perceptual or exact, not {family}"))),
     };
+    debug_assert!(matches!(p.family, Family::Projection | Family::Perceptual | Family::Exact));
     p.validate().map_err(|e| CliError::Input(format!("fingerprint parameters: {e}")))?;
     Ok(p)
+}
+
+/// One check per output: the owner's `decision` for the first, the
+/// default for its type and shape for the others, all at `tolerance_ppm`.
+fn checks(outputs: &[TensorSpec], decision: &str, tolerance_ppm: u32) -> Result<Vec<OutputCheck>, CliError> {
+    let first = match decision.split_once(':') {
+        None if decision == "auto" => None,
+        None if decision == "values" => Some(Decision::Values),
+        None if decision == "argmax" => Some(Decision::Argmax),
+        Some(("threshold", t)) => {
+            let t: f64 = t.parse().map_err(|_| CliError::Input(format!("--decision threshold:T needs a number, got {t}")))?;
+            Some(Decision::Threshold { at_micros: (t * 1e6).round() as i32 })
+        },
+        _ => {
+            return Err(CliError::Input(format!("--decision must be auto, values, argmax or threshold:T, not {decision}")))
+        },
+    };
+    outputs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut check = default_check(o.dtype, &o.shape);
+            if let (0, Some(d), DType::F32) = (i, first, o.dtype) {
+                check.decision = d;
+            }
+            check.tolerance_ppm = tolerance_ppm;
+            if !check.is_valid() {
+                return Err(CliError::Input(format!("output '{}': the check {check:?} compares nothing", o.name)));
+            }
+            Ok(check)
+        })
+        .collect()
 }
 
 fn schema_file(path: &PathBuf) -> Result<(Vec<models::TensorSpecInput>, Vec<models::TensorSpecInput>), CliError> {
@@ -118,13 +158,32 @@ async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliE
         None => (model.inputs().iter().map(spec_input).collect(), model.outputs().iter().map(spec_input).collect()),
     };
     let lsh = params(&args.family, args.lsh_seed.unwrap_or_else(rand_seed))?;
+    let native_outputs: Vec<TensorSpec> = outputs
+        .iter()
+        .map(|o| {
+            let dtype = match o.datatype.as_slice() {
+                b"FP32" => DType::F32,
+                b"INT64" => DType::I64,
+                b"UINT8" => DType::U8,
+                other => {
+                    return Err(CliError::Input(format!(
+                        "output '{}' is {}, which workers cannot run (FP32, INT64 and UINT8 only)",
+                        String::from_utf8_lossy(&o.name),
+                        String::from_utf8_lossy(other)
+                    )))
+                },
+            };
+            Ok(TensorSpec { name: String::from_utf8_lossy(&o.name).into(), dtype, shape: o.shape.clone() })
+        })
+        .collect::<Result<_, _>>()?;
+    let checks = checks(&native_outputs, &args.decision, args.tolerance_ppm)?;
     let mut cases = Vec::new();
     for path in &args.calibration {
         let named = files::read_input(path, model.inputs()).map_err(|e| CliError::Input(e.to_string()))?;
         let input = wire::encode(&named);
         let arranged = wire::arrange(model.inputs(), named).map_err(|e| CliError::Input(e.to_string()))?;
         let outputs = model.run(&arranged).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-        let fp = job::fingerprint(&lsh, &outputs).map_err(|e| CliError::Input(e.to_string()))?;
+        let fp = job::fingerprint(&lsh, &CALIBRATION_KEY, &outputs).map_err(|e| CliError::Input(e.to_string()))?;
         cases.push(models::CalibrationCaseInput { input, expected: generated(&fp)? });
     }
     let spec = models::ModelSpec {
@@ -136,6 +195,7 @@ async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliE
         inputs,
         outputs,
         lsh: generated(&lsh)?,
+        checks: checks.iter().map(generated).collect::<Result<_, _>>()?,
         modes: chain::runtime_types::triad_primitives::VerificationModes { lsh_majority: true, groth16: None, tee: false },
         price_floor: args.price_milli * UNIT / 1000,
     };
@@ -195,5 +255,14 @@ async fn show(url: &str, id: u32) -> Result<(), CliError> {
     }
     println!("  price    {}  state {:?}", crate::tokens(info.price_floor), info.state);
     println!("  lsh      {:?}", schema.lsh);
+    for (o, c) in schema.outputs.iter().zip(&schema.checks) {
+        println!(
+            "  check    {}: {:?}, {} within {} ppm of its scale",
+            o.name,
+            c.decision,
+            if c.elementwise { "every element" } else { "the decision only" },
+            c.tolerance_ppm
+        );
+    }
     Ok(())
 }

@@ -1,7 +1,10 @@
 //! `triad task` and `triad workers`: chain state, printed for people.
 
 use triad_client::{
-    chain::{self, runtime_types::pallet_triad_tasks::types::Phase},
+    chain::{
+        self,
+        runtime_types::pallet_triad_tasks::types::{Phase, Posted},
+    },
     job::Schema,
     native,
 };
@@ -35,18 +38,17 @@ pub fn print_task(view: &TaskView, schema: &Schema) {
     println!("task {} on model {} ({})", view.id, i.model, schema.name);
     println!("  client     {}", i.client);
     println!("  submitted  #{}  deadline #{}  escrow {}  price {}", i.submitted_at, i.deadline, tokens(i.escrow), tokens(i.price));
-    let phase = match &i.phase {
-        Phase::Queued => "queued".to_string(),
-        Phase::Commit { until } => format!("commit phase until #{until}"),
-        Phase::Reveal { until } => format!("reveal phase until #{until}"),
-        Phase::Done { resolution, at } => format!("done at #{at}: {resolution:?}"),
-    };
-    println!("  phase      {phase}");
+    println!("  phase      {}", phase(&i.phase));
     for (n, a) in i.attempts.0.iter().enumerate() {
         let verdict = a.verdict.as_ref().map(|v| format!("{:?}", v.outcome)).unwrap_or_else(|| "pending".into());
         println!("  attempt {} (drawn #{}): {verdict}", n + 1, a.assigned_at);
-        if let Some(h) = a.output_hash {
-            println!("    output hash  {}", hex::encode(h));
+        if let Some(key) = a.key {
+            println!("    key          {}", hex::encode(key));
+        }
+        match &a.posted {
+            Some(Posted::Output { hash }) => println!("    posted       output, blake3 {}", hex::encode(hash)),
+            Some(Posted::CannotRun(r)) => println!("    posted       cannot run: {r:?}"),
+            None => {},
         }
         for (s, seat) in a.seats.iter().enumerate() {
             let fp = seat
@@ -56,6 +58,9 @@ pub fn print_task(view: &TaskView, schema: &Schema) {
                 .map(|f| hex::encode(&f.bits[..6]) + "…")
                 .unwrap_or_else(|| if seat.commit.is_some() { "committed".into() } else { "-".into() });
             let mut money = Vec::new();
+            if let Some(vote) = &seat.vote {
+                money.push(format!("vote {vote:?}"));
+            }
             if seat.paid > 0 {
                 money.push(format!("paid {}", tokens(seat.paid)));
             }
@@ -72,11 +77,13 @@ pub fn print_task(view: &TaskView, schema: &Schema) {
     if let Phase::Done { .. } = i.phase {
         println!("  settlement paid {} to workers, refunded {} to the client", tokens(paid), tokens(i.refunded));
     }
+    if let Phase::Done { resolution: chain::runtime_types::pallet_triad_tasks::types::Resolution::CannotRun, .. } = i.phase {
+        if let Some(Posted::CannotRun(r)) = i.attempts.0.last().and_then(|a| a.posted.as_ref()) {
+            println!("  no output: the executor and the verifiers agreed this input cannot be run ({r:?})");
+        }
+    }
     if let Some(out) = &view.output {
         match wire::decode(&out.0) {
-            Ok(tensors) if tensors.is_empty() => {
-                println!("  output: none; the workers found the input invalid for this model's schema");
-            },
             Ok(tensors) => {
                 println!("  output ({} bytes, blake3 {}):", out.0.len(), blake3::hash(&out.0).to_hex());
                 for t in &tensors {
@@ -105,6 +112,19 @@ fn preview(t: &triad_inference::TensorData) -> String {
     format!("[{}{more}]", items.join(", "))
 }
 
+/// A task's phase in words.
+pub fn phase(p: &Phase<u32>) -> String {
+    match p {
+        Phase::Queued => "queued".to_string(),
+        Phase::Execute { until } => format!("running the model, executor commits until #{until}"),
+        Phase::Key { at } => format!("attempt key drawn at #{at}"),
+        Phase::Check { until } => format!("verifiers commit until #{until}"),
+        Phase::Reveal { until } => format!("executor reveals until #{until}"),
+        Phase::Vote { until } => format!("verifiers vote until #{until}"),
+        Phase::Done { resolution, at } => format!("done at #{at}: {resolution:?}"),
+    }
+}
+
 pub async fn workers(url: &str) -> Result<(), CliError> {
     let client = connect(url).await?;
     let at = client.finalized().await?;
@@ -114,21 +134,21 @@ pub async fn workers(url: &str) -> Result<(), CliError> {
         let entry = entry.map_err(chain_err)?;
         accounts.push(entry.key().map_err(chain_err)?.decode().map_err(chain_err)?.0);
     }
-    println!("{:<50} {:>22} {:>8} {:>10}  models", "worker", "stake", "score", "status");
+    println!("{:<50} {:>22} {:>10}  score by model", "worker", "stake", "status");
     for who in accounts {
         let Some(view) =
             at.runtime_apis().call(chain::runtime_apis().triad_api().worker(who.clone())).await.map_err(chain_err)?
         else {
             continue;
         };
-        let score = view.score.0 as f64 / 1e9;
+        let scores: Vec<String> =
+            view.standings.iter().map(|s| format!("{}: {:.4}", s.model, s.score.0 as f64 / 1e9)).collect();
         println!(
-            "{:<50} {:>22} {:>8.4} {:>10}  {:?}",
+            "{:<50} {:>22} {:>10}  {}",
             who.to_string(),
             tokens(view.total_stake),
-            score,
             format!("{:?}", view.info.status),
-            view.info.models.0
+            scores.join(", ")
         );
     }
     Ok(())

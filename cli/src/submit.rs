@@ -11,7 +11,7 @@ use triad_client::{
     },
     Wait,
 };
-use triad_inference::{check_inputs, files, wire};
+use triad_inference::{files, wire};
 
 use crate::{chain_err, connect, model::schema_of, show, CliError, Keys, UNIT};
 
@@ -42,10 +42,11 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
     let client = connect(url).await?;
     let (info, schema) = schema_of(&client, args.model).await?;
     // Everything about the input is checked before anything is signed.
+    // The same check the chain makes at submission: names, types, shapes,
+    // no empty dimension, finite floats.
     let named = files::read_input(&args.input, &schema.inputs).map_err(|e| CliError::Input(e.to_string()))?;
     let bytes = wire::encode(&named);
-    let arranged = wire::arrange(&schema.inputs, named).map_err(|e| CliError::Input(e.to_string()))?;
-    check_inputs(&schema.inputs, &arranged)
+    wire::fit(&schema.inputs, &bytes)
         .map_err(|e| CliError::Input(format!("{} does not fit model {}: {e}", args.input.display(), args.model)))?;
     let at = client.finalized().await?;
     let max_inline = at.constants().entry(chain::constants().tasks().max_inline_input()).map_err(chain_err)? as usize;
@@ -85,8 +86,13 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
         std::fs::write(path, files::kserve_response(&schema.name, &tensors))
             .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
     }
+    use chain::runtime_types::pallet_triad_tasks::types::Resolution;
     match view.info.phase {
-        Phase::Done { resolution: chain::runtime_types::pallet_triad_tasks::types::Resolution::Accepted, .. } => Ok(()),
+        Phase::Done { resolution: Resolution::Accepted, .. } => Ok(()),
+        Phase::Done { resolution: Resolution::CannotRun, .. } => Err(CliError::Chain(format!(
+            "task {id}: the workers agreed this input cannot be run by model {}; the price was paid",
+            args.model
+        ))),
         _ => Err(CliError::Chain(format!("task {id} ended without an accepted result; escrow refunded"))),
     }
 }
@@ -108,20 +114,11 @@ pub async fn follow(client: &triad_client::Client, id: u64) -> Result<show::Task
         let attempt = view.info.attempts.0.len();
         let msg = match &view.info.phase {
             Phase::Queued => format!("queued, waiting for the draw (attempts so far: {attempt})"),
-            Phase::Commit { until } => {
-                let seats = &view.info.attempts.0[attempt - 1].seats;
-                let n = seats.iter().filter(|s| s.commit.is_some()).count();
-                format!("attempt {attempt}: {n}/4 seats committed (until #{until})")
-            },
-            Phase::Reveal { until } => {
-                let seats = &view.info.attempts.0[attempt - 1].seats;
-                let n = seats.iter().filter(|s| s.reveal.is_some()).count();
-                format!("attempt {attempt}: {n}/4 seats revealed (until #{until})")
-            },
             Phase::Done { resolution, at } => {
                 bar.finish_with_message(format!("#{}: done: {resolution:?} at #{at}", block.number()));
                 return Ok(view);
             },
+            phase => format!("attempt {attempt}: {}", show::phase(phase)),
         };
         bar.set_message(format!("#{} task {id}: {msg}", block.number()));
     }

@@ -8,7 +8,7 @@ use codec::Encode;
 use polkadot_sdk::{sp_core::crypto::Ss58Codec, sp_keyring::Sr25519Keyring, sp_runtime::Perbill};
 use triad_integration_tests::{tx, Node, Rpc};
 use triad_runtime::{apis::WorkerView, AccountId, Runtime, RuntimeCall, UNIT};
-use pallet_triad_models::{LshParams, ModelInfo, ModelSpec, ModelState, TensorSpecInput, VerificationModes};
+use pallet_triad_models::{LshParams, ModelInfo, ModelSpec, ModelState, OutputCheck, TensorSpecInput, VerificationModes};
 use pallet_triad_workers::{Roles, Status};
 
 async fn signed(rpc: &Rpc, who: Sr25519Keyring, call: RuntimeCall) -> Vec<u8> {
@@ -31,7 +31,8 @@ fn mlp_spec() -> ModelSpec<triad_runtime::Balance> {
         opset: 17,
         inputs: vec![tensor("features", &[-1, 64])],
         outputs: vec![tensor("logits", &[-1, 10])],
-        lsh: LshParams::classifier(0x7121, 1),
+        lsh: LshParams::projection(0x7121),
+        checks: vec![OutputCheck::with_decision(triad_verifier::Decision::Argmax)],
         modes: VerificationModes { lsh_majority: true, groth16: None, tee: false },
         price_floor: UNIT / 10,
     }
@@ -94,7 +95,8 @@ async fn a_model_and_a_worker_registered_on_chain_read_back_through_the_runtime_
     assert_eq!(model.owner, owner.to_account_id());
     assert_eq!(&model.name[..], b"mlp-classifier");
     assert_eq!(model.onnx_hash, *blake3_of_fixture());
-    assert_eq!(model.lsh, LshParams::classifier(0x7121, 1));
+    assert_eq!(model.lsh, LshParams::projection(0x7121));
+    assert_eq!(&model.checks[..], &[OutputCheck::with_decision(triad_verifier::Decision::Argmax)]);
     assert_eq!(model.state, ModelState::Active);
     assert!(model.deposit > UNIT, "a deposit of at least DepositBase is held");
 
@@ -105,7 +107,8 @@ async fn a_model_and_a_worker_registered_on_chain_read_back_through_the_runtime_
     assert_eq!(view.info.status, Status::Online);
     assert_eq!(&view.info.models[..], &[0]);
     assert_eq!(view.total_stake, bond);
-    assert_eq!(view.score, Perbill::from_percent(50), "a newcomer has the prior score");
+    assert_eq!(view.standings.len(), 1);
+    assert_eq!((view.standings[0].model, view.standings[0].score), (0, Perbill::from_percent(50)), "a newcomer has the prior score");
 
     let serving: Vec<AccountId> =
         rpc.runtime_call("TriadApi_workers_for_model", (0u32, 0u32, 10u32).encode(), at).await.unwrap();

@@ -27,7 +27,7 @@ impl Worker {
                 .decode()
                 .map_err(ClientError::rpc_err)?;
             if probation.passed >= required {
-                tracing::info!(target: "triad::worker", model, passed = probation.passed, "qualified");
+                tracing::info!(target: crate::service::LOG_TARGET, model, passed = probation.passed, "qualified");
                 return Ok(());
             }
             let requested = self
@@ -53,11 +53,15 @@ impl Worker {
                 reason: format!("calibration case {case} is missing"),
             })?;
             let (store, schema2, metrics) = (self.store.clone(), schema.clone(), self.metrics.clone());
-            let answer = tokio::task::spawn_blocking(move || compute::honest(&store, &schema2, &input, &metrics))
+            let (budget, max_output) = (self.budget, usize::MAX);
+            let answer = tokio::task::spawn_blocking(move || compute::honest(&store, &schema2, &input, budget, max_output, &metrics))
                 .await
                 .map_err(|e| WorkerError::Model { model, reason: format!("inference thread: {e}") })?
                 .map_err(|e| WorkerError::Model { model, reason: format!("calibration case {case}: {e}") })?;
-            let call = chain::transactions().tasks().submit_calibration(model, generated(&answer.fingerprint)?);
+            let fingerprint = answer
+                .fingerprint(&schema.lsh, &triad_verifier::CALIBRATION_KEY)
+                .map_err(|e| WorkerError::Model { model, reason: format!("calibration case {case}: {e}") })?;
+            let call = chain::transactions().tasks().submit_calibration(model, generated(&fingerprint)?);
             let checked = self.client.submit(&call, &self.signer, Wait::InBlock).await?;
             let passed = checked
                 .events
@@ -65,7 +69,7 @@ impl Worker {
                 .ok_or_else(|| ClientError::Rpc("submit_calibration emitted no CalibrationChecked".into()))?
                 .map_err(ClientError::rpc_err)?
                 .passed;
-            tracing::info!(target: "triad::worker", model, case, passed, "calibration case answered");
+            tracing::info!(target: crate::service::LOG_TARGET, model, case, passed, "calibration case answered");
             if passed {
                 failures = 0;
             } else {

@@ -1,115 +1,211 @@
-//! Running a model on a job's input bytes and fingerprinting the result.
+//! Running a model on a job's input bytes within a time budget, and the
+//! answers the misbehaviours give instead.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use triad_client::job::{self, JobError, Schema};
-use triad_inference::{wire, Data, TensorData};
-use triad_verifier::{Fingerprint, LshParams, FINGERPRINT_BYTES};
+use triad_client::job::{Answer, JobError, Schema};
+use triad_inference::{wire, Data, InferenceError, TensorData};
+use triad_verifier::{sketch_slot, CannotRun, CALIBRATION_KEY, SKETCH_DIM};
 
 use crate::{metrics::Metrics, store::ModelStore, Behaviour};
 
-/// A seat's answer: the fingerprint it commits to and, for an executor, the
-/// encoded outputs it commits to by hash.
-pub struct Answer {
-    pub fingerprint: Fingerprint,
-    pub output: Vec<u8>,
-}
-
 /// Runs the model honestly; CPU-bound, so called from a blocking thread.
-pub fn honest(store: &ModelStore, schema: &Schema, input: &[u8], metrics: &Metrics) -> Result<Answer, JobError> {
-    let inputs = schema.inputs_from_bytes(input)?;
+///
+/// What the input itself decides becomes a [`CannotRun`] answer every
+/// honest seat gives alike: an input ONNX Runtime refuses, a run past the
+/// `budget`, an output larger than the chain takes inline (`max_output`
+/// bytes). A failure of this worker's own (a missing model file) is an error:
+/// it commits nothing rather than vouch for something it did not compute.
+pub fn honest(
+    store: &ModelStore,
+    schema: &Schema,
+    input: &[u8],
+    budget: Duration,
+    max_output: usize,
+    metrics: &Metrics,
+) -> Result<Answer, JobError> {
+    let inputs = match schema.inputs_from_bytes(input) {
+        Ok(inputs) => inputs,
+        Err(_) => return Ok(Answer::CannotRun(CannotRun::InvalidInput)),
+    };
     let model = store.model(&schema.onnx_hash).map_err(|e| JobError::Fingerprint(e.to_string()))?;
     let started = Instant::now();
-    let outputs = model.lock().expect("model lock").run(&inputs)?;
+    let ran = model.lock().expect("model lock").run_within(&inputs, budget);
     metrics.inference_seconds.observe(started.elapsed().as_secs_f64());
-    let started = Instant::now();
-    let fingerprint = job::fingerprint(&schema.lsh, &outputs)?;
-    metrics.fingerprint_seconds.observe(started.elapsed().as_secs_f64());
-    Ok(Answer { fingerprint, output: wire::encode(&schema.named_outputs(outputs)) })
+    let outputs = match ran {
+        Ok(outputs) => outputs,
+        Err(InferenceError::TimedOut { .. }) => return Ok(Answer::CannotRun(CannotRun::TooSlow)),
+        Err(
+            InferenceError::Run(_) |
+            InferenceError::InputCount { .. } |
+            InferenceError::InputType { .. } |
+            InferenceError::InputShape { .. } |
+            InferenceError::ElementCount { .. },
+        ) => return Ok(Answer::CannotRun(CannotRun::InvalidInput)),
+        Err(e) => return Err(e.into()),
+    };
+    let answer = Answer::Output(outputs);
+    let too_large = match answer.encoded(schema) {
+        triad_client::job::EncodedAnswer::Output(bytes) => bytes.len() > max_output,
+        _ => false,
+    };
+    Ok(if too_large { Answer::CannotRun(CannotRun::OutputTooLarge) } else { answer })
 }
 
-/// Whether an error is the input's fault, the same for every honest seat,
-/// rather than this worker's (a missing model file, an ONNX Runtime failure).
-pub fn input_is_invalid(e: &JobError) -> bool {
-    use triad_inference::InferenceError as E;
-    matches!(
-        e,
-        JobError::Wire(_) |
-            JobError::Inference(E::InputCount { .. } | E::InputType { .. } | E::InputShape { .. } | E::ElementCount { .. })
+/// Zeros in the declared output shapes, dynamic dimensions as 1.
+pub fn lazy(schema: &Schema) -> Answer {
+    Answer::Output(
+        schema
+            .outputs
+            .iter()
+            .map(|s| {
+                let shape: Vec<usize> = s.shape.iter().map(|d| (*d).max(1) as usize).collect();
+                let n = shape.iter().product();
+                let data = match s.dtype {
+                    triad_inference::DType::F32 => Data::F32(vec![0.0; n]),
+                    triad_inference::DType::I64 => Data::I64(vec![0; n]),
+                    triad_inference::DType::U8 => Data::U8(vec![0; n]),
+                };
+                TensorData { shape, data }
+            })
+            .collect(),
     )
 }
 
-/// What every honest seat answers for an input the model cannot take: a
-/// fixed fingerprint derived from a constant, so the seats agree the job was
-/// malformed (the client pays for asking) and nobody is slashed for it. The
-/// executor's output is the empty tensor list.
-pub fn invalid_input(params: &LshParams) -> Answer {
-    let mut bits = [0u8; FINGERPRINT_BYTES];
-    let mut xof = blake3::Hasher::new_derive_key("triad 2026 invalid job input").finalize_xof();
-    xof.fill(&mut bits);
-    let mut decision = [0u8; 32];
-    xof.fill(&mut decision);
-    Answer {
-        fingerprint: Fingerprint { family: params.family, version: params.version, bits, decision },
-        output: wire::encode(&[]),
+/// Random values in the declared output shapes.
+pub fn random(schema: &Schema) -> Answer {
+    let Answer::Output(mut outputs) = lazy(schema) else { unreachable!("lazy answers are outputs") };
+    for t in &mut outputs {
+        match &mut t.data {
+            Data::F32(v) => v.iter_mut().for_each(|x| *x = rand::random::<f32>() * 8.0 - 4.0),
+            Data::I64(v) => v.iter_mut().for_each(|x| *x = rand::random::<u8>() as i64),
+            Data::U8(v) => v.iter_mut().for_each(|x| *x = rand::random()),
+        }
+    }
+    Answer::Output(outputs)
+}
+
+/// What an attacking executor posts instead of its honest `answer`.
+pub fn tamper(behaviour: Behaviour, schema: &Schema, answer: Answer) -> Answer {
+    let Answer::Output(mut outputs) = answer else { return answer };
+    let Some(first) = outputs.first_mut() else { return Answer::Output(outputs) };
+    match (behaviour, &mut first.data) {
+        (Behaviour::Collide, Data::F32(v)) if v.len() > SKETCH_DIM => null_space_edit(schema, v),
+        (Behaviour::Substitute | Behaviour::Collide, Data::F32(v)) => swap_best(&first.shape.clone(), v),
+        (_, Data::I64(v)) => v.iter_mut().for_each(|x| *x += 1),
+        (_, Data::U8(v)) => v.iter_mut().for_each(|x| *x = x.wrapping_add(1)),
+        _ => {},
+    }
+    Answer::Output(outputs)
+}
+
+/// Swaps the best and the second best value of every row (the class a
+/// classifier answers, the character a CTC step reads).
+fn swap_best(shape: &[usize], v: &mut [f32]) {
+    let row = shape.last().copied().unwrap_or(v.len()).max(1);
+    for r in v.chunks_mut(row) {
+        if r.len() < 2 {
+            r[0] = -r[0] - 1.0;
+            continue;
+        }
+        let mut idx: Vec<usize> = (0..r.len()).collect();
+        idx.sort_by(|a, b| r[*b].total_cmp(&r[*a]));
+        r.swap(idx[0], idx[1]);
     }
 }
 
-fn random_fingerprint(params: &LshParams) -> Fingerprint {
-    let mut bits = [0u8; FINGERPRINT_BYTES];
-    let mut decision = [0u8; 32];
-    rand::Rng::fill(&mut rand::thread_rng(), &mut bits[..]);
-    rand::Rng::fill(&mut rand::thread_rng(), &mut decision[..]);
-    Fingerprint { family: params.family, version: params.version, bits, decision }
+/// Erases the strongest half of the first `SKETCH_DIM` elements (a detected
+/// text region, in a detection map) and puts each erased value's signed
+/// contribution on an element of a later block that shares its sketch
+/// bucket under the public calibration key, so that, under that key, the
+/// fingerprint does not move.
+fn null_space_edit(schema: &Schema, v: &mut [f32]) {
+    let params = schema.lsh;
+    let mut strongest: Vec<usize> = (0..SKETCH_DIM).collect();
+    strongest.sort_by(|a, b| v[*b].abs().total_cmp(&v[*a].abs()));
+    for a in strongest.into_iter().take(SKETCH_DIM / 2) {
+        let (bucket, neg_a) = sketch_slot(&params, &CALIBRATION_KEY, a);
+        let Some(b) = (SKETCH_DIM..v.len()).find(|b| sketch_slot(&params, &CALIBRATION_KEY, *b).0 == bucket) else {
+            continue;
+        };
+        let neg_b = sketch_slot(&params, &CALIBRATION_KEY, b).1;
+        let contribution = if neg_a { -v[a] } else { v[a] };
+        v[a] = 0.0;
+        v[b] += if neg_b { -contribution } else { contribution };
+    }
 }
 
-/// What a dishonest behaviour reports instead of running the model.
-pub fn dishonest(behaviour: Behaviour, schema: &Schema) -> Answer {
-    match behaviour {
-        Behaviour::Lazy => {
-            // Zeros in the declared output shapes, dynamic dimensions as 1.
-            let outputs: Vec<TensorData> = schema
-                .outputs
-                .iter()
-                .map(|s| {
-                    let shape: Vec<usize> = s.shape.iter().map(|d| (*d).max(1) as usize).collect();
-                    let n = shape.iter().product();
-                    let data = match s.dtype {
-                        triad_inference::DType::F32 => Data::F32(vec![0.0; n]),
-                        triad_inference::DType::I64 => Data::I64(vec![0; n]),
-                        triad_inference::DType::U8 => Data::U8(vec![0; n]),
-                    };
-                    TensorData { shape, data }
-                })
-                .collect();
-            let fingerprint = job::fingerprint(&schema.lsh, &outputs).unwrap_or_else(|_| Fingerprint {
-                family: schema.lsh.family,
-                version: schema.lsh.version,
-                bits: [0; FINGERPRINT_BYTES],
-                decision: [0; 32],
-            });
-            Answer { fingerprint, output: wire::encode(&schema.named_outputs(outputs)) }
-        },
-        _ => {
-            let mut output = vec![0u8; 64];
-            rand::Rng::fill(&mut rand::thread_rng(), &mut output[..]);
-            Answer { fingerprint: random_fingerprint(&schema.lsh), output }
-        },
+/// The answer a dictionary attacker guesses for a small discrete output
+/// without running the model: the first candidate, all zeros.
+pub fn guess(schema: &Schema) -> Answer {
+    lazy(schema)
+}
+
+/// Every candidate of a small discrete output: for a model whose first
+/// output is one integer label per row of one row, the labels `0..1024`.
+pub fn candidates(schema: &Schema) -> Vec<Answer> {
+    let Some(first) = schema.outputs.first() else { return Vec::new() };
+    if first.dtype != triad_inference::DType::I64 || first.shape.iter().map(|d| (*d).max(1)).product::<i64>() != 1 {
+        return Vec::new();
     }
+    let shape: Vec<usize> = first.shape.iter().map(|d| (*d).max(1) as usize).collect();
+    (0..1024).map(|label| Answer::Output(vec![TensorData { shape: shape.clone(), data: Data::I64(vec![label]) }])).collect()
+}
+
+/// Decodes an encoded output back into tensors, in the schema's order.
+pub fn decode_output(bytes: &[u8]) -> Option<Answer> {
+    let tensors = wire::decode(bytes).ok()?;
+    Some(Answer::Output(tensors.into_iter().map(|t| t.tensor).collect()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use triad_client::job;
+    use triad_inference::{DType, TensorSpec};
+    use triad_verifier::{fingerprint, Decision, LshParams, OutputCheck};
+
+    fn schema(len: usize) -> Schema {
+        let spec = |n: &str| TensorSpec { name: n.into(), dtype: DType::F32, shape: vec![1, len as i64] };
+        Schema {
+            name: "m".into(),
+            onnx_hash: [0; 32],
+            inputs: vec![spec("x")],
+            outputs: vec![spec("y")],
+            lsh: LshParams::projection(5),
+            checks: vec![OutputCheck::with_decision(Decision::Argmax)],
+        }
+    }
+
+    fn honest(len: usize) -> Answer {
+        Answer::Output(vec![TensorData::f32(vec![1, len], (0..len).map(|i| ((i * 37) % 101) as f32 / 50.0 - 1.0).collect())])
+    }
 
     #[test]
-    fn every_seat_gives_the_same_answer_for_an_invalid_input() {
-        let params = LshParams::projection(3);
-        let (a, b) = (invalid_input(&params), invalid_input(&params));
-        assert_eq!((a.fingerprint, a.output.clone()), (b.fingerprint, b.output));
-        assert!(wire::decode(&a.output).unwrap().is_empty());
-        assert!(triad_verifier::agrees(&a.fingerprint, &b.fingerprint, &params));
-        assert!(input_is_invalid(&JobError::Wire(wire::WireError::MissingInput("x".into()))));
-        assert!(!input_is_invalid(&JobError::Fingerprint("model file missing".into())));
+    fn the_collide_edit_hides_under_the_public_key_and_not_under_an_attempt_key() {
+        let s = schema(2 * SKETCH_DIM);
+        let (truth, forged) = (honest(2 * SKETCH_DIM), tamper(Behaviour::Collide, &s, honest(2 * SKETCH_DIM)));
+        let fp = |a: &Answer, key| a.fingerprint(&s.lsh, key).unwrap();
+        assert!(triad_verifier::distance(&fp(&truth, &CALIBRATION_KEY), &fp(&forged, &CALIBRATION_KEY)) <= 2);
+        assert!(!triad_verifier::agrees(&fp(&truth, &[3; 32]), &fp(&forged, &[3; 32]), &s.lsh));
+        let posted = forged.encoded(&s);
+        assert!(job::vote(&s, Some(&posted), &truth).is_err(), "the verifiers' full outputs see it");
+        let _ = fingerprint;
+    }
+
+    #[test]
+    fn a_substituted_output_changes_the_answer_and_fails_the_vote() {
+        let s = schema(10);
+        let forged = tamper(Behaviour::Substitute, &s, honest(10));
+        assert_ne!(forged, honest(10));
+        assert!(job::vote(&s, Some(&forged.encoded(&s)), &honest(10)).is_err());
+    }
+
+    #[test]
+    fn a_discrete_output_has_a_dictionary_of_candidates() {
+        let spec = TensorSpec { name: "label".into(), dtype: DType::I64, shape: vec![-1] };
+        let s = Schema { outputs: vec![spec], checks: vec![OutputCheck::with_decision(Decision::Values)], ..schema(1) };
+        assert_eq!(candidates(&s).len(), 1024);
+        assert!(candidates(&schema(10)).is_empty());
     }
 }

@@ -5,27 +5,32 @@
 //! each model it serves (reproducing the model's calibration cases), then
 //! follows best blocks and acts on every seat it is drawn for:
 //!
-//! - **executor**: runs the model on the task's input, fingerprints the first
-//!   output, commits `blake3(fingerprint, salt, account, task)` together with
-//!   the hash of its encoded outputs, and at reveal opens the commitment and
-//!   posts the outputs when they fit `MaxInlineOutput`;
-//! - **verifier**: re-runs the model independently and commits, then reveals,
-//!   its own fingerprint.
+//! - **every seat** runs the model as soon as it is drawn (within a time
+//!   budget, half the execute period by default) and keeps its answer, its
+//!   outputs or why it could not run the input, on disk with a fresh salt;
+//! - **executor**: commits to its salted answer, and in the reveal phase
+//!   opens it: the encoded outputs, which the chain fingerprints;
+//! - **verifier**: once the chain has drawn the attempt key, commits to the
+//!   fingerprint of its own outputs under it; once the executor's output is
+//!   posted, compares it with its own under the model's output checks and
+//!   reveals its fingerprint with its vote.
 //!
 //! Acting on best rather than finalized blocks saves a block or two per phase;
 //! a seat's action is idempotent against the task's state at the block it
 //! reads, so a re-org only costs a refused transaction.
 //!
 //! Inference runs in ONNX Runtime through [`triad_inference`] with explicit
-//! thread and optimization settings, logged when a model loads. Inputs are
-//! decoded and checked against the registered schema first. An input that
-//! does not fit is never run: every honest seat commits the same fixed
-//! "invalid input" fingerprint, so they agree the job was malformed and the
-//! client, not the workers, pays for it. A failure of the worker's own (a
-//! missing model file, an ONNX Runtime error) commits nothing. Models come from a local store of files
-//! named by their registered `blake3` hash ([`store`]). Salts and pending
-//! reveals are written to disk before each commit ([`state`]), so a worker
-//! restarted between commit and reveal still reveals.
+//! thread and optimization settings, logged when a model loads. What the
+//! input decides (ONNX Runtime refuses it, it runs past the budget, the
+//! output is too large to post) becomes a typed "cannot run" answer that
+//! every honest seat gives alike, so they agree and the client, not the
+//! workers, pays for asking. A failure of the worker's own (a missing model
+//! file) commits nothing. Each model has its own session, so a slow input
+//! holds back only that model's tasks, and only for the budget. Models come
+//! from a local store of files named by their registered `blake3` hash
+//! ([`store`]). Answers, salts and committed fingerprints are written to
+//! disk before each commit ([`state`]), so a worker restarted between commit
+//! and reveal still reveals.
 //!
 //! [`Behaviour`] makes a worker misbehave in named ways for tests, and
 //! [`metrics`] exposes Prometheus counters and histograms.

@@ -51,6 +51,10 @@ struct Cli {
     /// ONNX Runtime graph optimization level.
     #[arg(long, value_enum, default_value = "all")]
     optimization: Opt,
+    /// Longest one inference may run, in milliseconds; by default half the
+    /// chain's execute period. A run past it answers "too slow".
+    #[arg(long)]
+    inference_budget_ms: Option<u64>,
     /// How to treat tasks: honest, or a named way to misbehave (for tests).
     #[arg(long, value_enum, default_value = "honest")]
     behaviour: Behaviour,
@@ -138,6 +142,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         models_dir: cli.models_dir,
         state_dir: cli.state_dir.unwrap_or_else(|| PathBuf::from("state").join(account.to_string())),
         settings,
+        budget: cli.inference_budget_ms.map(Duration::from_millis),
         behaviour: cli.behaviour,
         crash_after_commit: cli.crash_after_commit,
     };

@@ -6,25 +6,32 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+use std::time::Duration;
+
 use codec::Encode;
+
 use triad_client::{
     account_of,
     chain::{
         self,
-        runtime_types::pallet_triad_tasks::types::{Phase, TaskInput, TaskView},
+        runtime_types::pallet_triad_tasks::types::{AnswerArg, Attempt, Phase, Posted, TaskInput, TaskView},
     },
     generated,
-    job::{JobError, Schema},
-    AccountId32, AtBlock, Client, ClientError, Signer, Wait,
+    job::{self, Answer, EncodedAnswer, JobError, Schema},
+    native, AccountId32, AtBlock, Client, ClientError, Signer, Wait,
 };
+use triad_verifier::{AttemptKey, Fingerprint, Vote};
 
 use crate::{
     compute,
     metrics::Metrics,
-    state::{Pending, State, StateError},
+    state::{Pending, State, StateError, StoredAnswer},
     store::{ModelStore, StoreError},
     Behaviour,
 };
+
+/// Log target of the worker.
+pub const LOG_TARGET: &str = "triad::worker";
 
 /// Why the worker stopped.
 #[derive(Debug, thiserror::Error)]
@@ -71,16 +78,22 @@ pub struct Options {
     pub state_dir: PathBuf,
     /// ONNX Runtime session settings.
     pub settings: triad_inference::Settings,
+    /// Longest one inference may run; by default half the execute period.
+    pub budget: Option<Duration>,
     /// How tasks are treated.
     pub behaviour: Behaviour,
     /// Fault injection: exit abruptly right after a commit lands.
     pub crash_after_commit: bool,
 }
 
+/// One thing a seat does in an attempt, at most once at a time.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Step {
-    Commit,
-    Reveal,
+    Compute,
+    CommitAnswer,
+    CommitFingerprint,
+    RevealAnswer,
+    Vote,
 }
 
 /// A running worker.
@@ -94,19 +107,23 @@ pub struct Worker {
     state: tokio::sync::Mutex<State>,
     busy: Mutex<HashSet<(u64, u32, Step)>>,
     schemas: Mutex<HashMap<u32, Schema>>,
-    max_output: usize,
+    pub(crate) max_output: usize,
+    pub(crate) budget: Duration,
 }
 
 impl Worker {
     /// A worker for `signer` on `client`.
     pub async fn new(client: Client, signer: Signer, options: Options, metrics: Metrics) -> Result<Arc<Self>, WorkerError> {
         let state = State::open(&options.state_dir)?;
-        tracing::info!(target: "triad::worker", dir = %options.state_dir.display(), tasks = ?state.tasks(), "pending reveals on disk");
+        tracing::info!(target: LOG_TARGET, dir = %options.state_dir.display(), tasks = ?state.tasks(), "pending reveals on disk");
         let at = client.finalized().await?;
-        let max_output = at
-            .constants()
-            .entry(chain::constants().tasks().max_inline_output())
-            .map_err(|e| ClientError::Rpc(e.to_string()))? as usize;
+        let constant = |e: triad_client::subxt::error::ConstantError| ClientError::Rpc(e.to_string());
+        let max_output = at.constants().entry(chain::constants().tasks().max_inline_output()).map_err(constant)? as usize;
+        let period = at.constants().entry(chain::constants().tasks().execute_period()).map_err(constant)?;
+        let block_ms = at.constants().entry(chain::constants().babe().expected_block_time()).map_err(constant)?;
+        // Half the execute period: time left to commit after a run that used it all.
+        let budget = options.budget.unwrap_or(Duration::from_millis(period as u64 * block_ms / 2));
+        tracing::info!(target: LOG_TARGET, budget_ms = budget.as_millis() as u64, max_output, "inference budget");
         Ok(Arc::new(Worker {
             me: account_of(&signer),
             store: Arc::new(ModelStore::new(&options.models_dir, options.settings)),
@@ -118,6 +135,7 @@ impl Worker {
             busy: Mutex::new(HashSet::new()),
             schemas: Mutex::new(HashMap::new()),
             max_output,
+            budget,
         }))
     }
 
@@ -170,7 +188,7 @@ impl Worker {
                 self.options.bond,
             );
             self.client.submit(&call, &self.signer, Wait::InBlock).await?;
-            tracing::info!(target: "triad::worker", who = %self.me, bond = self.options.bond, models = ?self.options.models, "registered");
+            tracing::info!(target: LOG_TARGET, who = %self.me, bond = self.options.bond, models = ?self.options.models, "registered");
         }
         for model in self.options.models.clone() {
             self.pass_probation(model).await?;
@@ -181,7 +199,7 @@ impl Worker {
     /// Follows best blocks until the stream ends.
     pub async fn run(self: Arc<Self>) -> Result<(), WorkerError> {
         let mut blocks = self.client.api().stream_best_blocks().await.map_err(ClientError::rpc_err)?;
-        tracing::info!(target: "triad::worker", who = %self.me, behaviour = ?self.options.behaviour, "serving");
+        tracing::info!(target: LOG_TARGET, who = %self.me, behaviour = ?self.options.behaviour, "serving");
         let mut newest = 0;
         while let Some(block) = blocks.next().await {
             let block = block.map_err(ClientError::rpc_err)?;
@@ -191,7 +209,7 @@ impl Worker {
             newest = block.number();
             let at = block.at().await.map_err(ClientError::rpc_err)?;
             if let Err(e) = self.clone().on_block(&at).await {
-                tracing::warn!(target: "triad::worker", block = block.number(), "reading tasks failed: {e}");
+                tracing::warn!(target: LOG_TARGET, block = block.number(), "reading tasks failed: {e}");
             }
         }
         Err(WorkerError::StreamEnded)
@@ -217,9 +235,26 @@ impl Worker {
         self.busy.lock().expect("busy lock").remove(&key);
     }
 
+    /// Runs `step` once at a time; `work` returns whether it is done for good.
+    fn spawn<F, Fut>(self: &Arc<Self>, task: u64, attempt: u32, step: Step, work: F)
+    where
+        F: FnOnce(Arc<Self>) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = bool> + Send + 'static,
+    {
+        if !self.claim((task, attempt, step)) {
+            return;
+        }
+        let me = self.clone();
+        tokio::spawn(async move {
+            if !work(me.clone()).await {
+                me.release((task, attempt, step));
+            }
+        });
+    }
+
     async fn on_task(self: Arc<Self>, id: u64, view: Option<TaskView>) -> Result<(), WorkerError> {
         // A block may be older than what this worker has seen (the stream
-        // starts at the finalized block), so a reveal is forgotten only once
+        // starts at the finalized block), so an entry is forgotten only once
         // the task is done or its attempt has a verdict, never because the
         // task is missing or queued at some block.
         let Some(view) = view else { return Ok(()) };
@@ -228,31 +263,38 @@ impl Worker {
         if matches!(view.info.phase, Phase::Done { .. }) || pending.is_some_and(settled) {
             self.state.lock().await.remove(id)?;
         }
-        let (committing, revealing) = match view.info.phase {
-            Phase::Commit { .. } => (true, false),
-            Phase::Reveal { .. } => (false, true),
-            Phase::Queued | Phase::Done { .. } => return Ok(()),
-        };
+        let view = Arc::new(view);
         let attempts = &view.info.attempts.0;
         let Some(attempt) = attempts.last() else { return Ok(()) };
         let index = attempts.len() as u32 - 1;
         let Some(seat) = attempt.seats.iter().position(|s| s.who == self.me) else { return Ok(()) };
-        if self.options.behaviour == Behaviour::Absent {
+        if self.options.behaviour == Behaviour::Absent || attempt.verdict.is_some() {
             return Ok(());
         }
         let mine = &attempt.seats[seat];
-        if committing && mine.commit.is_none() && self.claim((id, index, Step::Commit)) {
-            tokio::spawn(async move {
-                if !self.commit(id, index, seat, &view).await {
-                    self.release((id, index, Step::Commit));
-                }
-            });
-        } else if revealing && mine.commit.is_some() && mine.reveal.is_none() && self.claim((id, index, Step::Reveal)) {
-            tokio::spawn(async move {
-                if !self.reveal(id, index, seat, &view).await {
-                    self.release((id, index, Step::Reveal));
-                }
-            });
+        let have = pending == Some(index);
+        match (&view.info.phase, seat) {
+            (Phase::Execute { .. } | Phase::Key { .. }, _) if !have => {
+                let v = view.clone();
+                self.spawn(id, index, Step::Compute, move |w| async move { w.compute(id, index, seat, &v).await });
+            },
+            (Phase::Execute { .. }, 0) if have && mine.commit.is_none() => {
+                self.spawn(id, index, Step::CommitAnswer, move |w| async move { w.commit_answer(id, index).await });
+            },
+            (Phase::Check { .. }, 1..=3) if mine.commit.is_none() => {
+                let v = view.clone();
+                self.spawn(id, index, Step::CommitFingerprint, move |w| async move {
+                    w.commit_fingerprint(id, index, seat, &v).await
+                });
+            },
+            (Phase::Reveal { .. }, 0) if mine.commit.is_some() && attempt.posted.is_none() => {
+                self.spawn(id, index, Step::RevealAnswer, move |w| async move { w.reveal_answer(id, index).await });
+            },
+            (Phase::Vote { .. }, 1..=3) if mine.commit.is_some() && mine.reveal.is_none() => {
+                let v = view.clone();
+                self.spawn(id, index, Step::Vote, move |w| async move { w.vote(id, index, seat, &v).await });
+            },
+            _ => {},
         }
         Ok(())
     }
@@ -265,143 +307,331 @@ impl Worker {
         }
     }
 
-    /// Computes and commits; returns whether to stop trying for this attempt.
-    async fn commit(self: &Arc<Self>, task: u64, attempt: u32, seat: usize, view: &TaskView) -> bool {
+    /// Runs the model (or not, as the behaviour says) and keeps the answer
+    /// with a fresh salt; returns whether to stop trying for this attempt.
+    async fn compute(self: &Arc<Self>, task: u64, attempt: u32, seat: usize, view: &TaskView) -> bool {
         let role = Self::role(seat);
         let schema = match self.schema(view.info.model).await {
             Ok(s) => s,
             Err(e) => {
-                tracing::error!(target: "triad::worker", task, role, "cannot serve: {e}");
+                tracing::error!(target: LOG_TARGET, task, role, "cannot serve: {e}");
                 return true;
             },
         };
-        let saved = self.state.lock().await.get(task).filter(|p| p.attempt == attempt).and_then(|p| p.open());
-        let (commitment, output_hash) = if let Some(saved) = saved {
-            // Committed before a restart, or seen again at an older block:
-            // commit the same thing, never a fresh salt the chain has not seen.
-            let c = triad_primitives::reveal_commitment(&saved.fingerprint, &saved.salt, &self.me, task);
-            (c, saved.output_hash)
-        } else if self.options.behaviour == Behaviour::Copy {
-            // Wait until some other seat has committed, then take its commitment.
-            let seats = &view.info.attempts.0[attempt as usize].seats;
-            let Some(other) = seats.iter().enumerate().find(|(i, s)| *i != seat && s.commit.is_some()) else {
-                return false;
-            };
-            let commitment = other.1.commit.expect("found committed");
-            let output = compute::dishonest(Behaviour::Random, &schema).output;
-            (commitment, (seat == 0).then(|| triad_client::job::output_hash(&output)))
-        } else {
-            let answer = match self.answer(&schema, view).await {
-                Ok(a) => a,
-                Err(e) if compute::input_is_invalid(&e) => {
-                    // The input does not fit the model: report that, in a way
-                    // every honest seat reports identically, rather than run it.
-                    tracing::warn!(target: "triad::worker", task, role, "invalid input, reporting it: {e}");
-                    self.metrics.served.with_label_values(&[role, "invalid_input"]).inc();
-                    compute::invalid_input(&schema.lsh)
-                },
-                Err(e) => {
-                    // This worker's own failure: commit nothing rather than
-                    // vouch for something it did not compute.
-                    tracing::error!(target: "triad::worker", task, role, "task failed, not committing: {e}");
-                    self.metrics.served.with_label_values(&[role, "failed"]).inc();
-                    return true;
-                },
-            };
-            let salt: [u8; 32] = rand::random();
-            let commitment = triad_primitives::reveal_commitment(&answer.fingerprint, &salt, &self.me, task);
-            let output_hash = (seat == 0).then(|| triad_client::job::output_hash(&answer.output));
-            let output = (seat == 0 && answer.output.len() <= self.max_output).then(|| hex::encode(&answer.output));
-            let pending = Pending {
-                attempt,
-                fingerprint: hex::encode(answer.fingerprint.encode()),
-                salt: hex::encode(salt),
-                output,
-                output_hash: output_hash.map(hex::encode),
-            };
-            if let Err(e) = self.state.lock().await.insert(task, pending) {
-                tracing::error!(target: "triad::worker", task, "cannot persist the salt, not committing: {e}");
+        let answer = match self.answer(&schema, view, seat).await {
+            Ok(a) => a,
+            Err(e) => {
+                // This worker's own failure: commit nothing rather than
+                // vouch for something it did not compute.
+                tracing::error!(target: LOG_TARGET, task, role, "task failed, not committing: {e}");
+                self.metrics.served.with_label_values(&[role, "failed"]).inc();
                 return true;
-            }
-            (commitment, output_hash)
-        };
-        let call = chain::transactions().tasks().commit(task, commitment, output_hash);
-        match self.client.submit(&call, &self.signer, Wait::InBlock).await {
-            Ok(_) => {
-                self.metrics.served.with_label_values(&[role, "commit"]).inc();
-                tracing::info!(target: "triad::worker", task, attempt, role, "committed");
-                if self.options.crash_after_commit {
-                    tracing::warn!(target: "triad::worker", task, "fault injection: exiting right after the commit");
-                    std::process::abort();
-                }
-                true
             },
-            Err(e) => self.failed("commit", task, e),
+        };
+        if let Answer::CannotRun(reason) = &answer {
+            tracing::warn!(target: LOG_TARGET, task, role, ?reason, "cannot run this input; answering so");
+            self.metrics.served.with_label_values(&[role, "cannot_run"]).inc();
         }
+        let salt: [u8; 32] = rand::random();
+        let pending = Pending {
+            attempt,
+            answer: StoredAnswer::of(&answer.encoded(&schema)),
+            salt: hex::encode(salt),
+            fingerprint: None,
+        };
+        if let Err(e) = self.state.lock().await.insert(task, pending) {
+            tracing::error!(target: LOG_TARGET, task, "cannot persist the answer, not committing: {e}");
+            return true;
+        }
+        self.metrics.served.with_label_values(&[role, "computed"]).inc();
+        if seat == 0 {
+            return self.commit_answer(task, attempt).await;
+        }
+        true
     }
 
-    fn failed(&self, call: &str, task: u64, e: ClientError) -> bool {
-        self.metrics.failures.with_label_values(&[call]).inc();
-        tracing::warn!(target: "triad::worker", task, "{call} failed: {e}");
-        // A dispatch error means the chain has decided; a refused
-        // transaction (stale nonce, full pool) is worth another try.
-        !matches!(e, ClientError::Refused(_))
-    }
-
-    async fn answer(self: &Arc<Self>, schema: &Schema, view: &TaskView) -> Result<compute::Answer, JobError> {
+    /// The seat's answer, as its behaviour makes it.
+    async fn answer(self: &Arc<Self>, schema: &Schema, view: &TaskView, seat: usize) -> Result<Answer, JobError> {
         let input = match &view.input {
             TaskInput::Inline(bytes) => bytes.0.clone(),
             TaskInput::Offchain { .. } => {
                 return Err(JobError::Fingerprint("off-chain inputs need the data plane, which this worker lacks".into()))
             },
         };
+        let executor = seat == 0;
         match self.options.behaviour {
-            Behaviour::Honest => {
-                let (store, schema, metrics) = (self.store.clone(), schema.clone(), self.metrics.clone());
-                tokio::task::spawn_blocking(move || compute::honest(&store, &schema, &input, &metrics))
-                    .await
-                    .map_err(|e| JobError::Fingerprint(format!("inference thread: {e}")))?
+            Behaviour::Lazy => return Ok(compute::lazy(schema)),
+            Behaviour::Random => return Ok(compute::random(schema)),
+            Behaviour::Copy | Behaviour::Dictionary if !executor => return Ok(compute::guess(schema)),
+            Behaviour::Replay if !executor => return Ok(compute::guess(schema)),
+            Behaviour::Replay => {
+                if let Some(output) = self.earlier_output(view).await {
+                    tracing::warn!(target: LOG_TARGET, task = view.id, "replay: posting the earlier accepted output for this input");
+                    return Ok(output);
+                }
             },
-            other => Ok(compute::dishonest(other, schema)),
+            _ => {},
+        }
+        let (store, schema2, metrics) = (self.store.clone(), schema.clone(), self.metrics.clone());
+        let (budget, max_output) = (self.budget, self.max_output);
+        let honest = tokio::task::spawn_blocking(move || compute::honest(&store, &schema2, &input, budget, max_output, &metrics))
+            .await
+            .map_err(|e| JobError::Fingerprint(format!("inference thread: {e}")))??;
+        Ok(match self.options.behaviour {
+            b @ (Behaviour::Substitute | Behaviour::Collide) if executor => {
+                tracing::warn!(target: LOG_TARGET, task = view.id, behaviour = ?b, "posting a tampered output");
+                compute::tamper(b, schema, honest)
+            },
+            _ => honest,
+        })
+    }
+
+    /// Commits the executor's answer; returns whether to stop trying.
+    async fn commit_answer(self: &Arc<Self>, task: u64, attempt: u32) -> bool {
+        let Some(opened) = self.opened(task, attempt).await else { return true };
+        let commitment = triad_primitives::answer_commitment(&opened.answer.digest(), &opened.salt, &self.me, task);
+        let call = chain::transactions().tasks().commit_answer(task, commitment);
+        self.submit(call, "commit_answer", task, attempt, "executor").await
+    }
+
+    /// Commits a verifier's fingerprint under the attempt key.
+    async fn commit_fingerprint(self: &Arc<Self>, task: u64, attempt: u32, seat: usize, view: &TaskView) -> bool {
+        let a = &view.info.attempts.0[attempt as usize];
+        let Some(key) = a.key else { return false };
+        if self.state.lock().await.get(task).is_none_or(|p| p.attempt != attempt) {
+            // Restarted after the draw: compute now, then commit.
+            if !self.compute(task, attempt, seat, view).await {
+                return false;
+            }
+        }
+        let Some(opened) = self.opened(task, attempt).await else { return true };
+        let schema = match self.schema(view.info.model).await {
+            Ok(s) => s,
+            Err(_) => return false,
+        };
+        let commitment = match self.options.behaviour {
+            Behaviour::Copy => {
+                // Take another verifier's commitment, once there is one.
+                let Some(other) = a.seats.iter().enumerate().find(|(i, s)| *i != seat && *i > 0 && s.commit.is_some()) else {
+                    return false;
+                };
+                other.1.commit.expect("found committed")
+            },
+            _ => {
+                let fingerprint = match self.fingerprint_to_commit(&schema, &key, &opened.answer, view, seat).await {
+                    Some(f) => f,
+                    None => return true,
+                };
+                let mut state = self.state.lock().await;
+                let Some(mut p) = state.get(task).cloned() else { return true };
+                p.fingerprint = Some(hex::encode(fingerprint.encode()));
+                if let Err(e) = state.insert(task, p) {
+                    tracing::error!(target: LOG_TARGET, task, "cannot persist the fingerprint, not committing: {e}");
+                    return true;
+                }
+                triad_primitives::reveal_commitment(&fingerprint, &opened.salt, &self.me, task)
+            },
+        };
+        let call = chain::transactions().tasks().commit_fingerprint(task, commitment);
+        self.submit(call, "commit_fingerprint", task, attempt, "verifier").await
+    }
+
+    /// The fingerprint a verifier commits: of its own answer under the key,
+    /// or, for the attacking behaviours, what they use instead.
+    async fn fingerprint_to_commit(
+        self: &Arc<Self>,
+        schema: &Schema,
+        key: &AttemptKey,
+        answer: &EncodedAnswer,
+        view: &TaskView,
+        seat: usize,
+    ) -> Option<Fingerprint> {
+        match self.options.behaviour {
+            Behaviour::Replay => {
+                if let Some(fp) = self.earlier_fingerprint(view, seat).await {
+                    tracing::warn!(target: LOG_TARGET, task = view.id, "replay: committing a fingerprint revealed earlier");
+                    return Some(fp);
+                }
+            },
+            Behaviour::Dictionary => {
+                let guessed = self.dictionary(schema, view).unwrap_or_else(|| compute::guess(schema));
+                return guessed.fingerprint(&schema.lsh, key).ok();
+            },
+            _ => {},
+        }
+        let answer = match answer {
+            EncodedAnswer::Output(bytes) => compute::decode_output(bytes)?,
+            EncodedAnswer::CannotRun(r) => Answer::CannotRun(*r),
+        };
+        let started = std::time::Instant::now();
+        let fp = answer.fingerprint(&schema.lsh, key);
+        self.metrics.fingerprint_seconds.observe(started.elapsed().as_secs_f64());
+        match fp {
+            Ok(fp) => Some(fp),
+            Err(e) => {
+                tracing::error!(target: LOG_TARGET, task = view.id, "cannot fingerprint its own answer: {e}");
+                None
+            },
         }
     }
 
-    /// Opens the commitment; returns whether to stop trying for this attempt.
-    async fn reveal(self: &Arc<Self>, task: u64, attempt: u32, seat: usize, view: &TaskView) -> bool {
-        let role = Self::role(seat);
-        let (fingerprint, salt, output) = if self.options.behaviour == Behaviour::Copy {
-            let seats = &view.info.attempts.0[attempt as usize].seats;
-            let Some(revealed) = seats.iter().enumerate().find_map(|(i, s)| (i != seat).then_some(s.reveal.clone()).flatten()) else {
+    /// Opens the executor's answer; returns whether to stop trying.
+    async fn reveal_answer(self: &Arc<Self>, task: u64, attempt: u32) -> bool {
+        if self.options.behaviour == Behaviour::Withhold {
+            tracing::warn!(target: LOG_TARGET, task, "withhold: not revealing the committed answer");
+            return true;
+        }
+        let Some(opened) = self.opened(task, attempt).await else { return true };
+        let answer = match opened.answer {
+            EncodedAnswer::Output(bytes) => AnswerArg::Output(bytes),
+            EncodedAnswer::CannotRun(r) => match generated(&r) {
+                Ok(r) => AnswerArg::CannotRun(r),
+                Err(_) => return true,
+            },
+        };
+        let call = chain::transactions().tasks().reveal_answer(task, answer, opened.salt);
+        self.submit(call, "reveal_answer", task, attempt, "executor").await
+    }
+
+    /// Opens a verifier's fingerprint with its vote on the posted output.
+    async fn vote(self: &Arc<Self>, task: u64, attempt: u32, seat: usize, view: &TaskView) -> bool {
+        let a = &view.info.attempts.0[attempt as usize];
+        let posted = match &a.posted {
+            Some(Posted::Output { .. }) => view
+                .outputs
+                .iter()
+                .find(|(i, _)| *i == attempt)
+                .map(|(_, o)| EncodedAnswer::Output(o.0.clone())),
+            Some(Posted::CannotRun(r)) => native(r).ok().map(EncodedAnswer::CannotRun),
+            None => None,
+        };
+        let (fingerprint, salt, vote) = if self.options.behaviour == Behaviour::Copy {
+            let Some(revealed) = a.seats.iter().enumerate().find_map(|(i, s)| (i != seat && i > 0).then_some(s.reveal.clone()).flatten()) else {
                 return false;
             };
-            (revealed, [0u8; 32], None)
+            let Ok(fp) = native::<Fingerprint>(&revealed) else { return true };
+            (fp, [0u8; 32], Vote::Match)
         } else {
-            let saved = self.state.lock().await.get(task).cloned();
-            let Some(p) = saved.clone().filter(|p| p.attempt == attempt) else {
-                tracing::error!(target: "triad::worker", task, attempt, ?saved, "committed but the salt is lost; cannot reveal");
+            let Some(opened) = self.opened(task, attempt).await else { return true };
+            let Some(fp) = opened.fingerprint else {
+                tracing::error!(target: LOG_TARGET, task, attempt, "committed but the fingerprint is lost; cannot reveal");
                 return true;
             };
-            let Some(opened) = p.open() else {
-                tracing::error!(target: "triad::worker", task, "the pending reveal on disk is corrupt");
-                return true;
-            };
-            let (fp, salt, output) = (opened.fingerprint, opened.salt, opened.output);
-            match generated(&fp) {
-                Ok(fp) => (fp, salt, output),
-                Err(e) => {
-                    tracing::error!(target: "triad::worker", task, "{e}");
-                    return true;
+            let vote = match self.options.behaviour {
+                // They did not run the model: they bet the executor is right.
+                Behaviour::Replay | Behaviour::Dictionary | Behaviour::Lazy | Behaviour::Random => Vote::Match,
+                _ => {
+                    let schema = match self.schema(view.info.model).await {
+                        Ok(s) => s,
+                        Err(_) => return false,
+                    };
+                    let mine = match &opened.answer {
+                        EncodedAnswer::Output(bytes) => compute::decode_output(bytes),
+                        EncodedAnswer::CannotRun(r) => Some(Answer::CannotRun(*r)),
+                    };
+                    match mine.map(|m| job::vote(&schema, posted.as_ref(), &m)) {
+                        Some(Ok(())) => Vote::Match,
+                        Some(Err(why)) => {
+                            tracing::warn!(target: LOG_TARGET, task, attempt, "voting mismatch: {why}");
+                            Vote::Mismatch
+                        },
+                        None => Vote::Mismatch,
+                    }
                 },
-            }
+            };
+            (fp, opened.salt, vote)
         };
-        let call = chain::transactions().tasks().reveal(task, fingerprint, salt, output);
+        let (Ok(fp), Ok(vote)) = (generated(&fingerprint), generated(&vote)) else { return true };
+        let call = chain::transactions().tasks().reveal_vote(task, fp, salt, vote);
+        self.submit(call, "reveal_vote", task, attempt, "verifier").await
+    }
+
+    async fn opened(&self, task: u64, attempt: u32) -> Option<crate::state::Opened> {
+        let saved = self.state.lock().await.get(task).cloned();
+        let Some(p) = saved.filter(|p| p.attempt == attempt) else {
+            tracing::error!(target: LOG_TARGET, task, attempt, "no saved answer for this attempt");
+            return None;
+        };
+        let opened = p.open();
+        if opened.is_none() {
+            tracing::error!(target: LOG_TARGET, task, "the saved answer on disk is corrupt");
+        }
+        opened
+    }
+
+    async fn submit<C: triad_client::subxt::tx::Payload>(&self, call: C, name: &str, task: u64, attempt: u32, role: &str) -> bool {
         match self.client.submit(&call, &self.signer, Wait::InBlock).await {
             Ok(_) => {
-                self.metrics.served.with_label_values(&[role, "reveal"]).inc();
-                tracing::info!(target: "triad::worker", task, attempt, role, "revealed");
+                self.metrics.served.with_label_values(&[role, name]).inc();
+                tracing::info!(target: LOG_TARGET, task, attempt, role, "{name}");
+                if self.options.crash_after_commit && name.starts_with("commit") {
+                    tracing::warn!(target: LOG_TARGET, task, "fault injection: exiting right after the commit");
+                    std::process::abort();
+                }
                 true
             },
-            Err(e) => self.failed("reveal", task, e),
+            Err(e) => {
+                self.metrics.failures.with_label_values(&[name]).inc();
+                tracing::warn!(target: LOG_TARGET, task, "{name} failed: {e}");
+                // A dispatch error means the chain has decided; a refused
+                // transaction (stale nonce, full pool) is worth another try.
+                !matches!(e, ClientError::Refused(_))
+            },
         }
+    }
+
+    /// Earlier tasks of the same model with the same input, newest first
+    /// (the replay and caching attacks look no further than 64 tasks back).
+    async fn earlier_same_input(&self, view: &TaskView) -> Vec<TaskView> {
+        let Ok(at) = self.client.best().await else { return Vec::new() };
+        let mut found = Vec::new();
+        for id in (view.id.saturating_sub(64)..view.id).rev() {
+            let Ok(Some(other)) = at.runtime_apis().call(chain::runtime_apis().tasks_api().task(id)).await else { continue };
+            if other.info.model == view.info.model && other.input.encode() == view.input.encode() {
+                found.push(other);
+            }
+        }
+        found
+    }
+
+    /// A verifier fingerprint revealed for this input before: in an earlier
+    /// attempt of this task, or in an earlier task.
+    async fn earlier_fingerprint(&self, view: &TaskView, seat: usize) -> Option<Fingerprint> {
+        let revealed = |a: &Attempt<_, _, _>| -> Option<Fingerprint> {
+            a.seats.iter().skip(1).find_map(|s: &chain::runtime_types::pallet_triad_tasks::types::Seat<AccountId32, u128>| {
+                s.reveal.as_ref().and_then(|f| native(f).ok())
+            })
+        };
+        let here = view.info.attempts.0.iter().rev().skip(1).find_map(|a| revealed(a));
+        if here.is_some() {
+            return here;
+        }
+        let _ = seat;
+        for other in self.earlier_same_input(view).await {
+            if let Some(fp) = other.info.attempts.0.iter().rev().find_map(|a| revealed(a)) {
+                return Some(fp);
+            }
+        }
+        None
+    }
+
+    /// The accepted output of an earlier task with this input.
+    async fn earlier_output(&self, view: &TaskView) -> Option<Answer> {
+        let other = self.earlier_same_input(view).await.into_iter().find(|o| o.output.is_some())?;
+        compute::decode_output(&other.output?.0)
+    }
+
+    /// Reads the executor's answer off its commitment when it is the
+    /// unsalted hash of a small discrete output, as commitments once were.
+    fn dictionary(&self, schema: &Schema, view: &TaskView) -> Option<Answer> {
+        let commitment = view.info.attempts.0.last()?.seats[0].commit?;
+        let found = compute::candidates(schema).into_iter().find(|c| c.encoded(schema).digest() == commitment);
+        tracing::warn!(
+            target: LOG_TARGET,
+            task = view.id,
+            found = found.is_some(),
+            "dictionary: tried every candidate output against the executor's commitment"
+        );
+        found
     }
 }

@@ -1,10 +1,12 @@
 //! Work a worker has committed to but not yet revealed, kept on disk.
 //!
-//! A commitment binds a salt only this worker knows. If the salt were lost
-//! in a restart, the seat could not reveal and would be slashed as absent, so
-//! each entry is written (to a temporary file, synced, then renamed over the
-//! old one) before the commit is submitted, and dropped once the task has
-//! moved past its reveal.
+//! A commitment binds a salt only this worker knows, and a verifier must
+//! still hold its own full output when it votes, a few blocks after it
+//! committed. If either were lost in a restart, the seat could not reveal
+//! and would be slashed, so each entry (the answer, the salt, and a
+//! verifier's committed fingerprint) is written (to a temporary file, synced,
+//! then renamed over the old one) before the commitment is submitted, and
+//! dropped once the attempt is settled.
 
 use std::{
     collections::BTreeMap,
@@ -13,49 +15,78 @@ use std::{
 };
 
 use serde::{Deserialize, Serialize};
+use triad_client::job::EncodedAnswer;
+use triad_verifier::CannotRun;
 
 /// What a seat needs to reveal one attempt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pending {
-    /// Attempt index the commitment belongs to.
+    /// Attempt index the entry belongs to.
     pub attempt: u32,
-    /// SCALE of the committed fingerprint, hex.
-    pub fingerprint: String,
-    /// The salt, hex.
+    /// The seat's answer: its encoded output, or why it could not run.
+    pub answer: StoredAnswer,
+    /// The salt of its commitment, hex.
     pub salt: String,
-    /// The executor's encoded output, hex, when small enough to post.
-    pub output: Option<String>,
-    /// The executor's committed output hash, hex.
-    pub output_hash: Option<String>,
+    /// A verifier's committed fingerprint (SCALE, hex), once it committed.
+    pub fingerprint: Option<String>,
 }
 
-/// A pending reveal, decoded.
+/// An answer as the state file keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoredAnswer {
+    /// The encoded output, hex.
+    Output(String),
+    /// The reason, by name.
+    CannotRun(String),
+}
+
+/// A pending entry, decoded.
 pub struct Opened {
-    /// The committed fingerprint.
-    pub fingerprint: triad_verifier::Fingerprint,
+    /// The seat's answer.
+    pub answer: EncodedAnswer,
     /// Its salt.
     pub salt: [u8; 32],
-    /// The output to post, if any.
-    pub output: Option<Vec<u8>>,
-    /// The committed output hash, if executor.
-    pub output_hash: Option<[u8; 32]>,
+    /// The committed fingerprint, if a verifier committed.
+    pub fingerprint: Option<triad_verifier::Fingerprint>,
+}
+
+const REASONS: [(CannotRun, &str); 3] = [
+    (CannotRun::InvalidInput, "invalid_input"),
+    (CannotRun::OutputTooLarge, "output_too_large"),
+    (CannotRun::TooSlow, "too_slow"),
+];
+
+impl StoredAnswer {
+    /// The stored form of an answer.
+    pub fn of(answer: &EncodedAnswer) -> Self {
+        match answer {
+            EncodedAnswer::Output(bytes) => StoredAnswer::Output(hex::encode(bytes)),
+            EncodedAnswer::CannotRun(r) => {
+                let name = REASONS.iter().find(|(k, _)| k == r).map(|(_, n)| *n).unwrap_or("invalid_input");
+                StoredAnswer::CannotRun(name.into())
+            },
+        }
+    }
+
+    fn open(&self) -> Option<EncodedAnswer> {
+        Some(match self {
+            StoredAnswer::Output(h) => EncodedAnswer::Output(hex::decode(h).ok()?),
+            StoredAnswer::CannotRun(name) => EncodedAnswer::CannotRun(REASONS.iter().find(|(_, n)| n == name)?.0),
+        })
+    }
 }
 
 impl Pending {
-    /// Decodes the hex fields; `None` if the file was tampered with.
+    /// Decodes the fields; `None` if the file was tampered with.
     pub fn open(&self) -> Option<Opened> {
         use codec::Decode;
-        let fingerprint = triad_verifier::Fingerprint::decode(&mut &hex::decode(&self.fingerprint).ok()?[..]).ok()?;
         let salt = hex::decode(&self.salt).ok()?.try_into().ok()?;
-        let output = match &self.output {
-            Some(o) => Some(hex::decode(o).ok()?),
+        let fingerprint = match &self.fingerprint {
+            Some(f) => Some(triad_verifier::Fingerprint::decode(&mut &hex::decode(f).ok()?[..]).ok()?),
             None => None,
         };
-        let output_hash = match &self.output_hash {
-            Some(h) => Some(hex::decode(h).ok()?.try_into().ok()?),
-            None => None,
-        };
-        Some(Opened { fingerprint, salt, output, output_hash })
+        Some(Opened { answer: self.answer.open()?, salt, fingerprint })
     }
 }
 
@@ -127,7 +158,7 @@ mod tests {
     use super::*;
 
     fn pending(attempt: u32) -> Pending {
-        Pending { attempt, fingerprint: "00ff".into(), salt: "11".repeat(32), output: Some("abcd".into()), output_hash: None }
+        Pending { attempt, answer: StoredAnswer::Output("abcd".into()), salt: "11".repeat(32), fingerprint: None }
     }
 
     #[test]
@@ -145,6 +176,9 @@ mod tests {
         assert_eq!(State::open(&dir).unwrap().tasks(), vec![9]);
         std::fs::write(dir.join("pending.json"), b"{not json").unwrap();
         assert!(State::open(&dir).unwrap_err().to_string().contains("corrupt"));
+        let slow = StoredAnswer::of(&EncodedAnswer::CannotRun(CannotRun::TooSlow));
+        assert_eq!(slow.open(), Some(EncodedAnswer::CannotRun(CannotRun::TooSlow)));
+        assert_eq!(pending(0).open().map(|o| o.answer), Some(EncodedAnswer::Output(vec![0xab, 0xcd])));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

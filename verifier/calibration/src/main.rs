@@ -3,17 +3,26 @@
 //!
 //! For every model it runs real ONNX Runtime inference under the reference
 //! settings (1 thread, all graph optimizations) and under eight other
-//! thread/optimization settings, and adds relative noise of 1e-6, 1e-5 and 1e-4
-//! to emulate other hardware. Those are the **honest** outputs: any pair that
-//! disagrees is a false reject. It then builds **wrong** outputs: another input,
-//! the model with perturbed weights, another model, random and shuffled outputs,
-//! zeroed, half-zeroed, scaled and truncated outputs, and a minimal shift that changes
-//! the top-1 class. Any that agrees with the reference is a false accept. A
-//! wrong output closer than 1% (relative L2) to the right one, with the same
-//! top-1 class, is not a meaningful wrong answer; those are counted apart.
+//! thread/optimization settings, and adds bounded relative noise of up to
+//! 1e-6, 1e-5 and 2e-5 per element (the largest honest difference measured
+//! across hosts) to emulate other hardware. Those are the **honest** outputs:
+//! any pair that disagrees is a false reject. It then builds **wrong**
+//! outputs: another input, the model with perturbed weights, another model,
+//! random and shuffled outputs, zeroed, half-zeroed, scaled and truncated
+//! outputs, the top-1 class flipped by a shift just beyond the noise, one
+//! element moved by ten times the noise, and the null-space edit of the
+//! `collide` attack (outputs over 512 elements: two elements of one sketch
+//! bucket shifted so that, under a known key, the fingerprint does not
+//! move). Any that passes is a false accept. A wrong output within the
+//! noise of the right one is not a wrong answer; those are counted apart.
 //!
-//! Every candidate parameter set is measured on the same outputs in one run,
-//! so the tables compare them side by side.
+//! Every attempt is fingerprinted under its own key, as on chain. Two
+//! verdicts are tallied side by side: the fingerprints alone (`LSH`), and
+//! the protocol (`LSH + check`): a verifier endorses the executor when their
+//! fingerprints agree and its own output passes the model's default output
+//! check against the executor's, and two endorsements accept. Every candidate
+//! parameter set is measured on the same outputs in one run, so the tables
+//! compare them side by side.
 
 mod data;
 mod stats;
@@ -24,7 +33,10 @@ use clap::Parser;
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use stats::Rate;
 use triad_inference::{Model, Optimization, Settings, TensorData};
-use triad_verifier::{agrees, distance, fingerprint, majority, Family, Fingerprint, LshParams, Outcome, Quantization, Tensor};
+use triad_verifier::{
+    agrees, compare, default_check, distance, fingerprint, majority, sketch_slot, AttemptKey, DType, Family, Fingerprint,
+    LshParams, Outcome, OutputCheck, Quantization, Tensor, Vote, CALIBRATION_KEY, SKETCH_DIM,
+};
 
 #[derive(Parser)]
 struct Args {
@@ -53,8 +65,7 @@ struct Suite {
     single_channel_map: bool,
 }
 
-const NOISE: [f64; 3] = [1e-6, 1e-5, 1e-4];
-const MATERIAL: f64 = 1e-2;
+const NOISE: [f64; 3] = [1e-6, 1e-5, 2e-5];
 /// Weight perturbations; `scripts/calibrate.sh` writes `<model>.w<rel>.onnx`.
 const WEIGHT_NOISE: [(&str, &str); 2] = [("weights x(1+1e-2 N)", "1e-2"), ("weights x(1+1e-1 N)", "1e-1")];
 
@@ -76,9 +87,9 @@ fn suites() -> Vec<Suite> {
 const SEED: u64 = 0x7121_ad00;
 
 /// The parameter sets compared side by side. The first is the crate's preset
-/// (`LshParams::projection` / `classifier`), the one the tables call default.
+/// (`LshParams::projection`), the one the tables call default.
 fn candidates(suite: &Suite) -> Vec<(String, LshParams)> {
-    let preset = if suite.classifier { LshParams::classifier(SEED, 1) } else { LshParams::projection(SEED) };
+    let preset = LshParams::projection(SEED);
     let mk = |quantization, tolerance| LshParams { quantization, tolerance, ..preset };
     let mut c = vec![(format!("{} (default)", label(&preset)), preset)];
     for other in [
@@ -124,6 +135,14 @@ struct Tally {
     task_reject: Rate,
     /// case -> (pair false accepts, 3-verifier false accepts, min distance, immaterial count)
     wrong: BTreeMap<&'static str, (Rate, Rate, u32, u64)>,
+    /// Under the protocol (fingerprint and output check): honest tasks
+    /// rejected, wrong tasks accepted by case.
+    task_reject_checked: Rate,
+    wrong_checked: BTreeMap<&'static str, Rate>,
+    /// Honest pairs the output check alone rejects, and the largest honest
+    /// difference it saw, as a fraction of the scale.
+    check_reject: Rate,
+    max_check_diff: f64,
 }
 
 impl Tally {
@@ -151,13 +170,47 @@ impl Tally {
     }
 }
 
-fn fp(params: &LshParams, shape: &[usize], data: &[f32]) -> Fingerprint {
-    fingerprint(params, &Tensor::F32 { shape, data }).expect("model outputs are finite and well-shaped")
+fn fp(params: &LshParams, key: &AttemptKey, shape: &[usize], data: &[f32]) -> Fingerprint {
+    fingerprint(params, key, &Tensor::F32 { shape, data }).expect("model outputs are finite and well-shaped")
 }
 
-fn top1_rows(shape: &[usize], v: &[f32]) -> Vec<usize> {
-    v.chunks(*shape.last().unwrap()).map(|r| data::top2(r).0).collect()
+/// The key of the attempt that runs input `i`.
+fn key_of(i: usize) -> AttemptKey {
+    *blake3::hash(&(i as u64).to_le_bytes()).as_bytes()
 }
+
+/// A verifier's vote: the executor's output `e` against its own `v`.
+fn vote(check: &OutputCheck, shape: &[usize], e: &[f32], eshape: &[usize], v: &[f32]) -> Vote {
+    match compare(check, &Tensor::F32 { shape: eshape, data: e }, &Tensor::F32 { shape, data: v }) {
+        Ok(()) => Vote::Match,
+        Err(_) => Vote::Mismatch,
+    }
+}
+
+/// Largest elementwise difference as a fraction of the scale of `mine`.
+fn max_rel_diff(mine: &[f32], other: &[f32]) -> f64 {
+    let scale = mine.iter().fold(0.0f64, |s, x| s.max((*x as f64).abs())).max(f64::MIN_POSITIVE);
+    mine.iter().zip(other).fold(0.0f64, |m, (a, b)| m.max((*a as f64 - *b as f64).abs())) / scale
+}
+
+/// The `collide` edit: each of the strongest half of the first block's
+/// elements erased, its signed contribution put on an element of a later
+/// block in the same sketch bucket under the public calibration key.
+fn null_space_edit(params: &LshParams, r: &[f32]) -> Vec<f32> {
+    let mut v = r.to_vec();
+    let mut strongest: Vec<usize> = (0..SKETCH_DIM).collect();
+    strongest.sort_by(|a, b| v[*b].abs().total_cmp(&v[*a].abs()));
+    for a in strongest.into_iter().take(SKETCH_DIM / 2) {
+        let (bucket, neg_a) = sketch_slot(params, &CALIBRATION_KEY, a);
+        let Some(b) = (SKETCH_DIM..v.len()).find(|b| sketch_slot(params, &CALIBRATION_KEY, *b).0 == bucket) else { continue };
+        let neg_b = sketch_slot(params, &CALIBRATION_KEY, b).1;
+        let c = if neg_a { -v[a] } else { v[a] };
+        v[a] = 0.0;
+        v[b] += if neg_b { -c } else { c };
+    }
+    v
+}
+
 
 type Output = (Vec<usize>, Vec<f32>);
 
@@ -201,12 +254,21 @@ fn wrong_outputs(
     short[axis] -= 1;
     let kept: usize = short.iter().product();
     wrong.push(("truncated by one row", short, r[..kept].to_vec()));
+    let scale = r.iter().fold(0.0f32, |s, x| s.max(x.abs()));
+    let noise = OutputCheck::DEFAULT_TOLERANCE_PPM as f32 * 1e-6 * scale;
     if suite.classifier {
         let row = *shape.last().unwrap();
         let (a, b) = data::top2(&r[..row]);
         let mut flipped = r.clone();
-        flipped[b] = r[a] + r[a].abs().max(1e-6) * 1e-6;
-        wrong.push(("top-1 flipped by a minimal shift", shape.clone(), flipped));
+        flipped[b] = r[a] + 3.0 * noise;
+        wrong.push(("top-1 flipped just beyond the noise", shape.clone(), flipped));
+    }
+    let mut moved = r.clone();
+    let at = rng.gen_range(0..r.len());
+    moved[at] += 10.0 * noise;
+    wrong.push(("one element moved by 10x the noise", shape.clone(), moved));
+    if r.len() > SKETCH_DIM {
+        wrong.push(("collide: null-space edit under the public key", shape.clone(), null_space_edit(&LshParams::projection(SEED), r)));
     }
     wrong
 }
@@ -219,6 +281,7 @@ fn main() {
         .collect();
     let reference = Settings { intra_threads: 1, optimization: Optimization::All };
     let mut summary: BTreeMap<String, (Rate, Rate, Rate, Rate)> = BTreeMap::new();
+    let mut checked_summary: BTreeMap<String, (Rate, Rate, Rate, f64)> = BTreeMap::new();
     let mut throughput = Vec::new();
 
     for suite in suites() {
@@ -257,68 +320,90 @@ fn main() {
 
         let cands = candidates(&suite);
         let mut tallies: Vec<Tally> = cands.iter().map(|_| Tally::default()).collect();
+        let check_shape: Vec<i64> = refs[0].0.iter().map(|d| *d as i64).collect();
+        let check = if suite.single_channel_map {
+            OutputCheck::with_decision(triad_verifier::Decision::Threshold { at_micros: 300_000 })
+        } else {
+            default_check(DType::F32, &check_shape)
+        };
+        println!("output check: {check:?}\n");
         // Every disturbed output is made once and fingerprinted under every
         // candidate, so the candidates are compared on identical data.
         for i in 0..refs.len() {
             let (shape, r) = &refs[i];
-            let rfs: Vec<Fingerprint> = cands.iter().map(|(_, p)| fp(p, shape, r)).collect();
+            let key = key_of(i);
+            let rfs: Vec<Fingerprint> = cands.iter().map(|(_, p)| fp(p, &key, shape, r)).collect();
             let mut rng = StdRng::seed_from_u64(i as u64 * 7919);
 
             for v in &var_outs[i] {
                 for ((_, params), (t, rf)) in cands.iter().zip(tallies.iter_mut().zip(&rfs)) {
-                    let d = distance(rf, &fp(params, shape, v));
+                    let d = distance(rf, &fp(params, &key, shape, v));
                     t.max_real = t.max_real.max(d);
                     t.honest_real.add(d > params.tolerance as u32);
+                    t.check_reject.add(vote(&check, shape, v, shape, r) == Vote::Mismatch);
+                    t.max_check_diff = t.max_check_diff.max(max_rel_diff(r, v));
                 }
             }
-            let mut pools: Vec<Vec<Fingerprint>> = cands.iter().map(|_| Vec::new()).collect();
+            // Honest verifiers: the noisiest honest level, output and fingerprint.
+            let mut pools: Vec<Vec<(Vec<f32>, Fingerprint)>> = cands.iter().map(|_| Vec::new()).collect();
             for (l, rel) in NOISE.iter().enumerate() {
                 for _ in 0..args.noise_seeds {
                     let noisy = data::jitter(r, *rel, &mut rng);
+                    let mismatch = vote(&check, shape, &noisy, shape, r) == Vote::Mismatch;
+                    let diff = max_rel_diff(r, &noisy);
                     for (ci, (_, params)) in cands.iter().enumerate() {
-                        let f = fp(params, shape, &noisy);
+                        let f = fp(params, &key, shape, &noisy);
                         let d = distance(&rfs[ci], &f);
                         let t = &mut tallies[ci];
                         t.max_noise[l] = t.max_noise[l].max(d);
                         t.honest_noise[l].add(d > params.tolerance as u32);
+                        t.check_reject.add(mismatch);
+                        t.max_check_diff = t.max_check_diff.max(diff);
                         if l == 2 && pools[ci].len() < 30 {
-                            pools[ci].push(f);
+                            pools[ci].push((noisy.clone(), f));
                         }
                     }
                 }
             }
-            // Honest verifiers are drawn from the noisiest honest level.
-            let verifiers = |pool: &[Fingerprint], k: usize| {
+            // A task: the executor's output `e` (and its fingerprint), three
+            // honest verifiers; both verdicts.
+            let decide = |params: &LshParams, pool: &[(Vec<f32>, Fingerprint)], k: usize, eshape: &[usize], e: &[f32], ef: &Fingerprint| {
                 let m = pool.len();
-                [pool[k % m], pool[(k + 1) % m], pool[(k + 2) % m]]
+                let vs = [&pool[k % m], &pool[(k + 1) % m], &pool[(k + 2) % m]];
+                let lsh = majority(Some(ef), vs.map(|(_, f)| Some((f, Vote::Match))), params).outcome;
+                let votes = vs.map(|(o, _)| vote(&check, shape, e, eshape, o));
+                let checked = majority(Some(ef), [0, 1, 2].map(|j| Some((&vs[j].1, votes[j]))), params).outcome;
+                (lsh, checked)
             };
             for (k, v) in var_outs[i].iter().enumerate() {
                 for (ci, (_, params)) in cands.iter().enumerate() {
-                    let e = fp(params, shape, v);
-                    let vs = verifiers(&pools[ci], 3 * k);
-                    let verdict = majority(Some(&e), [Some(&vs[0]), Some(&vs[1]), Some(&vs[2])], params);
-                    tallies[ci].task_reject.add(verdict.outcome != Outcome::Accepted);
+                    let e = fp(params, &key, shape, v);
+                    let (lsh, checked) = decide(params, &pools[ci], 3 * k, shape, v, &e);
+                    tallies[ci].task_reject.add(lsh != Outcome::Accepted);
+                    tallies[ci].task_reject_checked.add(checked != Outcome::Accepted);
                 }
             }
 
+            let noise = OutputCheck::DEFAULT_TOLERANCE_PPM as f64 * 1e-6;
             for (k, (label, wshape, w)) in wrong_outputs(&suite, &refs, i, &pert_outs[i], &other_outs[i], args.random_seeds, &mut rng)
                 .iter()
                 .enumerate()
             {
-                let material = wshape != shape || data::rel_l2(r, w) >= MATERIAL ||
-                    (suite.classifier && top1_rows(shape, r) != top1_rows(wshape, w));
+                // Wrong means beyond the noise: a different shape, or some
+                // element further from the right one than the tolerance.
+                let material = wshape != shape || max_rel_diff(r, w) > noise;
                 for (ci, (_, params)) in cands.iter().enumerate() {
                     let entry = tallies[ci].wrong.entry(label).or_insert((Rate::default(), Rate::default(), u32::MAX, 0));
                     if !material {
                         entry.3 += 1;
                         continue;
                     }
-                    let f = fp(params, wshape, w);
-                    let vs = verifiers(&pools[ci], k);
+                    let f = fp(params, &key, wshape, w);
                     entry.0.add(agrees(&rfs[ci], &f, params));
-                    let verdict = majority(Some(&f), [Some(&vs[0]), Some(&vs[1]), Some(&vs[2])], params);
-                    entry.1.add(verdict.outcome == Outcome::Accepted);
+                    let (lsh, checked) = decide(params, &pools[ci], k, wshape, w, &f);
+                    entry.1.add(lsh == Outcome::Accepted);
                     entry.2 = entry.2.min(distance(&rfs[ci], &f));
+                    tallies[ci].wrong_checked.entry(label).or_default().add(checked == Outcome::Accepted);
                 }
             }
         }
@@ -341,13 +426,26 @@ fn main() {
             s.3.k += three.k; s.3.n += three.n;
         }
         for (ci, (label, _)) in cands.iter().enumerate().filter(|(_, (l, _))| l.contains("(default")) {
+            let t = &tallies[ci];
+            println!(
+                "\nUnder {label} and the output check: honest pairs the check rejects {}, largest honest difference {:.2e} of the scale; honest tasks rejected {}.",
+                t.check_reject.show(), t.max_check_diff, t.task_reject_checked.show()
+            );
             println!("\nWrong outputs under {label}:\n");
-            println!("| case | accepted (pair) | accepted (3 verifiers) | min distance | within 1% of the right output (not counted) |");
-            println!("|---|---|---|---|---|");
-            for (case, (p, t, m, imm)) in &tallies[ci].wrong {
+            println!("| case | accepted (pair, LSH) | accepted (3 verifiers, LSH) | accepted (3 verifiers, LSH + check) | min distance | within the noise (not counted) |");
+            println!("|---|---|---|---|---|---|");
+            for (case, (p, th, m, imm)) in &t.wrong {
                 let m = if *m == u32::MAX { "incomparable".to_string() } else { m.to_string() };
-                println!("| {case} | {} | {} | {m} | {imm} |", p.show(), t.show());
+                let checked = t.wrong_checked.get(case).map(|r| r.show()).unwrap_or_else(|| "-".into());
+                println!("| {case} | {} | {} | {checked} | {m} | {imm} |", p.show(), th.show());
             }
+            let s = checked_summary.entry(label.clone()).or_default();
+            s.0.k += t.check_reject.k; s.0.n += t.check_reject.n;
+            s.1.k += t.task_reject_checked.k; s.1.n += t.task_reject_checked.n;
+            for r in t.wrong_checked.values() {
+                s.2.k += r.k; s.2.n += r.n;
+            }
+            s.3 = s.3.max(t.max_check_diff);
         }
         let default = 0;
 
@@ -357,7 +455,7 @@ fn main() {
         let reps = 50;
         let t = Instant::now();
         for _ in 0..reps {
-            std::hint::black_box(fp(params, shape, std::hint::black_box(r)));
+            std::hint::black_box(fp(params, &key_of(0), shape, std::hint::black_box(r)));
         }
         let fp_secs = t.elapsed().as_secs_f64() / reps as f64;
         throughput.push((suite.name, out_bytes, fp_secs, infer_mean));
@@ -368,6 +466,12 @@ fn main() {
     println!("|---|---|---|---|---|");
     for (label, (h, task, pair, three)) in &summary {
         println!("| {label} | {} | {} | {} | {} |", h.show(), task.show(), pair.show(), three.show());
+    }
+    println!("\n## The protocol: default fingerprint and output check, all models\n");
+    println!("| parameters | honest pairs the check rejects | largest honest difference (of the scale) | honest tasks rejected | wrong tasks accepted |");
+    println!("|---|---|---|---|---|");
+    for (label, (pairs, tasks, wrong, max)) in &checked_summary {
+        println!("| {label} | {} | {max:.2e} | {} | {} |", pairs.show(), tasks.show(), wrong.show());
     }
     println!("\n## Fingerprint cost (default parameters)\n");
     println!("| model | output bytes | fingerprint | throughput | inference (1 thread) | fingerprint / inference |");
