@@ -5,7 +5,9 @@
 //!    node with four workers) ÷ one local inference of the same job;
 //! 2. ONNX Runtime through `ort` ÷ Python `onnxruntime`, same model, same
 //!    input, same settings (1 intra-op thread, all graph optimizations);
-//! 3. LSH fingerprint ÷ inference.
+//! 3. LSH fingerprint ÷ inference, and a verifier's whole work (inference,
+//!    fingerprint under the attempt key, output check) ÷ one inference;
+//! 4. the bytes a seat reads from and writes to the chain per job.
 //!
 //! The model is PP-OCRv4 text detection from the PyPI package
 //! rapidocr-onnxruntime (installed by `scripts/prereqs.sh`), on a 3x32x32
@@ -21,7 +23,7 @@ use std::{
 use triad_client::{account_of, chain::runtime_types::pallet_triad_tasks::types::Phase, job, load_signer};
 use triad_inference::{files, wire, Model, Settings, TensorData};
 use triad_integration_tests::network::{repo_root, Network};
-use triad_verifier::LshParams;
+use triad_verifier::{compare, default_check, LshParams};
 
 const UNIT: u128 = 1_000_000_000_000;
 
@@ -94,8 +96,8 @@ async fn main() {
     let mut model = Model::load(&det, Settings::default()).unwrap();
     println!("model: PP-OCRv4 det ({}), {}", det.display(), model.describe());
 
-    println!("\n| input | ort inference | Python onnxruntime | ort ÷ Python | fingerprint | fingerprint ÷ inference |");
-    println!("|---|---|---|---|---|---|");
+    println!("\n| input | ort inference | Python onnxruntime | ort ÷ Python | fingerprint | fingerprint ÷ inference | output check | verifier work ÷ inference |");
+    println!("|---|---|---|---|---|---|---|---|");
     let mut small_inference = 0.0;
     for side in [32, 320] {
         let x = image(side, 0);
@@ -105,7 +107,13 @@ async fn main() {
         });
         let outputs = model.run(std::slice::from_ref(&x)).unwrap();
         let fp = time_n(runs, || {
-            job::fingerprint(&lsh, &outputs).unwrap();
+            job::fingerprint(&lsh, &[3; 32], &outputs).unwrap();
+        });
+        let spec = &model.outputs()[0];
+        let check = default_check(spec.dtype, &spec.shape);
+        let other = model.run(std::slice::from_ref(&x)).unwrap();
+        let checking = time_n(runs, || {
+            compare(&check, &outputs[0].view(), &other[0].view()).unwrap();
         });
         let npy = dir.join(format!("x{side}.npy"));
         write_npy(&npy, &x);
@@ -114,12 +122,14 @@ async fn main() {
             small_inference = ort;
         }
         println!(
-            "| 1x3x{side}x{side} | {:.3} ms | {:.3} ms | {:.3} | {:.1} us | {:.4} |",
+            "| 1x3x{side}x{side} | {:.3} ms | {:.3} ms | {:.3} | {:.1} us | {:.4} | {:.1} us | {:.4} |",
             ort * 1e3,
             py * 1e3,
             ort / py,
             fp * 1e6,
-            fp / ort
+            fp / ort,
+            checking * 1e6,
+            (ort + fp + checking) / ort
         );
     }
 
@@ -141,6 +151,7 @@ async fn main() {
     net.wait_qualified(id, &accounts, Duration::from_secs(300)).await;
     let client = load_signer(Some("ferdie"), None).unwrap();
     let mut e2e = Vec::new();
+    let mut bytes = (0usize, 0usize);
     for k in 0..5 {
         let input = wire::encode(&[wire::NamedTensor { name: model.inputs()[0].name.clone(), tensor: image(32, 10 + k) }]);
         let t = Instant::now();
@@ -149,6 +160,11 @@ async fn main() {
             let view = net.task(task).await;
             if let Phase::Done { resolution, .. } = view.info.phase {
                 e2e.push(t.elapsed().as_secs_f64());
+                let input = match &view.input {
+                    triad_client::chain::runtime_types::pallet_triad_tasks::types::TaskInput::Inline(b) => b.0.len(),
+                    _ => 0,
+                };
+                bytes = (input, view.output.as_ref().map_or(0, |o| o.0.len()));
                 println!("job {task}: {resolution:?} after {:.1} s", t.elapsed().as_secs_f64());
                 break;
             }
@@ -159,6 +175,16 @@ async fn main() {
     println!("\n| end-to-end verified job (median of 5) | one local inference | ratio |");
     println!("|---|---|---|");
     println!("| {:.2} s | {:.3} ms | {:.0} |", e2e, small_inference * 1e3, e2e / small_inference);
-    println!("\nBlock time is 6 s; a job takes the draw delay (2 blocks) plus a commit and a reveal block.");
+    println!(
+        "\nBlock time is 6 s. A job takes the draw delay (2 blocks), the executor's commitment, the key delay (2 blocks), \
+         the verifiers' commitments, the executor's reveal and the votes: each step a block."
+    );
+    println!(
+        "\nPer job, a seat reads the {} B input from the chain; a verifier also reads the {} B output and writes a 32 B \
+         commitment and a {} B reveal; the executor writes a 32 B commitment and posts the output.",
+        bytes.0,
+        bytes.1,
+        <triad_verifier::Fingerprint as codec::MaxEncodedLen>::max_encoded_len() + 32 + 1
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -75,8 +75,15 @@ impl Network {
     /// Registers `model` (owner Alice) with calibration inputs through the
     /// CLI, and puts the file in the workers' store; returns its id.
     pub fn register_model(&self, model: &Path, name: &str, calibration: &[PathBuf]) -> u32 {
+        self.register_model_as("alice", model, name, calibration, &[])
+    }
+
+    /// [`Network::register_model`] signed by `owner`, with more CLI flags.
+    /// Owners sign in parallel without sharing nonces.
+    pub fn register_model_as(&self, owner: &str, model: &Path, name: &str, calibration: &[PathBuf], extra: &[&str]) -> u32 {
         let model_str = model.to_str().unwrap();
-        let mut args = vec!["--dev-seed", "alice", "model", "register", model_str, "--name", name, "--lsh-seed", "7"];
+        let mut args = vec!["--dev-seed", owner, "model", "register", model_str, "--name", name, "--lsh-seed", "7"];
+        args.extend(extra);
         let cal: Vec<&str> = calibration.iter().map(|p| p.to_str().unwrap()).collect();
         if !cal.is_empty() {
             args.push("--calibration");
@@ -89,6 +96,22 @@ impl Network {
             .unwrap();
         assert!(out.status.success(), "import: {}", String::from_utf8_lossy(&out.stderr));
         id
+    }
+
+    /// A copy of the ONNX file `model` with a distinct `blake3` hash and the
+    /// same graph: a second `doc_string` (field 6 of `ModelProto`, the last
+    /// one read wins) tagged `tag`. The registry takes each file once, so
+    /// scenarios that need a model of their own register such a copy.
+    pub fn variant(&self, model: &Path, tag: &str) -> PathBuf {
+        let mut bytes = std::fs::read(model).unwrap();
+        let doc = format!("triad test variant: {tag}");
+        assert!(doc.len() < 128, "a one-byte length");
+        bytes.push(0x32);
+        bytes.push(doc.len() as u8);
+        bytes.extend(doc.as_bytes());
+        let path = self.dir.join(format!("{tag}.onnx"));
+        std::fs::write(&path, bytes).unwrap();
+        path
     }
 
     /// Starts a worker with a dev seed; `extra` are more flags.
@@ -227,11 +250,12 @@ impl Network {
         fees
     }
 
-    /// Reputation score (parts per billion) and total stake of a worker now.
-    pub async fn standing(&self, who: &AccountId32) -> (u32, u128) {
+    /// Reputation score on `model` (parts per billion) and total stake of a worker now.
+    pub async fn standing(&self, who: &AccountId32, model: u32) -> (u32, u128) {
         let at = self.client.finalized().await.unwrap();
         let view = at.runtime_apis().call(chain::runtime_apis().triad_api().worker(who.clone())).await.unwrap().unwrap();
-        (view.score.0, view.total_stake)
+        let score = view.standings.iter().find(|s| s.model == model).map_or(0, |s| s.score.0);
+        (score, view.total_stake)
     }
 }
 

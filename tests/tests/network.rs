@@ -1,86 +1,442 @@
-//! The whole system on a real `triad-node --dev`: real `triad-worker`
-//! processes running the model with ONNX Runtime, and the `triad` CLI.
+//! The whole system on one real `triad-node --dev`: real `triad-worker`
+//! processes running the models with ONNX Runtime, the `triad` CLI, and one
+//! attacker per attack of the soundness issue, each on a model of its own
+//! next to the same four honest workers, all at once.
 //!
-//! (a) honest workers settle twenty jobs and every balance adds up to the
-//!     plank; bad input files get one-line CLI errors and change nothing;
-//!     input that bypasses the CLI and does not fit is reported as invalid
-//!     by every seat, and nobody is slashed for it;
-//! (b) a lying executor is rejected, slashed, its tasks re-run, and it ends
-//!     ranked below the honest workers;
-//! (c) a verifier that copies another seat's commitment gains nothing;
-//! (d) a worker killed between commit and reveal is slashed and the task
-//!     still settles; one restarted in the same gap still reveals.
+//! - honest work: twenty jobs settle, the CLI refuses bad files, audits a
+//!   task and follows one to its verified output;
+//! - clients that grief workers: inputs no honest worker can run are refused
+//!   at submission, and an input that runs for days is answered "too slow"
+//!   by every honest seat within its budget, paid by the client;
+//! - executors that cheat: `substitute` (another output), `collide` (a
+//!   null-space edit of a detection map), `withhold` (no reveal);
+//! - verifiers that skip the model: `replay`, `copy`, `dictionary`;
+//! - a worker killed between commit and reveal, and one restarted there.
 //!
-//! Workers that should be drawn often bond the reputation stake cap
-//! (10,000 tokens) against the honest workers' 1,000, so the scenarios do
-//! not depend on a lucky draw.
+//! At the end, over every task: each attacker lost stake and earned nothing
+//! it did not compute, no honest worker lost anything, every balance moved
+//! by exactly the payments, bounties, deposits and fees on chain, and every
+//! accepted result is, element by element, what ONNX Runtime computes here.
+//!
+//! Attackers bond the reputation stake cap (10,000 tokens) against the honest
+//! workers' 1,000, so each is drawn in most of its model's tasks.
 
-use std::{path::PathBuf, time::Duration};
+use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 
 use triad_client::{
     account_of,
     chain::{
         self,
-        runtime_types::{pallet_triad_tasks::types::{Phase, Resolution}, triad_verifier::majority::Outcome},
+        runtime_types::{
+            pallet_triad_tasks::types::{InputArg, Mode, Phase, Posted, Resolution},
+            triad_verifier::majority::Outcome,
+        },
     },
-    load_signer, AccountId32, Signer,
+    load_signer, AccountId32, ClientError, Signer, Wait,
 };
-use triad_inference::{wire, TensorData};
-use triad_integration_tests::network::{repo_root, Network};
+use triad_inference::{wire, Data, Model, Settings, TensorData};
+use triad_integration_tests::network::{repo_root, Network, TaskView};
+use triad_verifier::{compare, default_check};
 
 const UNIT: u128 = 1_000_000_000_000;
 const PRICE: u128 = UNIT / 10;
-const WAIT: Duration = Duration::from_secs(600);
+const WAIT: Duration = Duration::from_secs(900);
+const HONEST: [&str; 4] = ["bob", "charlie", "dave", "eve"];
 
 fn signer(seed: &str) -> Signer {
     load_signer(Some(seed), None).unwrap()
+}
+
+fn who(seed: &str) -> AccountId32 {
+    account_of(&signer(seed))
 }
 
 fn features(k: usize) -> Vec<f32> {
     (0..64).map(|i| (((i * 37 + k * 11) % 101) as f32 / 50.0) - 1.0).collect()
 }
 
-/// Wire bytes of one `[1, 64]` input for the fixture classifier.
-fn input(k: usize) -> Vec<u8> {
-    wire::encode(&[wire::NamedTensor { name: "features".into(), tensor: TensorData::f32(vec![1, 64], features(k)) }])
+fn tensor(name: &str, t: TensorData) -> Vec<u8> {
+    wire::encode(&[wire::NamedTensor { name: name.into(), tensor: t }])
 }
 
-fn kserve(dir: &std::path::Path, name: &str, shape: &[usize], data: &[f32]) -> PathBuf {
-    let body = serde_json::json!({"inputs": [{"name": "features", "shape": shape, "datatype": "FP32", "data": data}]});
+/// Wire bytes of one `[1, 64]` input for the fixture classifiers.
+fn mlp_input(k: usize) -> Vec<u8> {
+    tensor("features", TensorData::f32(vec![1, 64], features(k)))
+}
+
+/// A 3x32x32 "text" patch for the detector: a bright block on black.
+fn patch(k: usize) -> TensorData {
+    let mut img = vec![0.0f32; 3 * 32 * 32];
+    for c in 0..3 {
+        for y in (6 + k % 5)..(22 + k % 7) {
+            for x in 4..(26 - k % 4) {
+                img[c * 1024 + y * 32 + x] = 1.0;
+            }
+        }
+    }
+    for (i, v) in img.iter_mut().enumerate() {
+        *v += (((i * 31 + k * 17) % 23) as f32 - 11.0) * 0.004;
+    }
+    TensorData::f32(vec![1, 3, 32, 32], img)
+}
+
+fn kserve(dir: &std::path::Path, name: &str, inputs: &[(&str, &[usize], &str, serde_json::Value)]) -> PathBuf {
+    let list: Vec<_> = inputs
+        .iter()
+        .map(|(n, shape, dt, data)| serde_json::json!({"name": n, "shape": shape, "datatype": dt, "data": data}))
+        .collect();
     let path = dir.join(name);
-    std::fs::write(&path, body.to_string()).unwrap();
+    std::fs::write(&path, serde_json::json!({ "inputs": list }).to_string()).unwrap();
     path
 }
 
-/// A network serving the fixture classifier with the given workers
-/// (`(seed, extra flags)`), all qualified.
-async fn network(name: &str, workers: &[(&str, &[&str])]) -> (Network, u32) {
-    let mut net = Network::start(name).await;
-    let cal: Vec<PathBuf> = (0..2).map(|k| kserve(&net.dir, &format!("cal{k}.json"), &[1, 64], &features(100 + k))).collect();
-    let model = net.register_model(&repo_root().join("inference/fixtures/mlp_classifier.onnx"), "mlp-classifier", &cal);
-    let mut accounts = Vec::new();
-    for (seed, extra) in workers {
-        net.spawn_worker(seed, extra);
-        accounts.push(account_of(&signer(seed)));
+fn mlp_case(dir: &std::path::Path, name: &str, k: usize) -> PathBuf {
+    kserve(dir, name, &[("features", &[1, 64], "FP32", serde_json::json!(features(k)))])
+}
+
+fn accepted(v: &TaskView) -> bool {
+    matches!(v.info.phase, Phase::Done { resolution: Resolution::Accepted, .. })
+}
+
+fn seats_of<'a>(views: &'a [TaskView], who: &'a AccountId32) -> impl Iterator<Item = (usize, usize, &'a chain::runtime_types::pallet_triad_tasks::types::Seat<AccountId32, u128>)> {
+    views.iter().flat_map(move |v| {
+        v.info.attempts.0.iter().enumerate().flat_map(move |(a, at)| {
+            at.seats.iter().enumerate().filter(move |(_, s)| &s.who == who).map(move |(i, s)| (a, i, s))
+        })
+    })
+}
+
+/// The accepted result equals, element by element within the model's
+/// check, what ONNX Runtime computes here for the task's input.
+fn assert_result_is_honest(v: &TaskView, model: &mut Model, name: &str) {
+    let output = v.output.as_ref().unwrap_or_else(|| panic!("{name} task {}: accepted without a result", v.id));
+    let posted = wire::decode(&output.0).unwrap();
+    let chain::runtime_types::pallet_triad_tasks::types::TaskInput::Inline(input) = &v.input else { panic!("inline") };
+    let inputs = wire::arrange(model.inputs(), wire::decode(&input.0).unwrap()).unwrap();
+    let mine = model.run(&inputs).unwrap();
+    for (p, (m, spec)) in posted.iter().zip(mine.iter().zip(model.outputs())) {
+        let check = default_check(spec.dtype, &spec.shape);
+        compare(&check, &p.tensor.view(), &m.view())
+            .unwrap_or_else(|e| panic!("{name} task {}: the result is not what the model computes: {e}", v.id));
     }
-    net.wait_qualified(model, &accounts, Duration::from_secs(300)).await;
-    (net, model)
 }
 
-fn paid_to(views: &[triad_integration_tests::network::TaskView], who: &AccountId32) -> u128 {
-    views.iter().flat_map(|v| v.info.attempts.0.iter()).flat_map(|a| a.seats.iter()).filter(|s| &s.who == who).map(|s| s.paid + s.bounty).sum()
+struct Scenario {
+    name: &'static str,
+    model: u32,
+    attacker: Option<&'static str>,
+    ids: Vec<u64>,
 }
 
-/// The client pays the accepted attempt's executor 40% of the price and each
-/// verifier that agreed 20%; no one else; the rest of the escrow comes back.
-fn assert_settled_exactly(v: &triad_integration_tests::network::TaskView) {
-    let attempts = &v.info.attempts.0;
-    let last = attempts.last().expect("an attempt");
-    let in_majority = last.verdict.as_ref().expect("settled").verifiers_in_majority;
-    let expected = PRICE * 40 / 100 + in_majority.iter().filter(|x| **x).count() as u128 * (PRICE * 20 / 100);
-    let paid: u128 = attempts.iter().flat_map(|a| a.seats.iter()).map(|s| s.paid).sum();
-    assert_eq!(paid, expected, "task {}: the client pays for the honest seats of the accepted attempt only", v.id);
-    assert_eq!(paid + v.info.refunded, v.info.escrow, "task {}: nothing is lost", v.id);
+#[tokio::test(flavor = "multi_thread")]
+async fn one_network_settles_honest_work_and_defeats_every_attack() {
+    let mut net = Network::start("attacks").await;
+    let dir = net.dir.clone();
+    let fixtures = repo_root().join("inference/fixtures");
+    let site = String::from_utf8(
+        std::process::Command::new(repo_root().join(".triad/venv/bin/python"))
+            .args(["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
+            .output()
+            .expect("run scripts/prereqs.sh first")
+            .stdout,
+    )
+    .unwrap();
+    let det_file = PathBuf::from(site.trim()).join("rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx");
+
+    // Models, registered in parallel by different owners.
+    let mlp = fixtures.join("mlp_classifier.onnx");
+    let cal = |tag: &str| -> Vec<PathBuf> { (0..2).map(|k| mlp_case(&dir, &format!("{tag}-cal{k}.json"), 100 + k)).collect() };
+    let det_cal: Vec<PathBuf> = (0..2)
+        .map(|k| {
+            let p = dir.join(format!("det-cal{k}.npy"));
+            std::fs::write(&p, triad_inference::files::npy_bytes(&patch(90 + k))).unwrap();
+            p
+        })
+        .collect();
+    let slow_cal = vec![kserve(&dir, "slow-cal.json", &[
+        ("steps", &[1], "INT64", serde_json::json!([10])),
+        ("x", &[1, 64], "FP32", serde_json::json!(features(3))),
+    ])];
+    let specs: Vec<(&str, PathBuf, &str, Vec<PathBuf>, Vec<&str>)> = vec![
+        ("alice", mlp.clone(), "honest", cal("honest"), vec![]),
+        ("one", net.variant(&mlp, "substitute"), "substitute", cal("substitute"), vec![]),
+        ("two", net.variant(&mlp, "withhold"), "withhold", cal("withhold"), vec![]),
+        ("alice//stash", net.variant(&mlp, "replay"), "replay", cal("replay"), vec![]),
+        ("bob//stash", net.variant(&mlp, "copy"), "copy", cal("copy"), vec![]),
+        ("charlie//stash", fixtures.join("mlp_digit.onnx"), "dictionary", cal("dictionary"), vec![]),
+        ("dave//stash", det_file.clone(), "collide", det_cal, vec!["--decision", "threshold:0.3"]),
+        ("eve//stash", fixtures.join("slow_loop.onnx"), "slow", slow_cal, vec![]),
+        ("ferdie//stash", net.variant(&mlp, "crash"), "crash", cal("crash"), vec![]),
+    ];
+    let ids: Vec<u32> = std::thread::scope(|s| {
+        let handles: Vec<_> = specs
+            .iter()
+            .map(|(owner, file, name, cal, extra)| {
+                let net = &net;
+                s.spawn(move || net.register_model_as(owner, file, name, cal, extra))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let model = |name: &str| ids[specs.iter().position(|s| s.2 == name).unwrap()];
+    let list = |names: &[&str]| names.iter().map(|n| model(n).to_string()).collect::<Vec<_>>().join(",");
+    println!("models: {:?}", specs.iter().map(|s| s.2).zip(&ids).collect::<Vec<_>>());
+
+    // Workers: the honest four serve every model but `crash`, which bob and
+    // charlie share with the two workers that crash there.
+    let budget = ["--inference-budget-ms", "10000"];
+    let all = list(&["honest", "substitute", "withhold", "replay", "copy", "dictionary", "collide", "slow"]);
+    let with_crash = format!("{all},{}", model("crash"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
+    net.spawn_worker("bob", &["--models", &with_crash, "--metrics-port", &port, budget[0], budget[1]]);
+    net.spawn_worker("charlie", &["--models", &with_crash, budget[0], budget[1]]);
+    net.spawn_worker("dave", &["--models", &all, budget[0], budget[1]]);
+    net.spawn_worker("eve", &["--models", &all, budget[0], budget[1]]);
+    let attackers = [
+        ("one", "substitute", &["--behaviour", "substitute", "--bond", "10000"][..]),
+        ("two", "withhold", &["--behaviour", "withhold", "--bond", "10000"][..]),
+        ("alice//stash", "replay", &["--behaviour", "replay", "--verifier-only", "--bond", "10000"][..]),
+        ("bob//stash", "copy", &["--behaviour", "copy", "--verifier-only", "--bond", "10000"][..]),
+        ("charlie//stash", "dictionary", &["--behaviour", "dictionary", "--verifier-only", "--bond", "10000"][..]),
+        ("dave//stash", "collide", &["--behaviour", "collide", "--bond", "10000"][..]),
+    ];
+    for (seed, m, flags) in attackers {
+        let mut args = vec!["--models".to_string(), model(m).to_string()];
+        args.extend(flags.iter().map(|f| f.to_string()));
+        net.spawn_worker(seed, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    let crash_model = model("crash").to_string();
+    // The one that stays dead only verifies: were it the executor, the
+    // caught task could not re-run with three workers left.
+    let crashers = ["eve//stash", "ferdie//stash"];
+    net.spawn_worker(crashers[0], &["--models", &crash_model, "--crash-after-commit"]);
+    net.spawn_worker(crashers[1], &["--models", &crash_model, "--crash-after-commit", "--verifier-only"]);
+    for name in ["honest", "substitute", "withhold", "replay", "copy", "dictionary", "collide", "slow"] {
+        let mut accounts: Vec<AccountId32> = HONEST.iter().map(|s| who(s)).collect();
+        accounts.extend(attackers.iter().filter(|a| a.1 == name).map(|a| who(a.0)));
+        net.wait_qualified(model(name), &accounts, Duration::from_secs(400)).await;
+    }
+    net.wait_qualified(model("crash"), &[who("bob"), who("charlie"), who("eve//stash"), who("ferdie//stash")], Duration::from_secs(400)).await;
+    let start = net.client.finalized().await.unwrap().block_number();
+    let everyone: Vec<&str> = HONEST.iter().copied().chain(["ferdie", "alice"]).collect();
+    let mut before = BTreeMap::new();
+    for s in &everyone {
+        before.insert(*s, net.free_at(&who(s), start).await);
+    }
+    let mut stake_before = BTreeMap::new();
+    for (seed, m, _) in attackers {
+        stake_before.insert(seed, net.standing(&who(seed), model(m)).await.1);
+    }
+
+    // (1) Clients that grief: inputs no honest worker can run never reach a
+    // worker. Each is refused at submission with its own error.
+    let griefer = signer("alice");
+    let honest_model = model("honest");
+    let deadline = start as u32 + 200;
+    let mut nan = features(0);
+    nan[5] = f32::NAN;
+    let refused: Vec<(&str, InputArg)> = vec![
+        ("InputNotFinite", InputArg::Inline(tensor("features", TensorData::f32(vec![1, 64], nan)))),
+        ("InputHasEmptyDimension", InputArg::Inline(tensor("features", TensorData::f32(vec![0, 64], vec![])))),
+        ("InputDoesNotFitModel", InputArg::Inline(tensor("features", TensorData::f32(vec![1, 63], features(0)[..63].to_vec())))),
+        ("InputMalformed", InputArg::Inline(b"not tensors".to_vec())),
+        ("OffchainInputUnavailable", InputArg::Offchain { hash: [7; 32], size: 4_915_200 }),
+    ];
+    for (error, input) in refused {
+        let call = chain::transactions().tasks().submit_task(honest_model, input, PRICE, Mode::Lsh, deadline);
+        match net.client.submit(&call, &griefer, Wait::InBlock).await {
+            Err(e @ ClientError::Dispatch { .. }) => assert!(e.to_string().contains(error), "{error}: {e}"),
+            other => panic!("{error}: expected a dispatch error, got {:?}", other.map(|_| ())),
+        }
+    }
+    println!("(1) five inputs no worker can run refused at submission, each with its typed error");
+
+    // Every scenario's jobs go in together.
+    let client = signer("ferdie");
+    let slow_input = |steps: i64| {
+        wire::encode(&[
+            wire::NamedTensor { name: "steps".into(), tensor: TensorData { shape: vec![1], data: Data::I64(vec![steps]) } },
+            wire::NamedTensor { name: "x".into(), tensor: TensorData::f32(vec![1, 64], features(1)) },
+        ])
+    };
+    let det_input = |k| tensor("x", patch(k));
+    let mut scenarios = vec![
+        Scenario { name: "honest", model: honest_model, attacker: None, ids: Vec::new() },
+        Scenario { name: "substitute", model: model("substitute"), attacker: Some("one"), ids: Vec::new() },
+        Scenario { name: "withhold", model: model("withhold"), attacker: Some("two"), ids: Vec::new() },
+        Scenario { name: "copy", model: model("copy"), attacker: Some("bob//stash"), ids: Vec::new() },
+        Scenario { name: "dictionary", model: model("dictionary"), attacker: Some("charlie//stash"), ids: Vec::new() },
+        Scenario { name: "collide", model: model("collide"), attacker: Some("dave//stash"), ids: Vec::new() },
+        Scenario { name: "slow", model: model("slow"), attacker: None, ids: Vec::new() },
+        Scenario { name: "crash", model: model("crash"), attacker: None, ids: Vec::new() },
+        Scenario { name: "replay", model: model("replay"), attacker: Some("alice//stash"), ids: Vec::new() },
+    ];
+    let jobs = |name: &str| -> Vec<Vec<u8>> {
+        match name {
+            "honest" => (0..20).map(mlp_input).collect(),
+            "collide" => (0..5).map(det_input).collect(),
+            "slow" => vec![slow_input(1_000_000_000_000)],
+            "crash" => vec![mlp_input(40)],
+            "dictionary" => (0..5).map(|k| mlp_input(50 + k)).collect(),
+            // The replayer needs something public to replay: the same input
+            // goes in again once its first task is done.
+            "replay" => vec![mlp_input(60)],
+            _ => (0..5).map(|k| mlp_input(20 + k)).collect(),
+        }
+    };
+    let submitted = futures::future::join_all(scenarios.iter().map(|s| net.submit(&client, s.model, jobs(s.name), PRICE))).await;
+    for (s, ids) in scenarios.iter_mut().zip(submitted) {
+        s.ids = ids;
+    }
+
+    // The crashing workers abort right after their commitments; one comes back.
+    let crash_start = std::time::Instant::now();
+    let crash_index = |seed: &str| 10 + crashers.iter().position(|c| *c == seed).unwrap();
+    while !(net.worker_exited(crash_index(crashers[0])) && net.worker_exited(crash_index(crashers[1]))) {
+        assert!(crash_start.elapsed() < Duration::from_secs(300), "the crashing workers never committed");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    net.restart_worker(crash_index(crashers[0]), &["--models", &crash_model]);
+
+    // The CLI follows a job to its verified output, and refuses bad files.
+    let job = mlp_case(&dir, "job.json", 7);
+    let honest_arg = honest_model.to_string();
+    let out = net.cli_ok(&["--dev-seed", "two", "submit", "--model", &honest_arg, "--input", job.to_str().unwrap(), "--wait"]);
+    assert!(out.contains("Accepted") && out.contains("logits FP32 [1, 10] = ["), "{out}");
+    let garbage = dir.join("garbage.npy");
+    std::fs::write(&garbage, b"\x93NUMPY\x01\x00 this is not an array").unwrap();
+    let wrong = kserve(&dir, "wrong.json", &[("features", &[1, 63], "FP32", serde_json::json!(features(0)[..63]))]);
+    for (file, expected) in [(&garbage, "is not a valid .npy file"), (&wrong, "must have shape [-1, 64]")] {
+        let out = net.cli(&["--dev-seed", "ferdie", "submit", "--model", &honest_arg, "--input", file.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.starts_with("triad: ") && stderr.contains(expected) && stderr.lines().count() == 1, "{stderr}");
+    }
+
+    // The replay round: the same input again, four times, once the first is public.
+    let replay = scenarios.iter().position(|s| s.name == "replay").unwrap();
+    let (first, _) = net.wait_done(&scenarios[replay].ids, WAIT).await;
+    assert!(accepted(&first[0]), "the first replay task settles: {:?}", first[0].info.phase);
+    let again = net.submit(&client, scenarios[replay].model, vec![mlp_input(60); 4], PRICE).await;
+    scenarios[replay].ids.extend(again);
+
+    // Every task there is, the CLI's included, for the accounting below.
+    let next: u64 = {
+        let at = net.client.best().await.unwrap();
+        at.storage().fetch(chain::storage().tasks().next_task_id(), ()).await.unwrap().decode().unwrap()
+    };
+    let all_ids: Vec<u64> = (0..next).collect();
+    let (views, end) = net.wait_done(&all_ids, WAIT).await;
+    let by_id: BTreeMap<u64, TaskView> = views.iter().map(|v| (v.id, v.clone())).collect();
+    let of = |s: &Scenario| -> Vec<TaskView> { s.ids.iter().map(|i| by_id[i].clone()).collect() };
+
+    // Every task: nothing lost; no honest seat slashed.
+    for v in &views {
+        let paid: u128 = v.info.attempts.0.iter().flat_map(|a| a.seats.iter()).map(|s| s.paid).sum();
+        assert_eq!(paid + v.info.refunded, v.info.escrow, "task {}: nothing is lost", v.id);
+    }
+    for h in HONEST {
+        for (a, _, seat) in seats_of(&views, &who(h)) {
+            assert_eq!(seat.slashed, 0, "honest {h} was slashed in attempt {a}");
+        }
+    }
+
+    // Results: every accepted output is what the model computes.
+    let mut mlp_model = Model::load(&mlp, Settings::default()).unwrap();
+    let mut det_model = Model::load(&det_file, Settings::default()).unwrap();
+    let mut digit_model = Model::load(fixtures.join("mlp_digit.onnx"), Settings::default()).unwrap();
+    for s in &scenarios {
+        for v in of(s).iter().filter(|v| accepted(v)) {
+            match s.name {
+                "collide" => assert_result_is_honest(v, &mut det_model, s.name),
+                "dictionary" => assert_result_is_honest(v, &mut digit_model, s.name),
+                "slow" => {},
+                _ => assert_result_is_honest(v, &mut mlp_model, s.name),
+            }
+        }
+    }
+
+    // (2) Honest work: all twenty accepted in one attempt, paid to the plank below.
+    let honest = of(&scenarios[0]);
+    for v in &honest {
+        assert!(accepted(v) && v.info.attempts.0.len() == 1, "task {} ended {:?}", v.id, v.info.phase);
+    }
+    println!("(2) 20 honest jobs accepted in one attempt each");
+
+    // (3) The slow input: every honest seat answers "too slow" within its budget; the client pays.
+    let slow = &of(&scenarios[6])[0];
+    assert!(matches!(slow.info.phase, Phase::Done { resolution: Resolution::CannotRun, .. }), "{:?}", slow.info.phase);
+    let last = slow.info.attempts.0.last().unwrap();
+    assert!(matches!(last.posted, Some(Posted::CannotRun(_))));
+    assert!(last.seats.iter().all(|s| s.slashed == 0 && s.paid > 0), "every seat paid, none slashed");
+    println!("(3) an input that would run for days: answered too slow by all four seats, paid by its client");
+
+    // (4) Each attacker: drawn, lost stake, and never paid for what it did not compute.
+    for s in scenarios.iter().filter(|s| s.attacker.is_some()) {
+        let seed = s.attacker.unwrap();
+        let attacker = who(seed);
+        let tasks = of(s);
+        let seats: Vec<_> = seats_of(&tasks, &attacker).collect();
+        let (_, stake_after) = net.standing(&attacker, s.model).await;
+        assert!(!seats.is_empty(), "{}: the attacker was never drawn", s.name);
+        assert!(stake_after < stake_before[seed], "{}: the attacker lost no stake", s.name);
+        for v in &tasks {
+            assert!(accepted(v), "{} task {} ended {:?}: the honest re-run must succeed", s.name, v.id, v.info.phase);
+        }
+        let caught: Vec<_> = seats.iter().filter(|(_, _, seat)| seat.slashed > 0).collect();
+        let earned: u128 = seats.iter().map(|(_, _, seat)| seat.paid + seat.bounty).sum();
+        match s.name {
+            "substitute" | "withhold" | "collide" => {
+                let executed: Vec<_> = seats.iter().filter(|(_, i, _)| *i == 0).collect();
+                assert!(!executed.is_empty(), "{}: never drawn as executor", s.name);
+                for (a, _, seat) in &executed {
+                    assert!(seat.slashed > 0 && seat.paid == 0, "{}: an executor seat in attempt {a} went unpunished", s.name);
+                }
+                for v in &tasks {
+                    for (a, at) in v.info.attempts.0.iter().enumerate() {
+                        if at.seats[0].who == attacker {
+                            assert!(matches!(at.verdict.as_ref().map(|x| &x.outcome), Some(Outcome::Rejected)), "{} task {} attempt {a}", s.name, v.id);
+                        }
+                    }
+                }
+            },
+            _ => assert_eq!(earned, 0, "{}: a verifier that skipped the model was paid", s.name),
+        }
+        println!(
+            "(4) {}: {} seats, {} punished, earned {}, stake {} -> {}",
+            s.name, seats.len(), caught.len(), earned, stake_before[seed], stake_after
+        );
+    }
+
+    // (5) The crash: the restarted worker revealed from its saved state, the dead one is slashed.
+    let crash = &of(&scenarios[7])[0];
+    let first = &crash.info.attempts.0[0].seats;
+    let seat = |w: &AccountId32| first.iter().find(|s| &s.who == w).expect("holds a seat");
+    let (back, dead) = (who(crashers[0]), who(crashers[1]));
+    assert!(seat(&back).commit.is_some() && seat(&back).slashed == 0, "the restarted worker revealed from its saved state");
+    assert!(seat(&dead).commit.is_some() && seat(&dead).slashed > 0, "the dead one is slashed");
+    println!("(5) crash: restarted worker revealed, dead worker slashed {}; task {:?}", seat(&dead).slashed, crash.info.phase);
+
+    // (6) Balances to the plank: payments, bounties, storage deposits and fees.
+    let fees = net.fees(start + 1, end).await;
+    for s in &everyone {
+        let w = who(s);
+        let income: u128 = seats_of(&views, &w).map(|(_, _, seat)| seat.paid + seat.bounty).sum();
+        let mine: Vec<&TaskView> = views.iter().filter(|v| v.info.client == w).collect();
+        let spent: u128 = mine.iter().map(|v| v.info.escrow - v.info.refunded + v.info.deposit).sum();
+        let fee = fees.get(&w).copied().unwrap_or(0);
+        assert_eq!(net.free_at(&w, end).await, before[s] + income - spent - fee, "{s}: balance to the plank");
+    }
+    println!("(6) balances of the honest workers and the clients match payments, deposits and fees to the plank");
+
+    // Prometheus sees what the worker did; the auditor re-derives a rejected task.
+    let metrics = http_get(&format!("127.0.0.1:{port}"), "/metrics");
+    for series in ["triad_worker_tasks_served_total{role=\"verifier\",step=\"reveal_vote\"}", "triad_worker_inference_seconds_count"] {
+        let line = metrics.lines().find(|l| l.starts_with(series)).unwrap_or_else(|| panic!("{series} missing:\n{metrics}"));
+        assert!(line.rsplit(' ').next().unwrap().parse::<f64>().unwrap() > 0.0, "{line}");
+    }
+    let rejected = of(&scenarios[1]).into_iter().find(|v| v.info.attempts.0.len() > 1).expect("a substituted output was rejected");
+    let audit = net.cli_ok(&["audit", &rejected.id.to_string()]);
+    assert!(audit.contains("audit passed") && !audit.contains("FAIL") && audit.contains("Rejected"), "{audit}");
 }
 
 fn http_get(addr: &str, path: &str) -> String {
@@ -90,182 +446,4 @@ fn http_get(addr: &str, path: &str) -> String {
     let mut body = String::new();
     stream.read_to_string(&mut body).unwrap();
     body
-}
-
-fn accepted(v: &triad_integration_tests::network::TaskView) -> bool {
-    matches!(v.info.phase, Phase::Done { resolution: Resolution::Accepted, .. })
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn honest_workers_settle_twenty_jobs_and_bad_input_is_refused() {
-    let honest: &[&str] = &[];
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
-    let with_metrics: &[&str] = &["--metrics-port", &port];
-    let seeds = ["bob", "charlie", "dave", "eve"];
-    let (mut net, model) = network("honest", &[("bob", with_metrics), ("charlie", honest), ("dave", honest), ("eve", honest)]).await;
-    let client = signer("ferdie");
-    let me = account_of(&client);
-
-    // (e) Bad input: one clear line each, and nothing reaches the chain.
-    let next_task = || async {
-        let at = net.client.finalized().await.unwrap();
-        at.storage().fetch(chain::storage().tasks().next_task_id(), ()).await.unwrap().decode().unwrap()
-    };
-    let (before_id, before_free) = (next_task().await, net.free_at(&me, net.client.finalized().await.unwrap().block_number()).await);
-    let garbage = net.dir.join("garbage.npy");
-    std::fs::write(&garbage, b"\x93NUMPY\x01\x00 this is not an array").unwrap();
-    let wrong = kserve(&net.dir, "wrong.json", &[1, 63], &features(0)[..63]);
-    let model_arg = model.to_string();
-    for (file, expected) in [(&garbage, "is not a valid .npy file"), (&wrong, "must have shape [-1, 64]")] {
-        let out = net.cli(&["--dev-seed", "ferdie", "submit", "--model", &model_arg, "--input", file.to_str().unwrap()]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{file:?} was accepted");
-        assert!(stderr.starts_with("triad: ") && stderr.contains(expected) && stderr.lines().count() == 1, "{stderr}");
-    }
-    let out = net.cli(&["--dev-seed", "ferdie", "submit", "--model", &model_arg, "--input", wrong.to_str().unwrap().replace(".json", ".csv").as_str()]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"), "a missing file is named");
-    tokio::time::sleep(Duration::from_secs(7)).await;
-    let head = net.client.finalized().await.unwrap().block_number();
-    assert_eq!((next_task().await, net.free_at(&me, head).await), (before_id, before_free), "refused input changed chain state");
-
-    // (a) Twenty jobs at once.
-    let start = net.client.finalized().await.unwrap().block_number();
-    let workers: Vec<AccountId32> = seeds.iter().map(|s| account_of(&signer(s))).collect();
-    let mut before = Vec::new();
-    for w in workers.iter().chain([&me]) {
-        before.push(net.free_at(w, start).await);
-    }
-    let ids = net.submit(&client, model, (0..20).map(input).collect(), PRICE).await;
-    let (views, end) = net.wait_done(&ids, WAIT).await;
-    for v in &views {
-        assert!(accepted(v), "task {} ended {:?}", v.id, v.info.phase);
-        let seats = &v.info.attempts.0[0].seats;
-        assert_eq!(v.info.attempts.0.len(), 1);
-        assert_eq!(seats[0].paid, PRICE * 40 / 100, "the executor's share");
-        assert!(seats[1..].iter().all(|s| s.paid == PRICE * 20 / 100), "each verifier's share");
-        assert_eq!(seats.iter().map(|s| s.paid).sum::<u128>() + v.info.refunded, v.info.escrow);
-        assert!(v.output.is_some(), "the executor posted its output");
-    }
-    let fees = net.fees(start + 1, end).await;
-    for (i, w) in workers.iter().enumerate() {
-        let expected = before[i] + paid_to(&views, w) - fees.get(w).copied().unwrap_or(0);
-        assert_eq!(net.free_at(w, end).await, expected, "worker {} is paid exactly its shares", seeds[i]);
-    }
-    let client_fees = fees.get(&me).copied().unwrap_or(0);
-    assert_eq!(net.free_at(&me, end).await, before[4] - 20 * PRICE - client_fees, "the client pays twenty prices and its fees");
-    println!("(a) 20 jobs accepted in blocks #{start}..=#{end}; client paid {} + fees {client_fees}", 20 * PRICE);
-
-    // Prometheus sees what the worker did.
-    let metrics = http_get(&format!("127.0.0.1:{port}"), "/metrics");
-    for series in ["triad_worker_tasks_served_total{role=\"verifier\",step=\"reveal\"}", "triad_worker_inference_seconds_count"] {
-        let line = metrics.lines().find(|l| l.starts_with(series)).unwrap_or_else(|| panic!("{series} missing:\n{metrics}"));
-        let value: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
-        assert!(value > 0.0, "{line}");
-    }
-
-    // Input that bypasses the CLI and does not fit the model: every honest
-    // seat reports it the same way, so nobody is slashed and the client pays.
-    let wrong_shape = wire::encode(&[wire::NamedTensor { name: "features".into(), tensor: TensorData::f32(vec![1, 63], features(0)[..63].to_vec()) }]);
-    let ids_bad = net.submit(&client, model, vec![b"not tensors".to_vec(), wrong_shape], PRICE).await;
-    let (bad, _) = net.wait_done(&ids_bad, WAIT).await;
-    for v in &bad {
-        assert!(accepted(v), "task {} ended {:?}", v.id, v.info.phase);
-        assert!(v.info.attempts.0[0].seats.iter().all(|s| s.slashed == 0 && s.paid > 0), "no seat is punished for the client's input");
-        assert!(wire::decode(&v.output.as_ref().unwrap().0).unwrap().is_empty(), "the output says: no result");
-    }
-
-    // The auditor re-derives a task from chain data; the CLI follows a job.
-    let audit = net.cli_ok(&["audit", &ids[0].to_string()]);
-    assert!(audit.contains("audit passed") && !audit.contains("FAIL"), "{audit}");
-    let job = kserve(&net.dir, "job.json", &[1, 64], &features(7));
-    let out = net.cli_ok(&["--dev-seed", "two", "submit", "--model", &model_arg, "--input", job.to_str().unwrap(), "--wait"]);
-    assert!(out.contains("Accepted") && out.contains("logits FP32 [1, 10] = ["), "{out}");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_lying_executor_is_rejected_slashed_and_ranked_below_the_honest() {
-    let honest: &[&str] = &[];
-    let liar: &[&str] = &["--behaviour", "random", "--bond", "10000"];
-    let (mut net, model) =
-        network("liar", &[("bob", honest), ("charlie", honest), ("dave", honest), ("eve", honest), ("one", liar)]).await;
-    let liar = account_of(&signer("one"));
-    let (_, stake_before) = net.standing(&liar).await;
-    let ids = net.submit(&signer("ferdie"), model, (0..8).map(input).collect(), PRICE).await;
-    let (views, _) = net.wait_done(&ids, WAIT).await;
-    let mut caught = 0;
-    for v in &views {
-        assert!(accepted(v), "task {} ended {:?}: the re-run must succeed", v.id, v.info.phase);
-        let attempts = &v.info.attempts.0;
-        if attempts[0].seats[0].who == liar {
-            caught += 1;
-            assert!(matches!(attempts[0].verdict.as_ref().map(|x| &x.outcome), Some(Outcome::Rejected)));
-            assert!(attempts[0].seats[0].slashed > 0, "the liar is slashed");
-            assert_eq!(attempts.len(), 2, "the task re-ran");
-            assert!(attempts[1].seats.iter().all(|s| s.who != liar), "without the liar");
-        }
-        assert_settled_exactly(v);
-    }
-    assert!(caught > 0, "the liar, bonded ten times more, was never drawn as executor in 8 tasks");
-    assert_eq!(paid_to(&views, &liar), 0, "the liar earns nothing");
-    let (liar_score, stake_after) = net.standing(&liar).await;
-    assert!(stake_after < stake_before, "the liar lost stake");
-    for seed in ["bob", "charlie", "dave", "eve"] {
-        let (score, _) = net.standing(&account_of(&signer(seed))).await;
-        assert!(liar_score < score, "liar score {liar_score} is not below {seed}'s {score}");
-    }
-    println!("(b) liar caught as executor in {caught}/8 tasks, stake {stake_before} -> {stake_after}, score {liar_score}");
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_verifier_copying_commitments_gains_nothing() {
-    let honest: &[&str] = &[];
-    let copier: &[&str] = &["--behaviour", "copy", "--verifier-only", "--bond", "10000"];
-    let (mut net, model) =
-        network("copier", &[("bob", honest), ("charlie", honest), ("dave", honest), ("eve", honest), ("one", copier)]).await;
-    let copier = account_of(&signer("one"));
-    let start = net.client.finalized().await.unwrap().block_number();
-    let (free_before, (_, stake_before)) = (net.free_at(&copier, start).await, net.standing(&copier).await);
-    let ids = net.submit(&signer("ferdie"), model, (0..4).map(input).collect(), PRICE).await;
-    let (views, end) = net.wait_done(&ids, WAIT).await;
-    let mut seats = 0;
-    for v in &views {
-        assert!(accepted(v), "task {} ended {:?}", v.id, v.info.phase);
-        for s in v.info.attempts.0.iter().flat_map(|a| a.seats.iter()).filter(|s| s.who == copier) {
-            seats += 1;
-            assert!(s.commit.is_some() && s.reveal.is_none(), "a copied commitment cannot be opened");
-            assert!(s.paid == 0 && s.bounty == 0 && s.slashed > 0, "the copier is slashed, not paid");
-        }
-    }
-    assert!(seats > 0, "the copier was never drawn");
-    let fees = net.fees(start + 1, end).await.get(&copier).copied().unwrap_or(0);
-    assert_eq!(net.free_at(&copier, end).await, free_before - fees, "nothing reached the copier's balance");
-    assert!(net.standing(&copier).await.1 < stake_before, "and it lost stake");
-    println!("(c) copier held {seats} seats, earned 0, lost {} stake", stake_before - net.standing(&copier).await.1);
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_worker_killed_mid_task_is_slashed_and_a_restarted_one_still_reveals() {
-    let honest: &[&str] = &[];
-    let crash: &[&str] = &["--crash-after-commit"];
-    let (mut net, model) = network("dead", &[("bob", honest), ("charlie", honest), ("eve", crash), ("one", crash)]).await;
-    let ids = net.submit(&signer("ferdie"), model, vec![input(0)], PRICE).await;
-    // With four workers every one holds a seat: both crashing ones commit, then die.
-    let start = std::time::Instant::now();
-    while !(net.worker_exited(2) && net.worker_exited(3)) {
-        assert!(start.elapsed() < Duration::from_secs(180), "the crashing workers never committed");
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-    net.restart_worker(2, &[]);
-    net.spawn_worker("dave", &[]); // a fourth live worker, should the dead executor's task re-run
-    let (views, end) = net.wait_done(&ids, WAIT).await;
-    let v = &views[0];
-    assert!(accepted(v), "task ended {:?}", v.info.phase);
-    assert!(end <= v.info.deadline as u64, "settled within the deadline");
-    let (eve, dead) = (account_of(&signer("eve")), account_of(&signer("one")));
-    let first = &v.info.attempts.0[0].seats;
-    let seat = |who: &AccountId32| first.iter().find(|s| &s.who == who).expect("holds a seat");
-    assert!(seat(&eve).reveal.is_some(), "the restarted worker revealed from its saved salt");
-    assert!(seat(&dead).commit.is_some() && seat(&dead).reveal.is_none() && seat(&dead).slashed > 0, "the dead one is slashed");
-    assert_settled_exactly(v);
-    println!("(d) attempts {}, dead worker slashed {}", v.info.attempts.0.len(), seat(&dead).slashed);
 }

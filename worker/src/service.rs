@@ -190,9 +190,12 @@ impl Worker {
             self.client.submit(&call, &self.signer, Wait::InBlock).await?;
             tracing::info!(target: LOG_TARGET, who = %self.me, bond = self.options.bond, models = ?self.options.models, "registered");
         }
-        for model in self.options.models.clone() {
-            self.pass_probation(model).await?;
-        }
+        // Each model's probation is independent: pass them side by side.
+        let probations = self.options.models.clone().into_iter().map(|model| {
+            let me = self.clone();
+            async move { me.pass_probation(model).await }
+        });
+        futures::future::try_join_all(probations).await?;
         Ok(())
     }
 
