@@ -39,16 +39,20 @@ echo "==> node (log: $net/logs/node.log)"
 "$bin/triad-node" --dev --tmp --rpc-cors all --no-telemetry >"$net/logs/node.log" 2>&1 &
 pids+=($!)
 
-# Inputs small enough to travel inline: a 3x32x32 image for the detector,
-# one 64-feature row for the classifier; the first two of each calibrate.
+# Inputs small enough to travel inline: a 3x32x32 patch of "text" (dark
+# strokes on a light page, normalized as RapidOCR feeds its detector, which
+# marks about a tenth of the pixels as text) and one 64-feature row for the
+# classifier; the first two of each calibrate.
 "$triad_root/.triad/venv/bin/python" - "$net/inputs" <<'PY'
 import sys, numpy as np
 out = sys.argv[1]
 rng = np.random.default_rng(2026)
 for i in range(3):
-    img = np.zeros((1, 3, 32, 32), np.float32)
-    img[:, :, 8 + i:24, 4:28 - i] = 1.0          # a bright block on black: "text"
-    img += rng.normal(0, 0.05, img.shape).astype(np.float32)
+    page = np.full((32, 32), 0.95, np.float32)
+    for n, x in enumerate(range(4, 28, 4)):
+        page[10:10 + 5 + (n * 7 + i * 3) % 6, x:x + 2] = 0.1
+    page[15 + i, 4:28] = 0.1
+    img = np.stack([(page - 0.5) / 0.5] * 3)[None].astype(np.float32)
     np.save(f"{out}/det{i}.npy", img)
     np.save(f"{out}/mlp{i}.npy", rng.standard_normal((1, 64)).astype(np.float32))
 PY
@@ -58,7 +62,7 @@ mlp="$triad_root/inference/fixtures/mlp_classifier.onnx"
 
 echo "==> registering models (each waits for finality)"
 for _ in $(seq 60); do triad workers >/dev/null 2>&1 && break; sleep 1; done
-det_id=$(triad --dev-seed alice model register "$det" --name ppocr-v4-det --version 4 \
+det_id=$(triad --dev-seed alice model register "$det" --name ppocr-v4-det --version 4 --decision threshold:0.3 \
     --calibration "$net/inputs/det0.npy" "$net/inputs/det1.npy")
 mlp_id=$(triad --dev-seed alice model register "$mlp" --name mlp-classifier \
     --calibration "$net/inputs/mlp0.npy" "$net/inputs/mlp1.npy")

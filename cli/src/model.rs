@@ -42,8 +42,9 @@ pub struct RegisterArgs {
     /// Least fee per job, in milli-tokens.
     #[arg(long, default_value_t = 100)]
     price_milli: u128,
-    /// Fingerprint family: projection, perceptual or exact.
-    #[arg(long, default_value = "projection")]
+    /// Fingerprint family: auto (projection for a float first output, exact
+    /// for integers and bytes), projection, perceptual or exact.
+    #[arg(long, default_value = "auto")]
     family: String,
     /// What the first output means, for the verifiers' check: auto (class
     /// for `[N, C]` and `[N, T, C]` scores, thresholded map at 0.5 for
@@ -79,12 +80,14 @@ fn spec_input(s: &TensorSpec) -> models::TensorSpecInput {
     models::TensorSpecInput { name: s.name.clone().into_bytes(), datatype: datatype(s.dtype), shape: s.shape.clone() }
 }
 
-fn params(family: &str, seed: u64) -> Result<LshParams, CliError> {
+fn params(family: &str, seed: u64, first_output: DType) -> Result<LshParams, CliError> {
     let p = match family {
+        "auto" if first_output == DType::F32 => LshParams::projection(seed),
+        "auto" => LshParams::exact(),
         "projection" => LshParams::projection(seed),
         "perceptual" => LshParams::perceptual(seed),
         "exact" => LshParams::exact(),
-        _ => return Err(CliError::Input(format!("--family must be projection, perceptual or exact, not {family}"))),
+        _ => return Err(CliError::Input(format!("--family must be auto, projection, perceptual or exact, not {family}"))),
     };
     debug_assert!(matches!(p.family, Family::Projection | Family::Perceptual | Family::Exact));
     p.validate().map_err(|e| CliError::Input(format!("fingerprint parameters: {e}")))?;
@@ -157,7 +160,6 @@ async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliE
         Some(path) => schema_file(path)?,
         None => (model.inputs().iter().map(spec_input).collect(), model.outputs().iter().map(spec_input).collect()),
     };
-    let lsh = params(&args.family, args.lsh_seed.unwrap_or_else(rand_seed))?;
     let native_outputs: Vec<TensorSpec> = outputs
         .iter()
         .map(|o| {
@@ -177,6 +179,8 @@ async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliE
         })
         .collect::<Result<_, _>>()?;
     let checks = checks(&native_outputs, &args.decision, args.tolerance_ppm)?;
+    let first = native_outputs.first().map_or(DType::F32, |o| o.dtype);
+    let lsh = params(&args.family, args.lsh_seed.unwrap_or_else(rand_seed), first)?;
     let mut cases = Vec::new();
     for path in &args.calibration {
         let named = files::read_input(path, model.inputs()).map_err(|e| CliError::Input(e.to_string()))?;

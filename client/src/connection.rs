@@ -126,6 +126,7 @@ impl Client {
             }
         };
         let forget = |nonces: &mut HashMap<[u8; 32], u64>| nonces.remove(&who.0);
+        let mut unread = None;
         while let Some(status) = progress.next().await {
             let status = status.map_err(ClientError::rpc)?;
             let in_block = match status {
@@ -140,12 +141,30 @@ impl Client {
                 _ => continue,
             };
             let block = in_block.block_hash();
-            return match in_block.wait_for_success().await {
+            // The node may announce a block before it serves its header: try
+            // a few times before waiting for the transaction's next status.
+            let mut read = in_block.wait_for_success().await;
+            for _ in 0..10 {
+                match &read {
+                    Err(subxt::error::TransactionEventsError::CannotInstantiateClientAtBlock(_)) => {
+                        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                        read = in_block.wait_for_success().await;
+                    },
+                    _ => break,
+                }
+            }
+            return match read {
                 Ok(events) => Ok(Included { block, events }),
                 Err(subxt::error::TransactionEventsError::ExtrinsicFailed(e)) => Err(ClientError::from_dispatch(&e)),
-                Err(e) => Err(ClientError::rpc(e)),
+                // A best block can be replaced before its events are read:
+                // the transaction's next status names the block it is in now.
+                Err(e) => {
+                    tracing::debug!(target: "triad::client", "events of {block:?} unreadable, waiting for the next status: {e}");
+                    unread = Some(ClientError::rpc(e));
+                    continue;
+                },
             };
         }
-        Err(ClientError::Rpc("the node closed the transaction's status stream".into()))
+        Err(unread.unwrap_or_else(|| ClientError::Rpc("the node closed the transaction's status stream".into())))
     }
 }

@@ -117,7 +117,8 @@ impl Network {
     /// Starts a worker with a dev seed; `extra` are more flags.
     pub fn spawn_worker(&mut self, seed: &str, extra: &[&str]) -> usize {
         let args = extra.iter().map(|s| s.to_string()).collect();
-        self.workers.push(WorkerProc { seed: seed.into(), args, child: None, log: self.dir.join("logs").join(format!("{seed}.log")) });
+        let file = seed.replace('/', "_");
+        self.workers.push(WorkerProc { seed: seed.into(), args, child: None, log: self.dir.join("logs").join(format!("{file}.log")) });
         let i = self.workers.len() - 1;
         self.launch(i);
         i
@@ -129,7 +130,7 @@ impl Network {
         let child = Command::new(&self.worker_bin)
             .args(["--url", &self.node.ws_url(), "--dev-seed", &w.seed])
             .args(["--models-dir", self.dir.join("models").to_str().unwrap()])
-            .args(["--state-dir", self.dir.join("state").join(&w.seed).to_str().unwrap()])
+            .args(["--state-dir", self.dir.join("state").join(w.seed.replace('/', "_")).to_str().unwrap()])
             .args(&w.args)
             .stdout(Stdio::null())
             .stderr(log)

@@ -64,19 +64,22 @@ fn mlp_input(k: usize) -> Vec<u8> {
     tensor("features", TensorData::f32(vec![1, 64], features(k)))
 }
 
-/// A 3x32x32 "text" patch for the detector: a bright block on black.
+/// A 3x32x32 "text" patch for the detector: dark strokes on a light page,
+/// normalized as RapidOCR feeds it (`x / 127.5 - 1`). The detector marks
+/// about a tenth of the pixels as text.
 fn patch(k: usize) -> TensorData {
-    let mut img = vec![0.0f32; 3 * 32 * 32];
-    for c in 0..3 {
-        for y in (6 + k % 5)..(22 + k % 7) {
-            for x in 4..(26 - k % 4) {
-                img[c * 1024 + y * 32 + x] = 1.0;
-            }
+    let mut page = vec![0.95f32; 32 * 32];
+    for (n, x) in (4..28).step_by(4).enumerate() {
+        let h = 5 + (n * 7 + k * 3) % 6;
+        for y in 10..10 + h {
+            page[y * 32 + x] = 0.1;
+            page[y * 32 + x + 1] = 0.1;
         }
     }
-    for (i, v) in img.iter_mut().enumerate() {
-        *v += (((i * 31 + k * 17) % 23) as f32 - 11.0) * 0.004;
+    for x in 4..28 {
+        page[(15 + k % 3) * 32 + x] = 0.1;
     }
+    let img: Vec<f32> = (0..3).flat_map(|_| page.iter().map(|v| (v - 0.5) / 0.5)).collect();
     TensorData::f32(vec![1, 3, 32, 32], img)
 }
 
