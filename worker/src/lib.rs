@@ -37,6 +37,7 @@
 
 #![deny(missing_docs)]
 
+mod attacks;
 pub mod behaviour;
 mod calibration;
 mod compute;

@@ -1,5 +1,5 @@
 //! Weights of `pallet_triad_models`, measured by frame-omni-bencher 0.28 (benchmarking CLI 64.0.0) on
-//! 2026-11-27 (AMD EPYC) from the benchmarks in `benchmarking.rs`.
+//! 2026-12-02 (Intel(R) Xeon(R) Processor) from the benchmarks in `benchmarking.rs`.
 //! Regenerate with `scripts/bench-weights.sh`; do not edit by hand.
 //!
 //! 20 steps, 10 repeats. A weight is the measured base
@@ -31,31 +31,31 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
     /// Storage: `Models::NextModelId` (r:1 w:1)
     /// Proof: `Models::NextModelId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
     /// Storage: `Balances::Holds` (r:1 w:1)
-    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
     /// Storage: `Models::Models` (r:0 w:1)
-    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2433), added: 4908, mode: `MaxEncodedLen`)
+    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2513), added: 4988, mode: `MaxEncodedLen`)
     fn register_model() -> Weight {
-        Weight::from_parts(167_404_000, 3_568)
+        Weight::from_parts(58_937_000, 3_586)
             .saturating_add(T::DbWeight::get().reads(3_u64))
             .saturating_add(T::DbWeight::get().writes(4_u64))
     }
     /// Storage: `Models::Models` (r:1 w:1)
-    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2433), added: 4908, mode: `MaxEncodedLen`)
+    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2513), added: 4988, mode: `MaxEncodedLen`)
     fn deprecate_model() -> Weight {
-        Weight::from_parts(51_637_000, 5_898)
+        Weight::from_parts(18_579_000, 5_978)
             .saturating_add(T::DbWeight::get().reads(1_u64))
             .saturating_add(T::DbWeight::get().writes(1_u64))
     }
     /// Storage: `Models::Models` (r:1 w:1)
-    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2433), added: 4908, mode: `MaxEncodedLen`)
+    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2513), added: 4988, mode: `MaxEncodedLen`)
     /// Storage: `Balances::Holds` (r:1 w:1)
-    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
     /// Storage: `Models::CalibrationSets` (r:0 w:1)
-    /// Proof: `Models::CalibrationSets` (`max_values`: None, `max_size`: Some(264853), added: 267328, mode: `MaxEncodedLen`)
+    /// Proof: `Models::CalibrationSets` (`max_values`: None, `max_size`: Some(264837), added: 267312, mode: `MaxEncodedLen`)
     /// The range of component `n` is `[0, 16]`.
     fn set_calibration_set(n: u32, ) -> Weight {
-        Weight::from_parts(136_302_126, 5_898)
-            .saturating_add(Weight::from_parts(41_430_679, 0).saturating_mul(n.into()))
+        Weight::from_parts(50_885_204, 5_978)
+            .saturating_add(Weight::from_parts(16_382_014, 0).saturating_mul(n.into()))
             .saturating_add(T::DbWeight::get().reads(2_u64))
             .saturating_add(T::DbWeight::get().writes(3_u64))
     }
@@ -64,18 +64,18 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB's database weights, for tests.
 impl WeightInfo for () {
     fn register_model() -> Weight {
-        Weight::from_parts(167_404_000, 3_568)
+        Weight::from_parts(58_937_000, 3_586)
             .saturating_add(RocksDbWeight::get().reads(3_u64))
             .saturating_add(RocksDbWeight::get().writes(4_u64))
     }
     fn deprecate_model() -> Weight {
-        Weight::from_parts(51_637_000, 5_898)
+        Weight::from_parts(18_579_000, 5_978)
             .saturating_add(RocksDbWeight::get().reads(1_u64))
             .saturating_add(RocksDbWeight::get().writes(1_u64))
     }
     fn set_calibration_set(n: u32, ) -> Weight {
-        Weight::from_parts(136_302_126, 5_898)
-            .saturating_add(Weight::from_parts(41_430_679, 0).saturating_mul(n.into()))
+        Weight::from_parts(50_885_204, 5_978)
+            .saturating_add(Weight::from_parts(16_382_014, 0).saturating_mul(n.into()))
             .saturating_add(RocksDbWeight::get().reads(2_u64))
             .saturating_add(RocksDbWeight::get().writes(3_u64))
     }

@@ -94,3 +94,44 @@ impl<T: Config> Pallet<T> {
         Assigned::<T>::iter_prefix(who).collect()
     }
 }
+
+impl<T: Config> Pallet<T> {
+    /// Opens the executor's answer in the current attempt of `task`: checks
+    /// it against the commitment, fingerprints it under the attempt key, and
+    /// stores an output for the attempt. Returns what was posted.
+    pub(crate) fn open_answer(
+        task: TaskId,
+        info: &mut TaskInfo<T>,
+        who: &T::AccountId,
+        answer: AnswerArg,
+        salt: Hash32,
+    ) -> Result<Posted, Error<T>> {
+        let index = info.attempts.len().saturating_sub(1) as u32;
+        let params = T::Models::lsh_params(info.model).ok_or(Error::<T>::ModelNotActive)?;
+        let attempt = info.attempts.last_mut().ok_or(Error::<T>::NotAssigned)?;
+        let commitment = attempt.seats[0].commit.ok_or(Error::<T>::NotCommitted)?;
+        if attempt.posted.is_some() {
+            return Err(Error::<T>::AlreadyRevealed);
+        }
+        let key = attempt.key.ok_or(Error::<T>::NotRevealing)?;
+        let digest = match &answer {
+            AnswerArg::Output(bytes) => Answer::Output(bytes).digest(),
+            AnswerArg::CannotRun(reason) => Answer::CannotRun(*reason).digest(),
+        };
+        if answer_commitment(&digest, &salt, who, task) != commitment {
+            return Err(Error::<T>::CommitmentMismatch);
+        }
+        let (posted, fingerprint) = match answer {
+            AnswerArg::Output(bytes) => {
+                let bounded: BoundedVec<u8, T::MaxInlineOutput> = bytes.try_into().map_err(|_| Error::<T>::OutputTooLarge)?;
+                let fingerprint = Self::fingerprint_output(&params, &key, &bounded)?;
+                Outputs::<T>::insert(task, index, bounded);
+                (Posted::Output { hash: digest }, fingerprint)
+            },
+            AnswerArg::CannotRun(reason) => (Posted::CannotRun(reason), triad_verifier::cannot_run(&params, &key, reason)),
+        };
+        attempt.posted = Some(posted);
+        attempt.seats[0].reveal = Some(fingerprint);
+        Ok(posted)
+    }
+}

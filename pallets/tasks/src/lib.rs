@@ -120,10 +120,14 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod calibration;
 mod draw;
+#[cfg(test)]
+mod drive;
 mod impls;
 #[cfg(test)]
 mod mock;
+mod phases;
 pub mod payouts;
 mod settle;
 #[cfg(test)]
@@ -533,49 +537,7 @@ pub mod pallet {
             deadline: BlockNumberFor<T>,
         ) -> DispatchResult {
             let client = ensure_signed(origin)?;
-            ensure!(T::Models::is_active(model), Error::<T>::ModelNotActive);
-            let modes = T::Models::modes(model).ok_or(Error::<T>::ModelNotActive)?;
-            match mode {
-                Mode::Lsh => ensure!(modes.lsh_majority, Error::<T>::ModeNotAllowed),
-                Mode::Groth16 | Mode::Tee => return Err(Error::<T>::ModeNotSupported.into()),
-            }
-            let price = T::Models::price_floor(model).ok_or(Error::<T>::ModelNotActive)?;
-            ensure!(max_fee >= price, Error::<T>::FeeBelowPrice);
-            let input = Self::check_input(model, input)?;
-            let now = frame_system::Pallet::<T>::block_number();
-            ensure!(deadline >= now.saturating_add(Self::min_deadline()), Error::<T>::DeadlineTooSoon);
-            ensure!(deadline <= now.saturating_add(T::MaxDeadline::get()), Error::<T>::DeadlineTooFar);
-            ensure!(OpenTasks::<T>::get(&client) < T::MaxOpenPerClient::get(), Error::<T>::TooManyOpenTasks);
-
-            let task = NextTaskId::<T>::get();
-            Queue::<T>::try_mutate(|q| q.try_push(task)).map_err(|_| Error::<T>::QueueFull)?;
-            let deposit = Self::deposit_for(&input);
-            T::Currency::hold(&HoldReason::TaskEscrow.into(), &client, max_fee)
-                .map_err(|_| Error::<T>::InsufficientBalance)?;
-            T::Currency::hold(&HoldReason::TaskDeposit.into(), &client, deposit)
-                .map_err(|_| Error::<T>::InsufficientBalance)?;
-            NextTaskId::<T>::put(task.saturating_add(1));
-            OpenTasks::<T>::mutate(&client, |n| n.saturating_inc());
-            Tasks::<T>::insert(
-                task,
-                TaskInfo::<T> {
-                    client: client.clone(),
-                    model,
-                    mode,
-                    escrow: max_fee,
-                    price,
-                    deadline,
-                    submitted_at: now,
-                    queued_at: now,
-                    phase: Phase::Queued,
-                    attempts: BoundedVec::new(),
-                    refunded: Zero::zero(),
-                    deposit,
-                },
-            );
-            Inputs::<T>::insert(task, input);
-            Self::deposit_event(Event::TaskSubmitted { task, client, model, escrow: max_fee, price, deposit, deadline });
-            Ok(())
+            Self::do_submit_task(client, model, input, max_fee, mode, deadline)
         }
 
         /// Withdraws a task that is still waiting for workers and refunds its
@@ -599,19 +561,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::commit_answer())]
         pub fn commit_answer(origin: OriginFor<T>, task: TaskId, commitment: Hash32) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let mut info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-            let now = frame_system::Pallet::<T>::block_number();
-            ensure!(matches!(info.phase, Phase::Execute { until } if now < until), Error::<T>::NotExecuting);
-            ensure!(Assigned::<T>::get(&who, task).ok_or(Error::<T>::NotAssigned)? == Role::Executor, Error::<T>::NotExecutor);
-            let attempt = info.attempts.last_mut().ok_or(Error::<T>::NotAssigned)?;
-            ensure!(attempt.seats[0].commit.is_none(), Error::<T>::AlreadyCommitted);
-            attempt.seats[0].commit = Some(commitment);
-            let key_at = now.saturating_add(KEY_DELAY.into());
-            info.phase = Phase::Key { at: key_at };
-            Self::push_timer(TimerKind::Key, (task, key_at));
-            Tasks::<T>::insert(task, info);
-            Self::deposit_event(Event::AnswerCommitted { task, executor: who, key_at });
-            Ok(())
+            Self::do_commit_answer(who, task, commitment)
         }
 
         /// A verifier commits to the fingerprint of its own output under the
@@ -620,23 +570,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::commit_fingerprint())]
         pub fn commit_fingerprint(origin: OriginFor<T>, task: TaskId, commitment: Hash32) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let mut info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-            let now = frame_system::Pallet::<T>::block_number();
-            ensure!(matches!(info.phase, Phase::Check { until } if now < until), Error::<T>::NotChecking);
-            let Role::Verifier(v) = Assigned::<T>::get(&who, task).ok_or(Error::<T>::NotAssigned)? else {
-                return Err(Error::<T>::NotVerifier.into());
-            };
-            let attempt = info.attempts.last_mut().ok_or(Error::<T>::NotAssigned)?;
-            let seat = &mut attempt.seats[Role::Verifier(v).index()];
-            ensure!(seat.commit.is_none(), Error::<T>::AlreadyCommitted);
-            seat.commit = Some(commitment);
-            let all_in = attempt.seats.iter().all(|s| s.commit.is_some());
-            Self::deposit_event(Event::FingerprintCommitted { task, who });
-            if all_in {
-                Self::start_reveal(task, &mut info, now);
-            }
-            Tasks::<T>::insert(task, info);
-            Ok(())
+            Self::do_commit_fingerprint(who, task, commitment)
         }
 
         /// The executor opens its answer. An output is decoded and
@@ -648,41 +582,7 @@ pub mod pallet {
         }))]
         pub fn reveal_answer(origin: OriginFor<T>, task: TaskId, answer: AnswerArg, salt: Hash32) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let mut info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-            let now = frame_system::Pallet::<T>::block_number();
-            ensure!(matches!(info.phase, Phase::Reveal { until } if now < until), Error::<T>::NotRevealing);
-            ensure!(Assigned::<T>::get(&who, task).ok_or(Error::<T>::NotAssigned)? == Role::Executor, Error::<T>::NotExecutor);
-            let index = info.attempts.len().saturating_sub(1) as u32;
-            let params = T::Models::lsh_params(info.model).ok_or(Error::<T>::ModelNotActive)?;
-            let attempt = info.attempts.last_mut().ok_or(Error::<T>::NotAssigned)?;
-            let commitment = attempt.seats[0].commit.ok_or(Error::<T>::NotCommitted)?;
-            ensure!(attempt.posted.is_none(), Error::<T>::AlreadyRevealed);
-            let key = attempt.key.ok_or(Error::<T>::NotRevealing)?;
-            let (posted, fingerprint) = match &answer {
-                AnswerArg::Output(bytes) => {
-                    let digest = Answer::Output(bytes).digest();
-                    ensure!(answer_commitment(&digest, &salt, &who, task) == commitment, Error::<T>::CommitmentMismatch);
-                    ensure!(bytes.len() <= T::MaxInlineOutput::get() as usize, Error::<T>::OutputTooLarge);
-                    (Posted::Output { hash: digest }, Self::fingerprint_output(&params, &key, bytes)?)
-                },
-                AnswerArg::CannotRun(reason) => {
-                    let digest = Answer::CannotRun(*reason).digest();
-                    ensure!(answer_commitment(&digest, &salt, &who, task) == commitment, Error::<T>::CommitmentMismatch);
-                    (Posted::CannotRun(*reason), triad_verifier::cannot_run(&params, &key, *reason))
-                },
-            };
-            attempt.posted = Some(posted);
-            attempt.seats[0].reveal = Some(fingerprint);
-            if let AnswerArg::Output(bytes) = answer {
-                let bounded: BoundedVec<u8, T::MaxInlineOutput> = bytes.try_into().map_err(|_| Error::<T>::OutputTooLarge)?;
-                Outputs::<T>::insert(task, index, bounded);
-            }
-            let until = now.saturating_add(T::VotePeriod::get());
-            info.phase = Phase::Vote { until };
-            Self::push_timer(TimerKind::Vote, (task, until));
-            Tasks::<T>::insert(task, info);
-            Self::deposit_event(Event::AnswerRevealed { task, executor: who, posted, until });
-            Ok(())
+            Self::do_reveal_answer(who, task, answer, salt)
         }
 
         /// A verifier opens its fingerprint and votes on the executor's
@@ -698,27 +598,7 @@ pub mod pallet {
             vote: Vote,
         ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
-            let mut info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-            let now = frame_system::Pallet::<T>::block_number();
-            ensure!(matches!(info.phase, Phase::Vote { until } if now < until), Error::<T>::NotVoting);
-            let Role::Verifier(v) = Assigned::<T>::get(&who, task).ok_or(Error::<T>::NotAssigned)? else {
-                return Err(Error::<T>::NotVerifier.into());
-            };
-            let attempt = info.attempts.last_mut().ok_or(Error::<T>::NotAssigned)?;
-            let seat = &mut attempt.seats[Role::Verifier(v).index()];
-            let commitment = seat.commit.ok_or(Error::<T>::NotCommitted)?;
-            ensure!(seat.reveal.is_none(), Error::<T>::AlreadyRevealed);
-            ensure!(reveal_commitment(&fingerprint, &salt, &who, task) == commitment, Error::<T>::CommitmentMismatch);
-            seat.reveal = Some(fingerprint);
-            seat.vote = Some(vote);
-            let all_in = attempt.seats[1..].iter().all(|s| s.commit.is_none() || s.reveal.is_some());
-            Self::deposit_event(Event::VoteRevealed { task, who, vote });
-            if all_in {
-                Self::settle(task, &mut info, now);
-            }
-            Tasks::<T>::insert(task, info);
-            // Only the last vote settles; the others pay for a vote alone.
-            Ok(if all_in { None.into() } else { Some(T::WeightInfo::reveal_vote_unsettled()).into() })
+            Self::do_reveal_vote(who, task, fingerprint, salt, vote)
         }
 
         /// Hands the caller, on probation for `model`, a random case of the
@@ -728,20 +608,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::request_calibration())]
         pub fn request_calibration(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            ensure!(T::Workers::on_probation(&who, model), Error::<T>::NotOnProbation);
-            let cases = T::Models::calibration_cases(model);
-            ensure!(cases > 0, Error::<T>::NoCalibrationCases);
-            let now = frame_system::Pallet::<T>::block_number();
-            if let Some(old) = Calibrations::<T>::get(&who, model) {
-                ensure!(now >= old.until, Error::<T>::CalibrationPending);
-                T::Workers::record_calibration(&who, model, false);
-                Self::deposit_event(Event::CalibrationChecked { who: who.clone(), model, case: old.case, passed: false });
-            }
-            let case = draw::calibration_case::<T>(&who, model, cases);
-            let until = now.saturating_add(T::CalibrationPeriod::get());
-            Calibrations::<T>::insert(&who, model, CalibrationRequest { case, until });
-            Self::deposit_event(Event::CalibrationRequested { who, model, case, until });
-            Ok(())
+            Self::do_request_calibration(who, model)
         }
 
         /// Answers the caller's calibration case with the fingerprint, under
@@ -751,17 +618,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::submit_calibration())]
         pub fn submit_calibration(origin: OriginFor<T>, model: ModelId, fingerprint: Fingerprint) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let request = Calibrations::<T>::get(&who, model).ok_or(Error::<T>::NoCalibrationRequest)?;
-            let now = frame_system::Pallet::<T>::block_number();
-            ensure!(now < request.until, Error::<T>::CalibrationExpired);
-            Calibrations::<T>::remove(&who, model);
-            let passed = match (T::Models::calibration_expected(model, request.case), T::Models::lsh_params(model)) {
-                (Some(expected), Some(params)) => triad_verifier::agrees(&fingerprint, &expected, &params),
-                _ => false,
-            };
-            T::Workers::record_calibration(&who, model, passed);
-            Self::deposit_event(Event::CalibrationChecked { who, model, case: request.case, passed });
-            Ok(())
+            Self::do_submit_calibration(who, model, fingerprint)
         }
     }
 }

@@ -3,7 +3,7 @@
 //! costs them now. End-to-end versions with real workers are in
 //! `tests/tests/network.rs`.
 
-use crate::{mock::*, tests::*, *};
+use crate::{drive::*, mock::*, *};
 use frame_support::{assert_noop, assert_ok, traits::Hooks};
 use triad_verifier::Outcome;
 

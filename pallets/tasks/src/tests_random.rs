@@ -5,7 +5,7 @@
 //! accepted tasks cost anything and never more than the price, and the client's
 //! balance moved by exactly what the tasks paid.
 
-use crate::{mock::*, tests::*, *};
+use crate::{drive::*, mock::*, *};
 use frame_support::traits::fungible::Inspect;
 use proptest::prelude::*;
 

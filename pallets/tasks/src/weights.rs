@@ -1,10 +1,11 @@
-//! Weights of `pallet_triad_tasks`: INTERIM values for the five-phase
-//! protocol, carried over from the measurements of the calls they replace
-//! until `scripts/bench-weights.sh` measures them; do not edit by hand.
+//! Weights of `pallet_triad_tasks`, measured by frame-omni-bencher 0.28 (benchmarking CLI 64.0.0) on
+//! 2026-12-02 (Intel(R) Xeon(R) Processor) from the benchmarks in `benchmarking.rs`.
+//! Regenerate with `scripts/bench-weights.sh`; do not edit by hand.
 //!
-//! A weight is the base time plus a slope per component, plus the storage
-//! reads and writes at the database weight of the runtime (`SubstrateWeight`)
-//! or of RocksDB (`()`, for tests).
+//! 20 steps, 10 repeats. A weight is the measured base
+//! time plus a slope per component, plus the benchmarked storage reads and
+//! writes at the database weight of the runtime (`SubstrateWeight`) or of
+//! RocksDB (`()`, for tests).
 
 #![allow(unused_parens, unused_imports, missing_docs)]
 
@@ -36,158 +37,337 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
+    /// Storage: `Models::Models` (r:1 w:0)
+    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2513), added: 4988, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::OpenTasks` (r:1 w:1)
+    /// Proof: `Tasks::OpenTasks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::NextTaskId` (r:1 w:1)
+    /// Proof: `Tasks::NextTaskId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Queue` (r:1 w:1)
+    /// Proof: `Tasks::Queue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+    /// Storage: `System::Account` (r:1 w:1)
+    /// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+    /// Storage: `Balances::Holds` (r:1 w:1)
+    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Inputs` (r:0 w:1)
+    /// Proof: `Tasks::Inputs` (`max_values`: None, `max_size`: Some(65557), added: 68032, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Tasks` (r:0 w:1)
+    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
+    /// The range of component `i` is `[1, 65536]`.
     fn submit_task(i: u32, ) -> Weight {
-        Weight::from_parts(200_000_000, 9_679)
-            .saturating_add(Weight::from_parts(3_500, 0).saturating_mul(i.into()))
-            .saturating_add(T::DbWeight::get().reads(7_u64))
-            .saturating_add(T::DbWeight::get().writes(8_u64))
+        Weight::from_parts(113_047_553, 9_679)
+            .saturating_add(Weight::from_parts(1_928, 0).saturating_mul(i.into()))
+            .saturating_add(T::DbWeight::get().reads(6_u64))
+            .saturating_add(T::DbWeight::get().writes(7_u64))
     }
+    /// Storage: `Tasks::Tasks` (r:1 w:1)
+    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Queue` (r:1 w:1)
+    /// Proof: `Tasks::Queue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+    /// Storage: `System::Account` (r:1 w:1)
+    /// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+    /// Storage: `Balances::Holds` (r:1 w:1)
+    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::OpenTasks` (r:1 w:1)
+    /// Proof: `Tasks::OpenTasks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Cursors` (r:1 w:1)
+    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Timers` (r:0 w:1)
+    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
     fn cancel_task() -> Weight {
-        Weight::from_parts(154_770_000, 9_679)
-            .saturating_add(T::DbWeight::get().reads(5_u64))
-            .saturating_add(T::DbWeight::get().writes(6_u64))
+        Weight::from_parts(69_449_000, 9_679)
+            .saturating_add(T::DbWeight::get().reads(6_u64))
+            .saturating_add(T::DbWeight::get().writes(7_u64))
     }
+    /// Storage: `Tasks::Tasks` (r:1 w:1)
+    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Assigned` (r:1 w:0)
+    /// Proof: `Tasks::Assigned` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Cursors` (r:1 w:1)
+    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Timers` (r:0 w:1)
+    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
     fn commit_answer() -> Weight {
-        Weight::from_parts(93_345_000, 7_050)
+        Weight::from_parts(31_249_000, 7_180)
             .saturating_add(T::DbWeight::get().reads(3_u64))
             .saturating_add(T::DbWeight::get().writes(3_u64))
     }
+    /// Storage: `Tasks::Tasks` (r:1 w:1)
+    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Assigned` (r:1 w:0)
+    /// Proof: `Tasks::Assigned` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Cursors` (r:1 w:1)
+    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Timers` (r:0 w:1)
+    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
     fn commit_fingerprint() -> Weight {
-        Weight::from_parts(93_345_000, 7_050)
+        Weight::from_parts(35_009_000, 7_180)
             .saturating_add(T::DbWeight::get().reads(3_u64))
             .saturating_add(T::DbWeight::get().writes(3_u64))
     }
+    /// Storage: `Tasks::Tasks` (r:1 w:1)
+    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Assigned` (r:1 w:0)
+    /// Proof: `Tasks::Assigned` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+    /// Storage: `Models::Models` (r:1 w:0)
+    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2513), added: 4988, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Cursors` (r:1 w:1)
+    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Outputs` (r:0 w:1)
+    /// Proof: `Tasks::Outputs` (`max_values`: None, `max_size`: Some(16416), added: 18891, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Timers` (r:0 w:1)
+    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
+    /// The range of component `o` is `[0, 16384]`.
     fn reveal_answer(o: u32, ) -> Weight {
-        Weight::from_parts(200_000_000, 7_050)
-            .saturating_add(Weight::from_parts(60_000, 0).saturating_mul(o.into()))
+        Weight::from_parts(55_408_221, 7_180)
+            .saturating_add(Weight::from_parts(3_732, 0).saturating_mul(o.into()))
             .saturating_add(T::DbWeight::get().reads(4_u64))
             .saturating_add(T::DbWeight::get().writes(4_u64))
     }
+    /// Storage: `Tasks::Tasks` (r:1 w:1)
+    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Assigned` (r:1 w:4)
+    /// Proof: `Tasks::Assigned` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+    /// Storage: `Models::Models` (r:1 w:0)
+    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2513), added: 4988, mode: `MaxEncodedLen`)
+    /// Storage: `Workers::Workers` (r:4 w:4)
+    /// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(8584), added: 11059, mode: `MaxEncodedLen`)
+    /// Storage: `Workers::Unbonding` (r:1 w:1)
+    /// Proof: `Workers::Unbonding` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+    /// Storage: `Balances::Holds` (r:1 w:1)
+    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+    /// Storage: `System::Account` (r:2 w:2)
+    /// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+    /// Storage: `Reputation::Standings` (r:4 w:4)
+    /// Proof: `Reputation::Standings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Queue` (r:1 w:1)
+    /// Proof: `Tasks::Queue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
     fn reveal_vote() -> Weight {
-        Weight::from_parts(600_000_000, 45_070)
+        Weight::from_parts(167_978_000, 45_226)
             .saturating_add(T::DbWeight::get().reads(16_u64))
-            .saturating_add(T::DbWeight::get().writes(19_u64))
+            .saturating_add(T::DbWeight::get().writes(18_u64))
     }
+    /// Storage: `Tasks::Tasks` (r:1 w:1)
+    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Assigned` (r:1 w:0)
+    /// Proof: `Tasks::Assigned` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
     fn reveal_vote_unsettled() -> Weight {
-        Weight::from_parts(81_332_000, 7_050)
+        Weight::from_parts(27_921_000, 7_180)
             .saturating_add(T::DbWeight::get().reads(2_u64))
             .saturating_add(T::DbWeight::get().writes(1_u64))
     }
+    /// Storage: `Workers::Workers` (r:1 w:0)
+    /// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(8584), added: 11059, mode: `MaxEncodedLen`)
+    /// Storage: `Workers::Calibrations` (r:1 w:0)
+    /// Proof: `Workers::Calibrations` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+    /// Storage: `Models::CalibrationSets` (r:1 w:0)
+    /// Proof: `Models::CalibrationSets` (`max_values`: None, `max_size`: Some(264837), added: 267312, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Calibrations` (r:1 w:1)
+    /// Proof: `Tasks::Calibrations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+    /// Storage: `Babe::AuthorVrfRandomness` (r:1 w:0)
+    /// Proof: `Babe::AuthorVrfRandomness` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
+    /// Storage: `System::ParentHash` (r:1 w:0)
+    /// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
     fn request_calibration() -> Weight {
-        Weight::from_parts(185_949_000, 268_318)
+        Weight::from_parts(65_437_000, 268_302)
             .saturating_add(T::DbWeight::get().reads(6_u64))
             .saturating_add(T::DbWeight::get().writes(1_u64))
     }
+    /// Storage: `Tasks::Calibrations` (r:1 w:1)
+    /// Proof: `Tasks::Calibrations` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+    /// Storage: `Models::CalibrationSets` (r:1 w:0)
+    /// Proof: `Models::CalibrationSets` (`max_values`: None, `max_size`: Some(264837), added: 267312, mode: `MaxEncodedLen`)
+    /// Storage: `Models::Models` (r:1 w:0)
+    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2513), added: 4988, mode: `MaxEncodedLen`)
+    /// Storage: `Workers::Workers` (r:1 w:0)
+    /// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(8584), added: 11059, mode: `MaxEncodedLen`)
+    /// Storage: `Workers::Calibrations` (r:1 w:1)
+    /// Proof: `Workers::Calibrations` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
     fn submit_calibration() -> Weight {
-        Weight::from_parts(348_013_000, 268_318)
+        Weight::from_parts(146_189_000, 268_302)
             .saturating_add(T::DbWeight::get().reads(5_u64))
             .saturating_add(T::DbWeight::get().writes(2_u64))
     }
+    /// Storage: `Tasks::Tasks` (r:1 w:1)
+    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
+    /// Storage: `Workers::ModelWorkers` (r:1 w:0)
+    /// Proof: `Workers::ModelWorkers` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
+    /// Storage: `Workers::Workers` (r:256 w:4)
+    /// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(8584), added: 11059, mode: `MaxEncodedLen`)
+    /// Storage: `Workers::Calibrations` (r:256 w:0)
+    /// Proof: `Workers::Calibrations` (`max_values`: None, `max_size`: Some(73), added: 2548, mode: `MaxEncodedLen`)
+    /// Storage: `Reputation::Standings` (r:256 w:0)
+    /// Proof: `Reputation::Standings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Cursors` (r:1 w:1)
+    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Assigned` (r:0 w:4)
+    /// Proof: `Tasks::Assigned` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Timers` (r:0 w:1)
+    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
+    /// The range of component `n` is `[4, 256]`.
     fn assign(n: u32, ) -> Weight {
-        Weight::from_parts(58_850_627, 11_671)
-            .saturating_add(Weight::from_parts(37_220_947, 0).saturating_mul(n.into()))
+        Weight::from_parts(24_015_133, 11_671)
+            .saturating_add(Weight::from_parts(19_505_324, 0).saturating_mul(n.into()))
             .saturating_add(T::DbWeight::get().reads(3_u64))
-            .saturating_add(T::DbWeight::get().writes(11_u64))
             .saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
-            .saturating_add(Weight::from_parts(0, 11020).saturating_mul(n.into()))
+            .saturating_add(T::DbWeight::get().writes(11_u64))
+            .saturating_add(Weight::from_parts(0, 11059).saturating_mul(n.into()))
     }
+    /// Storage: `Tasks::Cursors` (r:5 w:1)
+    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Timers` (r:2 w:2)
+    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Tasks` (r:1 w:1)
+    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
+    /// Storage: `Babe::AuthorVrfRandomness` (r:1 w:0)
+    /// Proof: `Babe::AuthorVrfRandomness` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
     fn draw_key() -> Weight {
-        Weight::from_parts(60_000_000, 7_050)
-            .saturating_add(T::DbWeight::get().reads(4_u64))
-            .saturating_add(T::DbWeight::get().writes(3_u64))
+        Weight::from_parts(42_864_000, 13_490)
+            .saturating_add(T::DbWeight::get().reads(9_u64))
+            .saturating_add(T::DbWeight::get().writes(4_u64))
     }
+    /// Storage: `Tasks::Cursors` (r:5 w:4)
+    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Timers` (r:5 w:4)
+    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Tasks` (r:1 w:1)
+    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
+    /// Storage: `Models::Models` (r:1 w:0)
+    /// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(2513), added: 4988, mode: `MaxEncodedLen`)
+    /// Storage: `Workers::Workers` (r:4 w:4)
+    /// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(8584), added: 11059, mode: `MaxEncodedLen`)
+    /// Storage: `Workers::Unbonding` (r:2 w:2)
+    /// Proof: `Workers::Unbonding` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+    /// Storage: `Balances::Holds` (r:2 w:2)
+    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+    /// Storage: `System::Account` (r:3 w:3)
+    /// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+    /// Storage: `Reputation::Standings` (r:4 w:4)
+    /// Proof: `Reputation::Standings` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Queue` (r:1 w:1)
+    /// Proof: `Tasks::Queue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Assigned` (r:0 w:4)
+    /// Proof: `Tasks::Assigned` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
     fn expire() -> Weight {
-        Weight::from_parts(800_000_000, 45_070)
+        Weight::from_parts(264_893_000, 45_226)
             .saturating_add(T::DbWeight::get().reads(28_u64))
-            .saturating_add(T::DbWeight::get().writes(31_u64))
+            .saturating_add(T::DbWeight::get().writes(29_u64))
     }
+    /// Storage: `Tasks::Queue` (r:1 w:1)
+    /// Proof: `Tasks::Queue` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Tasks` (r:1 w:1)
+    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
+    /// Storage: `System::Account` (r:1 w:1)
+    /// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+    /// Storage: `Balances::Holds` (r:1 w:1)
+    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::OpenTasks` (r:1 w:1)
+    /// Proof: `Tasks::OpenTasks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Cursors` (r:1 w:1)
+    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Timers` (r:0 w:1)
+    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
     fn refund_unassigned() -> Weight {
-        Weight::from_parts(134_963_000, 9_679)
-            .saturating_add(T::DbWeight::get().reads(5_u64))
-            .saturating_add(T::DbWeight::get().writes(6_u64))
+        Weight::from_parts(63_267_000, 9_679)
+            .saturating_add(T::DbWeight::get().reads(6_u64))
+            .saturating_add(T::DbWeight::get().writes(7_u64))
     }
+    /// Storage: `Tasks::Cursors` (r:1 w:1)
+    /// Proof: `Tasks::Cursors` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Timers` (r:1 w:1)
+    /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Tasks` (r:1 w:1)
+    /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
+    /// Storage: `System::Account` (r:1 w:1)
+    /// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+    /// Storage: `Balances::Holds` (r:1 w:1)
+    /// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Outputs` (r:3 w:3)
+    /// Proof: `Tasks::Outputs` (`max_values`: None, `max_size`: Some(16416), added: 18891, mode: `MaxEncodedLen`)
+    /// Storage: `Tasks::Inputs` (r:0 w:1)
+    /// Proof: `Tasks::Inputs` (`max_values`: None, `max_size`: Some(65557), added: 68032, mode: `MaxEncodedLen`)
     fn prune_task() -> Weight {
-        Weight::from_parts(70_000_000, 3_502)
-            .saturating_add(T::DbWeight::get().reads(4_u64))
-            .saturating_add(T::DbWeight::get().writes(6_u64))
+        Weight::from_parts(73_367_000, 57_663)
+            .saturating_add(T::DbWeight::get().reads(8_u64))
+            .saturating_add(T::DbWeight::get().writes(9_u64))
     }
 }
 
-// For backwards compatibility and tests.
+/// The same measurements with RocksDB's database weights, for tests.
 impl WeightInfo for () {
     fn submit_task(i: u32, ) -> Weight {
-        Weight::from_parts(200_000_000, 9_679)
-            .saturating_add(Weight::from_parts(3_500, 0).saturating_mul(i.into()))
-            .saturating_add(RocksDbWeight::get().reads(7_u64))
-            .saturating_add(RocksDbWeight::get().writes(8_u64))
+        Weight::from_parts(113_047_553, 9_679)
+            .saturating_add(Weight::from_parts(1_928, 0).saturating_mul(i.into()))
+            .saturating_add(RocksDbWeight::get().reads(6_u64))
+            .saturating_add(RocksDbWeight::get().writes(7_u64))
     }
     fn cancel_task() -> Weight {
-        Weight::from_parts(154_770_000, 9_679)
-            .saturating_add(RocksDbWeight::get().reads(5_u64))
-            .saturating_add(RocksDbWeight::get().writes(6_u64))
+        Weight::from_parts(69_449_000, 9_679)
+            .saturating_add(RocksDbWeight::get().reads(6_u64))
+            .saturating_add(RocksDbWeight::get().writes(7_u64))
     }
     fn commit_answer() -> Weight {
-        Weight::from_parts(93_345_000, 7_050)
+        Weight::from_parts(31_249_000, 7_180)
             .saturating_add(RocksDbWeight::get().reads(3_u64))
             .saturating_add(RocksDbWeight::get().writes(3_u64))
     }
     fn commit_fingerprint() -> Weight {
-        Weight::from_parts(93_345_000, 7_050)
+        Weight::from_parts(35_009_000, 7_180)
             .saturating_add(RocksDbWeight::get().reads(3_u64))
             .saturating_add(RocksDbWeight::get().writes(3_u64))
     }
     fn reveal_answer(o: u32, ) -> Weight {
-        Weight::from_parts(200_000_000, 7_050)
-            .saturating_add(Weight::from_parts(60_000, 0).saturating_mul(o.into()))
+        Weight::from_parts(55_408_221, 7_180)
+            .saturating_add(Weight::from_parts(3_732, 0).saturating_mul(o.into()))
             .saturating_add(RocksDbWeight::get().reads(4_u64))
             .saturating_add(RocksDbWeight::get().writes(4_u64))
     }
     fn reveal_vote() -> Weight {
-        Weight::from_parts(600_000_000, 45_070)
+        Weight::from_parts(167_978_000, 45_226)
             .saturating_add(RocksDbWeight::get().reads(16_u64))
-            .saturating_add(RocksDbWeight::get().writes(19_u64))
+            .saturating_add(RocksDbWeight::get().writes(18_u64))
     }
     fn reveal_vote_unsettled() -> Weight {
-        Weight::from_parts(81_332_000, 7_050)
+        Weight::from_parts(27_921_000, 7_180)
             .saturating_add(RocksDbWeight::get().reads(2_u64))
             .saturating_add(RocksDbWeight::get().writes(1_u64))
     }
     fn request_calibration() -> Weight {
-        Weight::from_parts(185_949_000, 268_318)
+        Weight::from_parts(65_437_000, 268_302)
             .saturating_add(RocksDbWeight::get().reads(6_u64))
             .saturating_add(RocksDbWeight::get().writes(1_u64))
     }
     fn submit_calibration() -> Weight {
-        Weight::from_parts(348_013_000, 268_318)
+        Weight::from_parts(146_189_000, 268_302)
             .saturating_add(RocksDbWeight::get().reads(5_u64))
             .saturating_add(RocksDbWeight::get().writes(2_u64))
     }
     fn assign(n: u32, ) -> Weight {
-        Weight::from_parts(58_850_627, 11_671)
-            .saturating_add(Weight::from_parts(37_220_947, 0).saturating_mul(n.into()))
+        Weight::from_parts(24_015_133, 11_671)
+            .saturating_add(Weight::from_parts(19_505_324, 0).saturating_mul(n.into()))
             .saturating_add(RocksDbWeight::get().reads(3_u64))
-            .saturating_add(RocksDbWeight::get().writes(11_u64))
             .saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
-            .saturating_add(Weight::from_parts(0, 11020).saturating_mul(n.into()))
+            .saturating_add(RocksDbWeight::get().writes(11_u64))
+            .saturating_add(Weight::from_parts(0, 11059).saturating_mul(n.into()))
     }
     fn draw_key() -> Weight {
-        Weight::from_parts(60_000_000, 7_050)
-            .saturating_add(RocksDbWeight::get().reads(4_u64))
-            .saturating_add(RocksDbWeight::get().writes(3_u64))
+        Weight::from_parts(42_864_000, 13_490)
+            .saturating_add(RocksDbWeight::get().reads(9_u64))
+            .saturating_add(RocksDbWeight::get().writes(4_u64))
     }
     fn expire() -> Weight {
-        Weight::from_parts(800_000_000, 45_070)
+        Weight::from_parts(264_893_000, 45_226)
             .saturating_add(RocksDbWeight::get().reads(28_u64))
-            .saturating_add(RocksDbWeight::get().writes(31_u64))
+            .saturating_add(RocksDbWeight::get().writes(29_u64))
     }
     fn refund_unassigned() -> Weight {
-        Weight::from_parts(134_963_000, 9_679)
-            .saturating_add(RocksDbWeight::get().reads(5_u64))
-            .saturating_add(RocksDbWeight::get().writes(6_u64))
+        Weight::from_parts(63_267_000, 9_679)
+            .saturating_add(RocksDbWeight::get().reads(6_u64))
+            .saturating_add(RocksDbWeight::get().writes(7_u64))
     }
     fn prune_task() -> Weight {
-        Weight::from_parts(70_000_000, 3_502)
-            .saturating_add(RocksDbWeight::get().reads(4_u64))
-            .saturating_add(RocksDbWeight::get().writes(6_u64))
+        Weight::from_parts(73_367_000, 57_663)
+            .saturating_add(RocksDbWeight::get().reads(8_u64))
+            .saturating_add(RocksDbWeight::get().writes(9_u64))
     }
 }
