@@ -224,10 +224,9 @@ mod tests {
         let draws = (budget.ref_time() / per_model.ref_time()).min(budget.proof_size() / per_model.proof_size().max(1));
         let deadlines = budget.ref_time() / W::expire().ref_time();
         println!(
-            "hook budget {} ms / {} KiB of proof: {draws} draws of a full model or {deadlines} worst deadlines a block; \
+            "hook budget {} ms: {draws} draws of a full model or {deadlines} worst deadlines a block; \
              without the budget 128 full models would take {} ms",
             budget.ref_time() / 1_000_000_000,
-            budget.proof_size() / 1024,
             per_model.ref_time().saturating_mul(128) / 1_000_000_000,
         );
         assert!(draws >= 1 && deadlines >= 1, "a block makes progress on both");
