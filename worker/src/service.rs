@@ -402,6 +402,10 @@ impl Worker {
         let a = &view.info.attempts.0[attempt as usize];
         let Some(key) = a.key else { return false };
         if self.state.lock().await.get(task).is_none_or(|p| p.attempt != attempt) {
+            if self.busy.lock().expect("busy lock").contains(&(task, attempt, Step::Compute)) {
+                // Still running the model: come back next block.
+                return false;
+            }
             // Restarted after the draw: compute now, then commit.
             if !self.compute(task, attempt, seat, view).await {
                 return false;
