@@ -13,7 +13,8 @@ if [ ! -x "$bencher" ]; then
     # 0.28 is the release that matches polkadot-sdk stable2609.
     cargo install frame-omni-bencher@0.28.0 --locked --root "$tools"
 fi
-cargo build --release --locked -p triad-runtime --features "$TRIAD_FEATURES"
+# The same build as ./scripts/test.sh, so nothing is compiled twice.
+cargo build --release --locked --workspace --all-targets --features "$TRIAD_FEATURES"
 target_dir="${CARGO_TARGET_DIR:-$triad_root/target}"
 wasm="$target_dir/release/wbuild/triad-runtime/triad_runtime.compact.compressed.wasm"
 

@@ -47,8 +47,8 @@ enum Command {
         /// Task id.
         id: u64,
     },
-    /// Re-check a task from chain data alone: commitments, verdicts, payments,
-    /// and (given the output) the executor's fingerprint.
+    /// Re-check a task from chain data alone: commitments, keyed
+    /// fingerprints of the posted answers, votes, verdicts and payments.
     Audit(audit::AuditArgs),
     /// List workers with stake, reputation and status.
     Workers,

@@ -12,11 +12,11 @@
 //! - [`Client`] submits signed calls and keeps each signer's nonces itself,
 //!   because a worker has several transactions in the pool at once and the
 //!   nonce read from a block does not count them.
-//! - [`job`] is the glue between the registry, ONNX Runtime and the LSH
-//!   fingerprint: the schema a model declares on chain, the bytes a job's
-//!   tensors travel as, and the fingerprint and output hash a seat commits to.
-//!   Both sides of the protocol (the worker computing, the auditor re-checking)
-//!   use the same functions.
+//! - [`job`] is the glue between the registry, ONNX Runtime and the
+//!   verifier: the schema and output checks a model declares on chain, a
+//!   seat's answer and its digest, its fingerprint under an attempt key, and
+//!   a verifier's vote on a posted output. Both sides of the protocol (the
+//!   worker computing, the auditor re-checking) use the same functions.
 //!
 //! Errors are [`ClientError`]; a failed dispatch is decoded to its pallet and
 //! error name (`Tasks::NotAssigned`), never shown as bytes.

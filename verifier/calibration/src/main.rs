@@ -408,7 +408,7 @@ fn main() {
             }
         }
 
-        println!("| parameters | honest pairs rejected | max distance: settings / 1e-6 / 1e-5 / 1e-4 | honest tasks rejected | wrong pairs accepted | min wrong distance | wrong tasks accepted (3 verifiers) |");
+        println!("| parameters | honest pairs rejected | max distance: settings / 1e-6 / 1e-5 / 2e-5 | honest tasks rejected | wrong pairs accepted | min wrong distance | wrong tasks accepted (3 verifiers) |");
         println!("|---|---|---|---|---|---|---|");
         for ((label, _), t) in cands.iter().zip(&tallies) {
             let (pair, three, min) = t.wrong_total();
