@@ -20,4 +20,7 @@ for m in mlp_classifier conv_filter ppocr_cls ppocr_rec ppocr_det; do
         [ -f "$models/$m.w$rel.onnx" ] || .triad/venv/bin/python scripts/models.py perturb "$models/$m.onnx" "$models/$m.w$rel.onnx" "$rel"
     done
 done
-cargo run --release --locked -p triad-calibration -- --models "$models" "$@"
+# The same build as ./scripts/test.sh (one profile, one feature set), so a
+# tree already tested compiles nothing here.
+cargo build --release --locked --workspace --all-targets --features "$TRIAD_FEATURES"
+"${CARGO_TARGET_DIR:-$triad_root/target}/release/triad-calibration" --models "$models" "$@"

@@ -51,7 +51,7 @@ pub use fingerprint::{
 };
 pub use majority::{majority, Outcome, Verdict, Vote};
 pub use params::{Family, LshParams, ParamsError, Quantization, MAX_BITS, MAX_CELLS_LOG2, MAX_SYMBOL_BITS, PHASH_SIDE};
-pub use projection::{sketch_slot, SKETCH_DIM};
+pub use projection::{null_space_edit, sketch_slot, SKETCH_DIM};
 pub use tensor::{all_finite, DType, Data, FingerprintError, Tensor, TensorData};
 
 #[cfg(test)]

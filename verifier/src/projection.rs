@@ -233,3 +233,44 @@ pub fn sketch_slot(params: &LshParams, key: &crate::AttemptKey, index: usize) ->
     let rotation = (mix(buckets ^ (c as u64) << 40 ^ 0x726f_7461_7465) as usize) % SKETCH_DIM;
     ((k + rotation) % SKETCH_DIM, negative)
 }
+
+/// The sketch's null space, used as an attack: erases the `count` strongest
+/// elements of `data` (a detected region, a class score) and puts each one's
+/// signed contribution on the element of another block that shares its
+/// bucket under `key`, so that under `key` the sketch, and so the
+/// fingerprint, does not move. Returns how many elements it erased.
+///
+/// The `collide` worker behaviour and the calibration harness aim it at
+/// the public [`CALIBRATION_KEY`](crate::CALIBRATION_KEY) to show that the
+/// edit passes under a known key and fails under the attempt key the chain
+/// draws after the executor commits. Outputs of at most [`SKETCH_DIM`]
+/// elements have no such null space; they are returned unchanged.
+pub fn null_space_edit(params: &LshParams, key: &crate::AttemptKey, data: &mut [f32], count: usize) -> usize {
+    if data.len() <= SKETCH_DIM {
+        return 0;
+    }
+    let slots: alloc::vec::Vec<(usize, bool)> = (0..data.len()).map(|i| sketch_slot(params, key, i)).collect();
+    let mut strongest: alloc::vec::Vec<usize> = (0..data.len()).collect();
+    strongest.sort_by(|a, b| data[*b].abs().total_cmp(&data[*a].abs()));
+    let mut touched = alloc::vec![false; data.len()];
+    let mut erased = 0;
+    for a in strongest {
+        if erased == count {
+            break;
+        }
+        if touched[a] {
+            continue;
+        }
+        let (bucket, negative_a) = slots[a];
+        let partner = (0..data.len())
+            .find(|b| b / SKETCH_DIM != a / SKETCH_DIM && !touched[*b] && slots[*b].0 == bucket);
+        let Some(b) = partner else { continue };
+        let contribution = if negative_a { -data[a] } else { data[a] };
+        data[a] = 0.0;
+        data[b] += if slots[b].1 { -contribution } else { contribution };
+        touched[a] = true;
+        touched[b] = true;
+        erased += 1;
+    }
+    erased
+}

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use triad_client::job::{Answer, JobError, Schema};
 use triad_inference::{wire, Data, InferenceError, TensorData};
-use triad_verifier::{sketch_slot, CannotRun, CALIBRATION_KEY, SKETCH_DIM};
+use triad_verifier::{null_space_edit, CannotRun, CALIBRATION_KEY, SKETCH_DIM};
 
 use crate::{metrics::Metrics, store::ModelStore, Behaviour};
 
@@ -90,7 +90,11 @@ pub fn tamper(behaviour: Behaviour, schema: &Schema, answer: Answer) -> Answer {
     let Answer::Output(mut outputs) = answer else { return answer };
     let Some(first) = outputs.first_mut() else { return Answer::Output(outputs) };
     match (behaviour, &mut first.data) {
-        (Behaviour::Collide, Data::F32(v)) if v.len() > SKETCH_DIM => null_space_edit(schema, v),
+        (Behaviour::Collide, Data::F32(v)) if v.len() > SKETCH_DIM => {
+            // Erase the strongest elements (a detected text region, in a
+            // detection map), invisibly under the public calibration key.
+            null_space_edit(&schema.lsh, &CALIBRATION_KEY, v, SKETCH_DIM / 2);
+        }
         (Behaviour::Substitute | Behaviour::Collide, Data::F32(v)) => swap_best(&first.shape.clone(), v),
         (_, Data::I64(v)) => v.iter_mut().for_each(|x| *x += 1),
         (_, Data::U8(v)) => v.iter_mut().for_each(|x| *x = x.wrapping_add(1)),
@@ -111,27 +115,6 @@ fn swap_best(shape: &[usize], v: &mut [f32]) {
         let mut idx: Vec<usize> = (0..r.len()).collect();
         idx.sort_by(|a, b| r[*b].total_cmp(&r[*a]));
         r.swap(idx[0], idx[1]);
-    }
-}
-
-/// Erases the strongest half of the first `SKETCH_DIM` elements (a detected
-/// text region, in a detection map) and puts each erased value's signed
-/// contribution on an element of a later block that shares its sketch
-/// bucket under the public calibration key, so that, under that key, the
-/// fingerprint does not move.
-fn null_space_edit(schema: &Schema, v: &mut [f32]) {
-    let params = schema.lsh;
-    let mut strongest: Vec<usize> = (0..SKETCH_DIM).collect();
-    strongest.sort_by(|a, b| v[*b].abs().total_cmp(&v[*a].abs()));
-    for a in strongest.into_iter().take(SKETCH_DIM / 2) {
-        let (bucket, neg_a) = sketch_slot(&params, &CALIBRATION_KEY, a);
-        let Some(b) = (SKETCH_DIM..v.len()).find(|b| sketch_slot(&params, &CALIBRATION_KEY, *b).0 == bucket) else {
-            continue;
-        };
-        let neg_b = sketch_slot(&params, &CALIBRATION_KEY, b).1;
-        let contribution = if neg_a { -v[a] } else { v[a] };
-        v[a] = 0.0;
-        v[b] += if neg_b { -contribution } else { contribution };
     }
 }
 

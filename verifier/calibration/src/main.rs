@@ -11,9 +11,9 @@
 //! random and shuffled outputs, zeroed, half-zeroed, scaled and truncated
 //! outputs, the top-1 class flipped by a shift just beyond the noise, one
 //! element moved by ten times the noise, and the null-space edit of the
-//! `collide` attack (outputs over 512 elements: two elements of one sketch
-//! bucket shifted so that, under a known key, the fingerprint does not
-//! move). Any that passes is a false accept. A wrong output within the
+//! `collide` attack (outputs over 512 elements: the strongest elements
+//! erased, each one's contribution moved to a partner in its sketch bucket
+//! so that, under a known key, the fingerprint does not move). Any that passes is a false accept. A wrong output within the
 //! noise of the right one is not a wrong answer; those are counted apart.
 //!
 //! Every attempt is fingerprinted under its own key, as on chain. Two
@@ -34,7 +34,7 @@ use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use stats::Rate;
 use triad_inference::{Model, Optimization, Settings, TensorData};
 use triad_verifier::{
-    agrees, compare, default_check, distance, fingerprint, majority, sketch_slot, AttemptKey, DType, Family, Fingerprint,
+    agrees, compare, default_check, distance, fingerprint, majority, null_space_edit, AttemptKey, DType, Family, Fingerprint,
     LshParams, Outcome, OutputCheck, Quantization, Tensor, Vote, CALIBRATION_KEY, SKETCH_DIM,
 };
 
@@ -193,25 +193,6 @@ fn max_rel_diff(mine: &[f32], other: &[f32]) -> f64 {
     mine.iter().zip(other).fold(0.0f64, |m, (a, b)| m.max((*a as f64 - *b as f64).abs())) / scale
 }
 
-/// The `collide` edit: each of the strongest half of the first block's
-/// elements erased, its signed contribution put on an element of a later
-/// block in the same sketch bucket under the public calibration key.
-fn null_space_edit(params: &LshParams, r: &[f32]) -> Vec<f32> {
-    let mut v = r.to_vec();
-    let mut strongest: Vec<usize> = (0..SKETCH_DIM).collect();
-    strongest.sort_by(|a, b| v[*b].abs().total_cmp(&v[*a].abs()));
-    for a in strongest.into_iter().take(SKETCH_DIM / 2) {
-        let (bucket, neg_a) = sketch_slot(params, &CALIBRATION_KEY, a);
-        let Some(b) = (SKETCH_DIM..v.len()).find(|b| sketch_slot(params, &CALIBRATION_KEY, *b).0 == bucket) else { continue };
-        let neg_b = sketch_slot(params, &CALIBRATION_KEY, b).1;
-        let c = if neg_a { -v[a] } else { v[a] };
-        v[a] = 0.0;
-        v[b] += if neg_b { -c } else { c };
-    }
-    v
-}
-
-
 type Output = (Vec<usize>, Vec<f32>);
 
 /// Every wrong output of the list for input `i`, labelled by case.
@@ -268,7 +249,11 @@ fn wrong_outputs(
     moved[at] += 10.0 * noise;
     wrong.push(("one element moved by 10x the noise", shape.clone(), moved));
     if r.len() > SKETCH_DIM {
-        wrong.push(("collide: null-space edit under the public key", shape.clone(), null_space_edit(&LshParams::projection(SEED), r)));
+        // The `collide` worker's edit: the strongest elements erased,
+        // invisibly under the public calibration key.
+        let mut edited = r.clone();
+        null_space_edit(&LshParams::projection(SEED), &CALIBRATION_KEY, &mut edited, SKETCH_DIM / 2);
+        wrong.push(("collide: null-space edit under the public key", shape.clone(), edited));
     }
     wrong
 }
