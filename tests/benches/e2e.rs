@@ -12,7 +12,8 @@
 //! The model is PP-OCRv4 text detection from the PyPI package
 //! rapidocr-onnxruntime (installed by `scripts/prereqs.sh`), on a 3x32x32
 //! input small enough to travel inline, and on a 3x320x320 one for 2 and 3.
-//! Run with `cargo bench -p triad-integration-tests --bench e2e`.
+//! Run with `cargo bench --locked --workspace --features "$TRIAD_FEATURES" --bench e2e`
+//! (the features of `scripts/prereqs.sh`, so the test build is reused).
 
 use std::{
     path::{Path, PathBuf},
