@@ -9,6 +9,8 @@ triad_phase prerequisites triad_install_prereqs
 # The inference tests and the calibration harness load the real ONNX Runtime.
 triad_phase onnxruntime triad_install_onnxruntime
 rustc -V
+# One formatting (rustfmt.toml); a few seconds, and it fails before the build.
+triad_phase format cargo fmt --all --check
 # One profile, one feature resolution: `--all-targets` resolves features the
 # same way `cargo test` does, so the test step below reuses every artifact and
 # the integration tests find the `triad-node` binary next to them.

@@ -105,9 +105,9 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
                 report.check(opens, format!("executor {}: the revealed answer opens its commitment", executor.who));
                 let stored: Fingerprint = native(stored)?;
                 let recomputed = match &answer {
-                    EncodedAnswer::Output(bytes) => triad_verifier::wire::decode(bytes)
-                        .ok()
-                        .and_then(|t| t.first().and_then(|f| triad_verifier::fingerprint(&schema.lsh, &key, &f.tensor.view()).ok())),
+                    EncodedAnswer::Output(bytes) => triad_verifier::wire::decode(bytes).ok().and_then(|t| {
+                        t.first().and_then(|f| triad_verifier::fingerprint(&schema.lsh, &key, &f.tensor.view()).ok())
+                    }),
                     EncodedAnswer::CannotRun(r) => Some(cannot_run(&schema.lsh, &key, *r)),
                 };
                 report.check(
@@ -121,7 +121,10 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
             },
             (None, _, _) => {
                 let note = if executor.commit.is_some() { "committed, never revealed" } else { "never committed" };
-                report.check(a.verdict.is_none() || executor.slashed > 0, format!("executor {}: {note}; slashed {}", executor.who, executor.slashed));
+                report.check(
+                    a.verdict.is_none() || executor.slashed > 0,
+                    format!("executor {}: {note}; slashed {}", executor.who, executor.slashed),
+                );
             },
             _ => report.check(false, format!("executor {}: revealed, but no successful reveal_answer found", executor.who)),
         }
@@ -130,7 +133,10 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
         for (s, seat) in a.seats.iter().enumerate().skip(1) {
             let Some(stored) = &seat.reveal else {
                 let note = if seat.commit.is_some() { "committed, never revealed" } else { "never committed" };
-                report.check(a.verdict.is_none() || seat.slashed > 0 || key.is_none(), format!("verifier {s} {}: {note}; slashed {}", seat.who, seat.slashed));
+                report.check(
+                    a.verdict.is_none() || seat.slashed > 0 || key.is_none(),
+                    format!("verifier {s} {}: {note}; slashed {}", seat.who, seat.slashed),
+                );
                 continue;
             };
             let Some((_, call)) = votes.iter().find(|(who, _)| *who == seat.who) else {
@@ -153,7 +159,8 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
         }
         if let Some(v) = &a.verdict {
             let stored: Verdict = native(v)?;
-            let verifiers: [Option<(&Fingerprint, Vote)>; 3] = core::array::from_fn(|i| fps[i + 1].as_ref().map(|f| (f, cast[i])));
+            let verifiers: [Option<(&Fingerprint, Vote)>; 3] =
+                core::array::from_fn(|i| fps[i + 1].as_ref().map(|f| (f, cast[i])));
             let recomputed = majority(fps[0].as_ref(), verifiers, &schema.lsh);
             report.check(recomputed == stored, format!("verdict {:?} follows from the fingerprints and votes", stored.outcome));
             let agreeing = (1..4).filter(|i| fps[*i].zip(fps[0]).is_some_and(|(v, e)| agrees(&v, &e, &schema.lsh))).count();
@@ -175,10 +182,7 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
     if let Some(result) = &view.output {
         let last = attempts.len().saturating_sub(1) as u32;
         let posted = view.outputs.iter().find(|(i, _)| *i == last).map(|(_, o)| &o.0);
-        report.check(
-            posted == Some(&result.0),
-            "the result the client receives is the accepted attempt's posted output".into(),
-        );
+        report.check(posted == Some(&result.0), "the result the client receives is the accepted attempt's posted output".into());
     }
     if report.failures.is_empty() {
         println!("audit passed");

@@ -105,9 +105,7 @@ fn checks(outputs: &[TensorSpec], decision: &str, tolerance_ppm: u32) -> Result<
             let t: f64 = t.parse().map_err(|_| CliError::Input(format!("--decision threshold:T needs a number, got {t}")))?;
             Some(Decision::Threshold { at_micros: (t * 1e6).round() as i32 })
         },
-        _ => {
-            return Err(CliError::Input(format!("--decision must be auto, values, argmax or threshold:T, not {decision}")))
-        },
+        _ => return Err(CliError::Input(format!("--decision must be auto, values, argmax or threshold:T, not {decision}"))),
     };
     outputs
         .iter()

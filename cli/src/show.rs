@@ -37,7 +37,13 @@ pub fn print_task(view: &TaskView, schema: &Schema) {
     let i = &view.info;
     println!("task {} on model {} ({})", view.id, i.model, schema.name);
     println!("  client     {}", i.client);
-    println!("  submitted  #{}  deadline #{}  escrow {}  price {}", i.submitted_at, i.deadline, tokens(i.escrow), tokens(i.price));
+    println!(
+        "  submitted  #{}  deadline #{}  escrow {}  price {}",
+        i.submitted_at,
+        i.deadline,
+        tokens(i.escrow),
+        tokens(i.price)
+    );
     println!("  phase      {}", phase(&i.phase));
     for (n, a) in i.attempts.0.iter().enumerate() {
         let verdict = a.verdict.as_ref().map(|v| format!("{:?}", v.outcome)).unwrap_or_else(|| "pending".into());
@@ -87,7 +93,13 @@ pub fn print_task(view: &TaskView, schema: &Schema) {
             Ok(tensors) => {
                 println!("  output ({} bytes, blake3 {}):", out.0.len(), blake3::hash(&out.0).to_hex());
                 for t in &tensors {
-                    println!("    {} {} {:?} = {}", t.name, files::kserve_datatype(t.tensor.dtype()), t.tensor.shape, preview(&t.tensor));
+                    println!(
+                        "    {} {} {:?} = {}",
+                        t.name,
+                        files::kserve_datatype(t.tensor.dtype()),
+                        t.tensor.shape,
+                        preview(&t.tensor)
+                    );
                 }
             },
             Err(e) => println!("  output ({} bytes) does not decode: {e}", out.0.len()),
@@ -141,8 +153,7 @@ pub async fn workers(url: &str) -> Result<(), CliError> {
         else {
             continue;
         };
-        let scores: Vec<String> =
-            view.standings.iter().map(|s| format!("{}: {:.4}", s.model, s.score.0 as f64 / 1e9)).collect();
+        let scores: Vec<String> = view.standings.iter().map(|s| format!("{}: {:.4}", s.model, s.score.0 as f64 / 1e9)).collect();
         println!(
             "{:<50} {:>22} {:>10}  {}",
             who.to_string(),

@@ -132,9 +132,9 @@ impl Client {
             let in_block = match status {
                 TransactionStatus::InBestBlock(b) if wait == Wait::InBlock => b,
                 TransactionStatus::InFinalizedBlock(b) => b,
-                TransactionStatus::Error { message } |
-                TransactionStatus::Invalid { message } |
-                TransactionStatus::Dropped { message } => {
+                TransactionStatus::Error { message }
+                | TransactionStatus::Invalid { message }
+                | TransactionStatus::Dropped { message } => {
                     forget(&mut *self.nonces.lock().await);
                     return Err(ClientError::Refused(message));
                 },

@@ -188,10 +188,12 @@ pub fn vote(schema: &Schema, posted: Option<&EncodedAnswer>, mine: &Answer) -> R
     };
     match (posted.ok_or(Disagreement::NothingPosted)?, mine) {
         (EncodedAnswer::CannotRun(theirs), Answer::CannotRun(ours)) if theirs == ours => Ok(()),
-        (EncodedAnswer::CannotRun(theirs), _) =>
-            Err(Disagreement::Kind { executor: kind(&Answer::CannotRun(*theirs)), mine: kind(mine) }),
-        (EncodedAnswer::Output(_), Answer::CannotRun(_)) =>
-            Err(Disagreement::Kind { executor: "an output".into(), mine: kind(mine) }),
+        (EncodedAnswer::CannotRun(theirs), _) => {
+            Err(Disagreement::Kind { executor: kind(&Answer::CannotRun(*theirs)), mine: kind(mine) })
+        },
+        (EncodedAnswer::Output(_), Answer::CannotRun(_)) => {
+            Err(Disagreement::Kind { executor: "an output".into(), mine: kind(mine) })
+        },
         (EncodedAnswer::Output(bytes), Answer::Output(ours)) => {
             let theirs = wire::decode(bytes).map_err(|_| Disagreement::Unreadable)?;
             if theirs.len() != ours.len() || theirs.len() != schema.outputs.len() {

@@ -28,10 +28,10 @@ mod error;
 pub mod job;
 mod keys;
 
+pub use connection::Hash;
 pub use connection::{Client, Included, Wait};
 pub use error::ClientError;
 pub use keys::{account_of, load_signer, Signer};
-pub use connection::Hash;
 pub use subxt::{self, utils::AccountId32};
 
 /// A client pinned to one block: storage, constants, runtime APIs and
@@ -40,7 +40,10 @@ pub type AtBlock = subxt::client::ClientAtBlock<Config, subxt::client::OnlineCli
 
 /// Calls, storage, events and runtime APIs of the Triad runtime.
 #[allow(missing_docs)]
-#[subxt::subxt(runtime_metadata_path = "metadata/triad.scale", derive_for_all_types = "Clone, ::subxt::ext::codec::Encode, ::subxt::ext::codec::Decode")]
+#[subxt::subxt(
+    runtime_metadata_path = "metadata/triad.scale",
+    derive_for_all_types = "Clone, ::subxt::ext::codec::Encode, ::subxt::ext::codec::Decode"
+)]
 pub mod chain {}
 
 /// The chain's configuration as subxt sees it: sr25519 `MultiSignature`s,

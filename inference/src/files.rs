@@ -118,8 +118,15 @@ fn read_kserve(path: &str, bytes: &[u8]) -> Result<Vec<NamedTensor>, FileError> 
             let flat = flatten(&t.data);
             let bad = |what: &str| json_err(format!("input '{}': {what}", t.name));
             let data = match t.datatype.as_str() {
-                "FP32" => Data::F32(flat.iter().map(|v| v.as_f64().map(|x| x as f32)).collect::<Option<_>>().ok_or_else(|| bad("data must be numbers"))?),
-                "INT64" => Data::I64(flat.iter().map(|v| v.as_i64()).collect::<Option<_>>().ok_or_else(|| bad("data must be integers"))?),
+                "FP32" => Data::F32(
+                    flat.iter()
+                        .map(|v| v.as_f64().map(|x| x as f32))
+                        .collect::<Option<_>>()
+                        .ok_or_else(|| bad("data must be numbers"))?,
+                ),
+                "INT64" => {
+                    Data::I64(flat.iter().map(|v| v.as_i64()).collect::<Option<_>>().ok_or_else(|| bad("data must be integers"))?)
+                },
                 "UINT8" => Data::U8(
                     flat.iter()
                         .map(|v| v.as_u64().and_then(|x| u8::try_from(x).ok()))

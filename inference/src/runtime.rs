@@ -135,8 +135,8 @@ impl Model {
     /// Loads an ONNX file.
     pub fn load(path: impl AsRef<Path>, settings: Settings) -> Result<Self, InferenceError> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path)
-            .map_err(|source| InferenceError::ReadModel { path: path.display().to_string(), source })?;
+        let bytes =
+            std::fs::read(path).map_err(|source| InferenceError::ReadModel { path: path.display().to_string(), source })?;
         Self::from_bytes(&bytes, settings)
     }
 
@@ -155,8 +155,7 @@ impl Model {
             .commit_from_memory(bytes)
             .map_err(malformed)?;
         let inputs = session.inputs().iter().map(|o| spec("input", o.name(), o.dtype())).collect::<Result<_, _>>()?;
-        let outputs =
-            session.outputs().iter().map(|o| spec("output", o.name(), o.dtype())).collect::<Result<_, _>>()?;
+        let outputs = session.outputs().iter().map(|o| spec("output", o.name(), o.dtype())).collect::<Result<_, _>>()?;
         Ok(Model { session, inputs, outputs, hash: *blake3::hash(bytes).as_bytes(), settings })
     }
 
@@ -282,8 +281,8 @@ pub fn check_inputs(specs: &[TensorSpec], inputs: &[TensorData]) -> Result<(), I
         if t.dtype() != spec.dtype {
             return Err(InferenceError::InputType { name: spec.name.clone(), expected: spec.dtype, found: t.dtype() });
         }
-        let fits = t.shape.len() == spec.shape.len() &&
-            spec.shape.iter().zip(&t.shape).all(|(want, got)| *want < 0 || *want as usize == *got);
+        let fits = t.shape.len() == spec.shape.len()
+            && spec.shape.iter().zip(&t.shape).all(|(want, got)| *want < 0 || *want as usize == *got);
         if !fits {
             return Err(InferenceError::InputShape {
                 name: spec.name.clone(),

@@ -59,10 +59,7 @@ fn wrong_inputs_get_typed_errors() {
     let wrong_rank = TensorData::f32(vec![64], vec![0.0; 64]);
     assert!(matches!(model.run(&[wrong_rank]), Err(InferenceError::InputShape { .. })));
     let wrong_type = TensorData { shape: vec![1, 64], data: Data::I64(vec![0; 64]) };
-    assert!(matches!(
-        model.run(&[wrong_type]),
-        Err(InferenceError::InputType { expected: DType::F32, found: DType::I64, .. })
-    ));
+    assert!(matches!(model.run(&[wrong_type]), Err(InferenceError::InputType { expected: DType::F32, found: DType::I64, .. })));
     assert!(matches!(model.run(&[]), Err(InferenceError::InputCount { expected: 1, found: 0 })));
     let short = TensorData::f32(vec![2, 64], vec![0.0; 64]);
     assert!(matches!(model.run(&[short]), Err(InferenceError::ElementCount { .. })));
@@ -114,10 +111,7 @@ fn named_inputs_are_put_in_declaration_order() {
     assert_eq!(arranged, vec![t(1.0), t(2.0)]);
     assert_eq!(wire::arrange(&specs, vec![named("a", t(1.0))]), Err(wire::WireError::MissingInput("b".into())));
     assert_eq!(wire::arrange(&specs, vec![named("c", t(1.0))]), Err(wire::WireError::UnknownInput("c".into())));
-    assert_eq!(
-        wire::arrange(&specs, vec![named("a", t(1.0)), named("a", t(1.0))]),
-        Err(wire::WireError::Duplicate("a".into()))
-    );
+    assert_eq!(wire::arrange(&specs, vec![named("a", t(1.0)), named("a", t(1.0))]), Err(wire::WireError::Duplicate("a".into())));
 }
 
 #[test]

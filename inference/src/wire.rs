@@ -3,8 +3,8 @@
 //! helpers that put a decoded list in a model's input order or check it
 //! against the model's declared inputs.
 
-pub use triad_verifier::wire::{decode, encode, NamedTensor, WireError};
 use triad_verifier::wire::Spec;
+pub use triad_verifier::wire::{decode, encode, NamedTensor, WireError};
 
 use crate::{TensorData, TensorSpec};
 

@@ -14,9 +14,7 @@ fn properties() -> polkadot_sdk::sc_service::Properties {
 }
 
 fn wasm() -> Result<&'static [u8], String> {
-    WASM_BINARY.ok_or_else(|| {
-        "the Triad runtime wasm was not built; rebuild without SKIP_WASM_BUILD".to_string()
-    })
+    WASM_BINARY.ok_or_else(|| "the Triad runtime wasm was not built; rebuild without SKIP_WASM_BUILD".to_string())
 }
 
 /// One validator (Alice); blocks are produced and finalized by this node alone.

@@ -125,4 +125,3 @@ pub fn run() -> polkadot_sdk::sc_cli::Result<()> {
         },
     }
 }
-

@@ -9,11 +9,11 @@ use polkadot_sdk::{
     sc_consensus_babe::BabeWorkerHandle,
     sc_consensus_babe_rpc::{Babe, BabeApiServer},
     sc_transaction_pool_api::TransactionPool,
-    sp_consensus::SelectChain,
-    sp_keystore::KeystorePtr,
     sp_api::ProvideRuntimeApi,
     sp_block_builder::BlockBuilder,
     sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata},
+    sp_consensus::SelectChain,
+    sp_keystore::KeystorePtr,
     substrate_frame_rpc_system::{System, SystemApiServer},
 };
 use triad_runtime::{opaque::Block, AccountId, Balance, Nonce};
@@ -40,21 +40,11 @@ pub struct BabeDeps {
 
 /// Builds `system_accountNextIndex`, `system_dryRun`, `payment_*`
 /// (`transactionPaymentApi`) and `babe_epochAuthorship`.
-pub fn create_full<C, P, SC>(
-    deps: FullDeps<C, P, SC>,
-) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
+pub fn create_full<C, P, SC>(deps: FullDeps<C, P, SC>) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
 where
-    C: ProvideRuntimeApi<Block>
-        + HeaderBackend<Block>
-        + HeaderMetadata<Block, Error = BlockChainError>
-        + Send
-        + Sync
-        + 'static,
+    C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + HeaderMetadata<Block, Error = BlockChainError> + Send + Sync + 'static,
     C::Api: polkadot_sdk::substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
-    C::Api: polkadot_sdk::pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<
-        Block,
-        Balance,
-    >,
+    C::Api: polkadot_sdk::pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
     C::Api: BlockBuilder<Block>,
     C::Api: polkadot_sdk::sp_consensus_babe::BabeApi<Block>,
     P: TransactionPool + 'static,

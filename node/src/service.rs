@@ -24,8 +24,7 @@ use triad_runtime::opaque::Block;
 pub type HostFunctions = sp_io::SubstrateHostFunctions;
 /// A runtime built with benchmarks imports the benchmarking host functions too.
 #[cfg(feature = "runtime-benchmarks")]
-pub type HostFunctions =
-    (sp_io::SubstrateHostFunctions, polkadot_sdk::frame_benchmarking::benchmarking::HostFunctions);
+pub type HostFunctions = (sp_io::SubstrateHostFunctions, polkadot_sdk::frame_benchmarking::benchmarking::HostFunctions);
 pub type RuntimeExecutor = sc_executor::WasmExecutor<HostFunctions>;
 pub type FullClient = sc_service::TFullClient<Block, triad_runtime::apis::RuntimeApi, RuntimeExecutor>;
 type FullBackend = sc_service::TFullBackend<Block>;
@@ -42,10 +41,7 @@ fn slot_inherents(
     slot_duration: sp_consensus_babe::SlotDuration,
 ) -> (sp_consensus_babe::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider) {
     let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-    let slot = sp_consensus_babe::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-        *timestamp,
-        slot_duration,
-    );
+    let slot = sp_consensus_babe::inherents::InherentDataProvider::from_timestamp_and_slot_duration(*timestamp, slot_duration);
     (slot, timestamp)
 }
 
@@ -64,11 +60,7 @@ pub fn new_partial(
         sc_consensus::DefaultImportQueue<Block>,
         TransactionPool,
         (
-            impl sc_consensus::BlockImport<Block, Error = sp_consensus::Error>
-                + Clone
-                + Send
-                + Sync
-                + 'static,
+            impl sc_consensus::BlockImport<Block, Error = sp_consensus::Error> + Clone + Send + Sync + 'static,
             grandpa::LinkHalf<Block, FullClient, GrandpaSelectChain>,
             sc_consensus_babe::BabeLink<Block>,
             sc_consensus_babe::BabeWorkerHandle<Block>,
@@ -139,17 +131,16 @@ pub fn new_partial(
     // The handle must outlive the import queue: the essential `babe-worker` task
     // that answers epoch queries ends, and takes the node down, once every handle
     // is dropped. The BABE RPC owns it for the node's lifetime.
-    let (import_queue, babe_worker_handle) =
-        sc_consensus_babe::import_queue(sc_consensus_babe::ImportQueueParams {
-            link: babe_link.clone(),
-            block_import: block_import.clone(),
-            justification_import: Some(Box::new(justification_import)),
-            client: client.clone(),
-            slot_duration,
-            spawner: &task_manager.spawn_essential_handle(),
-            registry: config.prometheus_registry(),
-            telemetry: telemetry.as_ref().map(|x| x.handle()),
-        })?;
+    let (import_queue, babe_worker_handle) = sc_consensus_babe::import_queue(sc_consensus_babe::ImportQueueParams {
+        link: babe_link.clone(),
+        block_import: block_import.clone(),
+        justification_import: Some(Box::new(justification_import)),
+        client: client.clone(),
+        slot_duration,
+        spawner: &task_manager.spawn_essential_handle(),
+        registry: config.prometheus_registry(),
+        telemetry: telemetry.as_ref().map(|x| x.handle()),
+    })?;
 
     Ok(sc_service::PartialComponents {
         client,
@@ -164,9 +155,7 @@ pub fn new_partial(
 }
 
 /// Starts a full node, and block authoring and GRANDPA voting when it is a validator.
-pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(
-    config: Configuration,
-) -> Result<TaskManager, ServiceError> {
+pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(config: Configuration) -> Result<TaskManager, ServiceError> {
     let sc_service::PartialComponents {
         client,
         backend,
@@ -178,22 +167,17 @@ pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(
         other: (block_import, grandpa_link, babe_link, babe_worker_handle, mut telemetry),
     } = new_partial(&config)?;
 
-    let mut net_config = sc_network::config::FullNetworkConfiguration::<
-        Block,
-        <Block as BlockT>::Hash,
-        N,
-    >::new(&config.network, config.prometheus_registry().cloned());
+    let mut net_config = sc_network::config::FullNetworkConfiguration::<Block, <Block as BlockT>::Hash, N>::new(
+        &config.network,
+        config.prometheus_registry().cloned(),
+    );
     let metrics = N::register_notification_metrics(config.prometheus_registry());
     let peer_store_handle = net_config.peer_store_handle();
 
     let genesis_hash = client.block_hash(0).ok().flatten().expect("genesis block exists; qed");
     let grandpa_protocol_name = grandpa::protocol_standard_name(&genesis_hash, &config.chain_spec);
     let (grandpa_protocol_config, grandpa_notification_service) =
-        grandpa::grandpa_peers_set_config::<_, N>(
-            grandpa_protocol_name.clone(),
-            metrics.clone(),
-            peer_store_handle,
-        );
+        grandpa::grandpa_peers_set_config::<_, N>(grandpa_protocol_name.clone(), metrics.clone(), peer_store_handle);
     net_config.add_notification_protocol(grandpa_protocol_config);
 
     let warp_sync = Arc::new(grandpa::warp_proof::NetworkProvider::new(
@@ -219,19 +203,16 @@ pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(
         })?;
 
     if config.offchain_worker.enabled {
-        let offchain_workers =
-            sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
-                runtime_api_provider: client.clone(),
-                is_validator: config.role.is_authority(),
-                keystore: Some(keystore_container.keystore()),
-                offchain_db: backend.offchain_storage(),
-                transaction_pool: Some(OffchainTransactionPoolFactory::new(
-                    transaction_pool.clone(),
-                )),
-                network_provider: Arc::new(network.clone()),
-                enable_http_requests: true,
-                custom_extensions: |_| vec![],
-            })?;
+        let offchain_workers = sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
+            runtime_api_provider: client.clone(),
+            is_validator: config.role.is_authority(),
+            keystore: Some(keystore_container.keystore()),
+            offchain_db: backend.offchain_storage(),
+            transaction_pool: Some(OffchainTransactionPoolFactory::new(transaction_pool.clone())),
+            network_provider: Arc::new(network.clone()),
+            enable_http_requests: true,
+            custom_extensions: |_| vec![],
+        })?;
         task_manager.spawn_handle().spawn(
             "offchain-workers-runner",
             "offchain-worker",
@@ -255,10 +236,7 @@ pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(
                 client: client.clone(),
                 pool: pool.clone(),
                 select_chain: select_chain.clone(),
-                babe: crate::rpc::BabeDeps {
-                    worker_handle: babe_worker_handle.clone(),
-                    keystore: keystore.clone(),
-                },
+                babe: crate::rpc::BabeDeps { worker_handle: babe_worker_handle.clone(), keystore: keystore.clone() },
             })
             .map_err(Into::into)
         })
@@ -298,23 +276,15 @@ pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(
             block_import,
             sync_oracle: sync_service.clone(),
             justification_sync_link: sync_service.clone(),
-            create_inherent_data_providers: move |_, ()| async move {
-                Ok(slot_inherents(slot_duration))
-            },
+            create_inherent_data_providers: move |_, ()| async move { Ok(slot_inherents(slot_duration)) },
             force_authoring,
-            backoff_authoring_blocks: Some(
-                sc_consensus_slots::BackoffAuthoringOnFinalizedHeadLagging::<u32>::default(),
-            ),
+            backoff_authoring_blocks: Some(sc_consensus_slots::BackoffAuthoringOnFinalizedHeadLagging::<u32>::default()),
             babe_link,
             block_proposal_slot_portion: SlotProportion::new(0.5),
             max_block_proposal_slot_portion: None,
             telemetry: telemetry.as_ref().map(|x| x.handle()),
         })?;
-        task_manager.spawn_essential_handle().spawn_blocking(
-            "babe-proposer",
-            Some("block-authoring"),
-            babe,
-        );
+        task_manager.spawn_essential_handle().spawn_blocking("babe-proposer", Some("block-authoring"), babe);
     }
 
     if enable_grandpa {

@@ -3,7 +3,6 @@
 use crate::{configs::EpochDuration, *};
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
-use scale_info::TypeInfo;
 use polkadot_sdk::{
     frame_support::{
         genesis_builder_helper::{build_state, get_preset},
@@ -20,6 +19,7 @@ use polkadot_sdk::{
     },
     sp_session, sp_transaction_pool,
 };
+use scale_info::TypeInfo;
 
 /// A worker's standing on one model it serves.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]

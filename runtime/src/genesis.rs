@@ -15,11 +15,7 @@ use serde_json::Value;
 /// Every dev account starts with a million tokens.
 pub const ENDOWMENT: Balance = 1_000_000 * UNIT;
 
-fn genesis(
-    authorities: Vec<(BabeId, GrandpaId)>,
-    endowed: Vec<AccountId>,
-    root: AccountId,
-) -> Value {
+fn genesis(authorities: Vec<(BabeId, GrandpaId)>, endowed: Vec<AccountId>, root: AccountId) -> Value {
     let babe: Vec<_> = authorities.iter().map(|(b, _)| (b.clone(), 1u64)).collect();
     let grandpa: Vec<_> = authorities.iter().map(|(_, g)| (g.clone(), 1u64)).collect();
     let balances: Vec<_> = endowed.into_iter().map(|a| (a, ENDOWMENT)).collect();
@@ -48,10 +44,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
             Sr25519Keyring::Alice.to_account_id(),
         ),
         sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => genesis(
-            vec![
-                authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-                authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-            ],
+            vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice), authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob)],
             dev_accounts(),
             Sr25519Keyring::Alice.to_account_id(),
         ),
@@ -62,8 +55,5 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 
 /// The presets this runtime offers.
 pub fn preset_names() -> Vec<PresetId> {
-    vec![
-        PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
-        PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
-    ]
+    vec![PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET), PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)]
 }

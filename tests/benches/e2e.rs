@@ -37,11 +37,15 @@ fn time_n(n: usize, mut f: impl FnMut()) -> f64 {
     for _ in 0..3 {
         f();
     }
-    median((0..n).map(|_| {
-        let t = Instant::now();
-        f();
-        t.elapsed().as_secs_f64()
-    }).collect())
+    median(
+        (0..n)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
 }
 
 fn image(side: usize, seed: usize) -> TensorData {

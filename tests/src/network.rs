@@ -9,7 +9,10 @@ use std::{
 };
 
 use triad_client::{
-    chain::{self, runtime_types::pallet_triad_tasks::types::{InputArg, Mode, Phase}},
+    chain::{
+        self,
+        runtime_types::pallet_triad_tasks::types::{InputArg, Mode, Phase},
+    },
     AccountId32, Client, Signer, Wait,
 };
 
@@ -57,12 +60,7 @@ impl Network {
 
     /// Runs the CLI against this node.
     pub fn cli(&self, args: &[&str]) -> Output {
-        Command::new(&self.cli_bin)
-            .arg("--url")
-            .arg(self.node.ws_url())
-            .args(args)
-            .output()
-            .expect("the triad CLI runs")
+        Command::new(&self.cli_bin).arg("--url").arg(self.node.ws_url()).args(args).output().expect("the triad CLI runs")
     }
 
     /// Runs the CLI and fails the test, showing its stderr, if it fails.
@@ -118,7 +116,12 @@ impl Network {
     pub fn spawn_worker(&mut self, seed: &str, extra: &[&str]) -> usize {
         let args = extra.iter().map(|s| s.to_string()).collect();
         let file = seed.replace('/', "_");
-        self.workers.push(WorkerProc { seed: seed.into(), args, child: None, log: self.dir.join("logs").join(format!("{file}.log")) });
+        self.workers.push(WorkerProc {
+            seed: seed.into(),
+            args,
+            child: None,
+            log: self.dir.join("logs").join(format!("{file}.log")),
+        });
         let i = self.workers.len() - 1;
         self.launch(i);
         i
@@ -223,7 +226,9 @@ impl Network {
             }
             if start.elapsed() > within {
                 let phases: Vec<_> = views.iter().map(|v| (v.id, format!("{:?}", v.info.phase))).collect();
-                let logs: Vec<_> = (0..self.workers.len()).map(|i| format!("--- {}\n{}", self.workers[i].seed, tail(&self.worker_log(i)))).collect();
+                let logs: Vec<_> = (0..self.workers.len())
+                    .map(|i| format!("--- {}\n{}", self.workers[i].seed, tail(&self.worker_log(i))))
+                    .collect();
                 panic!("tasks not done within {within:?}: {phases:?}\n{}", logs.join("\n"));
             }
             tokio::time::sleep(Duration::from_secs(1)).await;

@@ -33,9 +33,7 @@ impl Rpc {
         loop {
             match self.client.request::<Value, _>("system_health", rpc_params![]).await {
                 Ok(_) => return Ok(()),
-                Err(e) if start.elapsed() > within => {
-                    return Err(format!("node RPC not ready after {within:?}: {e}").into())
-                },
+                Err(e) if start.elapsed() > within => return Err(format!("node RPC not ready after {within:?}: {e}").into()),
                 Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
             }
         }
@@ -56,8 +54,7 @@ impl Rpc {
     }
 
     pub async fn block_hash(&self, number: u32) -> Result<H256, Error> {
-        let hash: Option<H256> =
-            self.client.request("chain_getBlockHash", rpc_params![number]).await?;
+        let hash: Option<H256> = self.client.request("chain_getBlockHash", rpc_params![number]).await?;
         hash.ok_or_else(|| format!("no block #{number}").into())
     }
 
@@ -74,9 +71,7 @@ impl Rpc {
     /// `(spec_version, transaction_version)` of the runtime at the best block.
     pub async fn runtime_versions(&self) -> Result<(u32, u32), Error> {
         let v: Value = self.client.request("state_getRuntimeVersion", rpc_params![]).await?;
-        let field = |k: &str| {
-            v[k].as_u64().map(|n| n as u32).ok_or_else(|| Error::from(format!("no {k}")))
-        };
+        let field = |k: &str| v[k].as_u64().map(|n| n as u32).ok_or_else(|| Error::from(format!("no {k}")));
         Ok((field("specVersion")?, field("transactionVersion")?))
     }
 
@@ -93,8 +88,7 @@ impl Rpc {
 
     /// Decodes the value at `key` in the state of block `at`, if any.
     pub async fn storage<T: Decode>(&self, key: Vec<u8>, at: H256) -> Result<Option<T>, Error> {
-        let raw: Option<Bytes> =
-            self.client.request("state_getStorage", rpc_params![Bytes(key), at]).await?;
+        let raw: Option<Bytes> = self.client.request("state_getStorage", rpc_params![Bytes(key), at]).await?;
         raw.map(|b| T::decode(&mut &b.0[..]).map_err(Error::from)).transpose()
     }
 
@@ -119,10 +113,7 @@ impl Rpc {
                 return Ok(head);
             }
             if start.elapsed() > within {
-                return Err(format!(
-                    "finalized head is #{n} after {within:?}, expected at least #{number}"
-                )
-                .into());
+                return Err(format!("finalized head is #{n} after {within:?}, expected at least #{number}").into());
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
@@ -130,12 +121,7 @@ impl Rpc {
 
     /// Scans finalized blocks after `after` until one contains `xt`; returns its number
     /// and hash.
-    pub async fn wait_included_finalized(
-        &self,
-        xt: &[u8],
-        after: u32,
-        within: Duration,
-    ) -> Result<(u32, H256), Error> {
+    pub async fn wait_included_finalized(&self, xt: &[u8], after: u32, within: Duration) -> Result<(u32, H256), Error> {
         let start = Instant::now();
         let mut next = after + 1;
         loop {
@@ -148,11 +134,7 @@ impl Rpc {
                 next += 1;
             }
             if start.elapsed() > within {
-                return Err(format!(
-                    "extrinsic not in any finalized block #{}..=#{finalized} after {within:?}",
-                    after + 1
-                )
-                .into());
+                return Err(format!("extrinsic not in any finalized block #{}..=#{finalized} after {within:?}", after + 1).into());
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }

@@ -32,25 +32,9 @@ pub fn sign(call: RuntimeCall, signer: &sr25519::Pair, ctx: &SigningContext) -> 
         frame_system::WeightReclaim::<Runtime>::new(),
     );
     // The implicit parts are signed but not sent: the runtime recomputes them.
-    let implicit = (
-        (),
-        ctx.spec_version,
-        ctx.tx_version,
-        ctx.genesis,
-        ctx.genesis,
-        (),
-        (),
-        (),
-        None,
-        (),
-    );
+    let implicit = ((), ctx.spec_version, ctx.tx_version, ctx.genesis, ctx.genesis, (), (), (), None, ());
     let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
     let signature = payload.using_encoded(|bytes| signer.sign(bytes));
-    UncheckedExtrinsic::new_signed(
-        call,
-        MultiAddress::Id(signer.public().into()),
-        MultiSignature::Sr25519(signature),
-        extension,
-    )
-    .encode()
+    UncheckedExtrinsic::new_signed(call, MultiAddress::Id(signer.public().into()), MultiSignature::Sr25519(signature), extension)
+        .encode()
 }

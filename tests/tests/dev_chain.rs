@@ -3,11 +3,7 @@
 
 use std::time::Duration;
 
-use polkadot_sdk::{
-    frame_system, pallet_balances,
-    sp_core::crypto::Ss58Codec,
-    sp_keyring::Sr25519Keyring,
-};
+use polkadot_sdk::{frame_system, pallet_balances, sp_core::crypto::Ss58Codec, sp_keyring::Sr25519Keyring};
 use triad_integration_tests::{tx, Node, Rpc};
 use triad_runtime::{Balance, Nonce, Runtime, RuntimeCall, UNIT};
 
@@ -15,11 +11,7 @@ type AccountInfo = frame_system::AccountInfo<Nonce, pallet_balances::AccountData
 
 async fn free_balance(rpc: &Rpc, who: &triad_runtime::AccountId, at: polkadot_sdk::sp_core::H256) -> Balance {
     let key = frame_system::Account::<Runtime>::hashed_key_for(who);
-    rpc.storage::<AccountInfo>(key, at)
-        .await
-        .expect("state_getStorage answers")
-        .map(|info| info.data.free)
-        .unwrap_or(0)
+    rpc.storage::<AccountInfo>(key, at).await.expect("state_getStorage answers").map(|info| info.data.free).unwrap_or(0)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -42,10 +34,7 @@ async fn dev_node_finalizes_blocks_and_a_transfer() {
     let amount: Balance = 42 * UNIT;
     let nonce = rpc.account_next_index(&alice.to_account_id().to_ss58check()).await.unwrap();
     let ctx = rpc.signing_context(nonce).await.unwrap();
-    let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
-        dest: bob.clone().into(),
-        value: amount,
-    });
+    let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { dest: bob.clone().into(), value: amount });
     let xt = tx::sign(call, &alice.pair(), &ctx);
     rpc.submit_extrinsic(xt.clone()).await.expect("the pool accepts the transfer");
 

@@ -101,11 +101,17 @@ fn accepted(v: &TaskView) -> bool {
     matches!(v.info.phase, Phase::Done { resolution: Resolution::Accepted, .. })
 }
 
-fn seats_of<'a>(views: &'a [TaskView], who: &'a AccountId32) -> impl Iterator<Item = (usize, usize, &'a chain::runtime_types::pallet_triad_tasks::types::Seat<AccountId32, u128>)> {
+fn seats_of<'a>(
+    views: &'a [TaskView],
+    who: &'a AccountId32,
+) -> impl Iterator<Item = (usize, usize, &'a chain::runtime_types::pallet_triad_tasks::types::Seat<AccountId32, u128>)> {
     views.iter().flat_map(move |v| {
-        v.info.attempts.0.iter().enumerate().flat_map(move |(a, at)| {
-            at.seats.iter().enumerate().filter(move |(_, s)| &s.who == who).map(move |(i, s)| (a, i, s))
-        })
+        v.info
+            .attempts
+            .0
+            .iter()
+            .enumerate()
+            .flat_map(move |(a, at)| at.seats.iter().enumerate().filter(move |(_, s)| &s.who == who).map(move |(i, s)| (a, i, s)))
     })
 }
 
@@ -156,10 +162,11 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
             p
         })
         .collect();
-    let slow_cal = vec![kserve(&dir, "slow-cal.json", &[
-        ("steps", &[1], "INT64", serde_json::json!([10])),
-        ("x", &[1, 64], "FP32", serde_json::json!(features(3))),
-    ])];
+    let slow_cal = vec![kserve(
+        &dir,
+        "slow-cal.json",
+        &[("steps", &[1], "INT64", serde_json::json!([10])), ("x", &[1, 64], "FP32", serde_json::json!(features(3)))],
+    )];
     let specs: Vec<(&str, PathBuf, &str, Vec<PathBuf>, Vec<&str>)> = vec![
         ("alice", mlp.clone(), "honest", cal("honest"), vec![]),
         ("one", net.variant(&mlp, "substitute"), "substitute", cal("substitute"), vec![]),
@@ -219,7 +226,12 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         accounts.extend(attackers.iter().filter(|a| a.1 == name).map(|a| who(a.0)));
         net.wait_qualified(model(name), &accounts, Duration::from_secs(400)).await;
     }
-    net.wait_qualified(model("crash"), &[who("bob"), who("charlie"), who("eve//stash"), who("ferdie//stash")], Duration::from_secs(400)).await;
+    net.wait_qualified(
+        model("crash"),
+        &[who("bob"), who("charlie"), who("eve//stash"), who("ferdie//stash")],
+        Duration::from_secs(400),
+    )
+    .await;
     let start = net.client.finalized().await.unwrap().block_number();
     let everyone: Vec<&str> = HONEST.iter().copied().chain(["ferdie", "alice"]).collect();
     let mut before = BTreeMap::new();
@@ -312,7 +324,10 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     for (file, expected) in [(&garbage, "is not a valid .npy file"), (&wrong, "must have shape [-1, 64]")] {
         let out = net.cli(&["--dev-seed", "ferdie", "submit", "--model", &honest_arg, "--input", file.to_str().unwrap()]);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success() && stderr.starts_with("triad: ") && stderr.contains(expected) && stderr.lines().count() == 1, "{stderr}");
+        assert!(
+            !out.status.success() && stderr.starts_with("triad: ") && stderr.contains(expected) && stderr.lines().count() == 1,
+            "{stderr}"
+        );
     }
 
     // The replay round: the same input again, four times, once the first is public.
@@ -397,7 +412,12 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
                 for v in &tasks {
                     for (a, at) in v.info.attempts.0.iter().enumerate() {
                         if at.seats[0].who == attacker {
-                            assert!(matches!(at.verdict.as_ref().map(|x| &x.outcome), Some(Outcome::Rejected)), "{} task {} attempt {a}", s.name, v.id);
+                            assert!(
+                                matches!(at.verdict.as_ref().map(|x| &x.outcome), Some(Outcome::Rejected)),
+                                "{} task {} attempt {a}",
+                                s.name,
+                                v.id
+                            );
                         }
                     }
                 }
@@ -406,7 +426,12 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         }
         println!(
             "(4) {}: {} seats, {} punished, earned {}, stake {} -> {}",
-            s.name, seats.len(), caught.len(), earned, stake_before[seed], stake_after
+            s.name,
+            seats.len(),
+            caught.len(),
+            earned,
+            stake_before[seed],
+            stake_after
         );
     }
 
@@ -433,11 +458,14 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
 
     // Prometheus sees what the worker did; the auditor re-derives a rejected task.
     let metrics = http_get(&format!("127.0.0.1:{port}"), "/metrics");
-    for series in ["triad_worker_tasks_served_total{role=\"verifier\",step=\"reveal_vote\"}", "triad_worker_inference_seconds_count"] {
+    for series in
+        ["triad_worker_tasks_served_total{role=\"verifier\",step=\"reveal_vote\"}", "triad_worker_inference_seconds_count"]
+    {
         let line = metrics.lines().find(|l| l.starts_with(series)).unwrap_or_else(|| panic!("{series} missing:\n{metrics}"));
         assert!(line.rsplit(' ').next().unwrap().parse::<f64>().unwrap() > 0.0, "{line}");
     }
-    let rejected = of(&scenarios[1]).into_iter().find(|v| v.info.attempts.0.len() > 1).expect("a substituted output was rejected");
+    let rejected =
+        of(&scenarios[1]).into_iter().find(|v| v.info.attempts.0.len() > 1).expect("a substituted output was rejected");
     let audit = net.cli_ok(&["audit", &rejected.id.to_string()]);
     assert!(audit.contains("audit passed") && !audit.contains("FAIL") && audit.contains("Rejected"), "{audit}");
 }

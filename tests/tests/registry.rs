@@ -5,11 +5,11 @@
 use std::time::Duration;
 
 use codec::Encode;
+use pallet_triad_models::{LshParams, ModelInfo, ModelSpec, ModelState, OutputCheck, TensorSpecInput, VerificationModes};
+use pallet_triad_workers::{Roles, Status};
 use polkadot_sdk::{sp_core::crypto::Ss58Codec, sp_keyring::Sr25519Keyring, sp_runtime::Perbill};
 use triad_integration_tests::{tx, Node, Rpc};
 use triad_runtime::{apis::WorkerView, AccountId, Runtime, RuntimeCall, UNIT};
-use pallet_triad_models::{LshParams, ModelInfo, ModelSpec, ModelState, OutputCheck, TensorSpecInput, VerificationModes};
-use pallet_triad_workers::{Roles, Status};
 
 async fn signed(rpc: &Rpc, who: Sr25519Keyring, call: RuntimeCall) -> Vec<u8> {
     let nonce = rpc.account_next_index(&who.to_account_id().to_ss58check()).await.unwrap();
@@ -18,11 +18,8 @@ async fn signed(rpc: &Rpc, who: Sr25519Keyring, call: RuntimeCall) -> Vec<u8> {
 }
 
 fn mlp_spec() -> ModelSpec<triad_runtime::Balance> {
-    let tensor = |name: &str, shape: &[i64]| TensorSpecInput {
-        name: name.into(),
-        datatype: b"FP32".to_vec(),
-        shape: shape.to_vec(),
-    };
+    let tensor =
+        |name: &str, shape: &[i64]| TensorSpecInput { name: name.into(), datatype: b"FP32".to_vec(), shape: shape.to_vec() };
     ModelSpec {
         name: b"mlp-classifier".to_vec(),
         version: b"1".to_vec(),
@@ -57,16 +54,10 @@ async fn a_model_and_a_worker_registered_on_chain_read_back_through_the_runtime_
 
     let owner = Sr25519Keyring::Alice;
     let worker = Sr25519Keyring::Bob;
-    let register_model = signed(
-        &rpc,
-        owner,
-        RuntimeCall::Models(pallet_triad_models::Call::register_model { spec: mlp_spec() }),
-    )
-    .await;
+    let register_model =
+        signed(&rpc, owner, RuntimeCall::Models(pallet_triad_models::Call::register_model { spec: mlp_spec() })).await;
     rpc.submit_extrinsic(register_model.clone()).await.expect("the pool accepts register_model");
-    rpc.wait_included_finalized(&register_model, after, Duration::from_secs(120))
-        .await
-        .expect("register_model finalized");
+    rpc.wait_included_finalized(&register_model, after, Duration::from_secs(120)).await.expect("register_model finalized");
 
     // The worker names the model by the id the registry gave it: the first, 0.
     let bond = 500 * UNIT;
@@ -84,10 +75,8 @@ async fn a_model_and_a_worker_registered_on_chain_read_back_through_the_runtime_
     )
     .await;
     rpc.submit_extrinsic(register_worker.clone()).await.expect("the pool accepts register_worker");
-    let (included, at) = rpc
-        .wait_included_finalized(&register_worker, after, Duration::from_secs(120))
-        .await
-        .expect("register_worker finalized");
+    let (included, at) =
+        rpc.wait_included_finalized(&register_worker, after, Duration::from_secs(120)).await.expect("register_worker finalized");
     println!("model and worker registered; worker finalized in block #{included}");
 
     let model: Option<ModelInfo<Runtime>> = rpc.runtime_call("TriadApi_model", 0u32.encode(), at).await.unwrap();
@@ -100,18 +89,20 @@ async fn a_model_and_a_worker_registered_on_chain_read_back_through_the_runtime_
     assert_eq!(model.state, ModelState::Active);
     assert!(model.deposit > UNIT, "a deposit of at least DepositBase is held");
 
-    let view: Option<WorkerView> =
-        rpc.runtime_call("TriadApi_worker", worker.to_account_id().encode(), at).await.unwrap();
+    let view: Option<WorkerView> = rpc.runtime_call("TriadApi_worker", worker.to_account_id().encode(), at).await.unwrap();
     let view = view.expect("Bob is a worker");
     assert_eq!(view.info.bonded, bond);
     assert_eq!(view.info.status, Status::Online);
     assert_eq!(&view.info.models[..], &[0]);
     assert_eq!(view.total_stake, bond);
     assert_eq!(view.standings.len(), 1);
-    assert_eq!((view.standings[0].model, view.standings[0].score), (0, Perbill::from_percent(50)), "a newcomer has the prior score");
+    assert_eq!(
+        (view.standings[0].model, view.standings[0].score),
+        (0, Perbill::from_percent(50)),
+        "a newcomer has the prior score"
+    );
 
-    let serving: Vec<AccountId> =
-        rpc.runtime_call("TriadApi_workers_for_model", (0u32, 0u32, 10u32).encode(), at).await.unwrap();
+    let serving: Vec<AccountId> = rpc.runtime_call("TriadApi_workers_for_model", (0u32, 0u32, 10u32).encode(), at).await.unwrap();
     assert_eq!(serving, vec![worker.to_account_id()]);
     let none: Option<ModelInfo<Runtime>> = rpc.runtime_call("TriadApi_model", 7u32.encode(), at).await.unwrap();
     assert!(none.is_none());

@@ -73,11 +73,7 @@ pub struct Verdict {
 
 /// Decides an attempt from the executor's fingerprint and the verifiers'
 /// revealed fingerprints and votes.
-pub fn majority(
-    executor: Option<&Fingerprint>,
-    verifiers: [Option<(&Fingerprint, Vote)>; 3],
-    params: &LshParams,
-) -> Verdict {
+pub fn majority(executor: Option<&Fingerprint>, verifiers: [Option<(&Fingerprint, Vote)>; 3], params: &LshParams) -> Verdict {
     let endorses = verifiers.map(|v| match (executor, v) {
         (Some(e), Some((fp, Vote::Match))) => agrees(e, fp, params),
         _ => false,

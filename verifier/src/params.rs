@@ -95,13 +95,19 @@ pub struct LshParams {
 pub enum ParamsError {
     /// `bits` is zero, above [`MAX_BITS`], or leaves a lattice fingerprint no
     /// bits besides its norm binding.
-    #[cfg_attr(feature = "std", error("fingerprint length must be 1..={MAX_BITS} bits, and a lattice needs more than its 64 norm bits"))]
+    #[cfg_attr(
+        feature = "std",
+        error("fingerprint length must be 1..={MAX_BITS} bits, and a lattice needs more than its 64 norm bits")
+    )]
     BitsOutOfRange,
     /// `bits` is not a whole number of lattice symbols.
     #[cfg_attr(feature = "std", error("fingerprint length is not a multiple of the symbol width"))]
     BitsNotMultipleOfSymbol,
     /// The symbol width or cell count is outside its range.
-    #[cfg_attr(feature = "std", error("lattice symbol width must be 1..={MAX_SYMBOL_BITS} and cells_log2 at most {MAX_CELLS_LOG2}"))]
+    #[cfg_attr(
+        feature = "std",
+        error("lattice symbol width must be 1..={MAX_SYMBOL_BITS} and cells_log2 at most {MAX_CELLS_LOG2}")
+    )]
     LatticeOutOfRange,
     /// A perceptual hash has at most 1023 AC coefficients to draw bits from.
     #[cfg_attr(feature = "std", error("a perceptual hash has at most 1023 bits"))]
@@ -131,26 +137,12 @@ impl LshParams {
     /// The classic 64-bit perceptual hash: the 8x8-ish lowest frequencies,
     /// where even smooth images have energy well above pixel noise.
     pub const fn perceptual(seed: u64) -> Self {
-        LshParams {
-            family: Family::Perceptual,
-            bits: 64,
-            seed,
-            quantization: Quantization::Sign,
-            tolerance: 8,
-            version: 2,
-        }
+        LshParams { family: Family::Perceptual, bits: 64, seed, quantization: Quantization::Sign, tolerance: 8, version: 2 }
     }
 
     /// Bit-exact digest of a discrete output.
     pub const fn exact() -> Self {
-        LshParams {
-            family: Family::Exact,
-            bits: 256,
-            seed: 0,
-            quantization: Quantization::Sign,
-            tolerance: 0,
-            version: 2,
-        }
+        LshParams { family: Family::Exact, bits: 256, seed: 0, quantization: Quantization::Sign, tolerance: 0, version: 2 }
     }
 
     /// Checks that these parameters define a usable fingerprint function. The

@@ -10,8 +10,8 @@
 
 use crate::{
     fingerprint::{set_bit, FINGERPRINT_BYTES},
-    rng::mix,
     params::{LshParams, PHASH_SIDE},
+    rng::mix,
     tensor::FingerprintError,
 };
 use alloc::vec::Vec;
@@ -89,8 +89,7 @@ fn dct2(input: &[f64]) -> Vec<f64> {
     let mut basis = alloc::vec![0.0f64; N * N];
     for k in 0..N {
         for n in 0..N {
-            basis[k * N + n] =
-                libm::cos(core::f64::consts::PI / N as f64 * (n as f64 + 0.5) * k as f64);
+            basis[k * N + n] = libm::cos(core::f64::consts::PI / N as f64 * (n as f64 + 0.5) * k as f64);
         }
     }
     // Rows, then columns: the 2-D DCT is separable.

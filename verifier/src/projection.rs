@@ -74,10 +74,11 @@ pub(crate) fn write_bits(params: &LshParams, seed: u64, data: &[f32], bits: &mut
         // A zero output projects to zero everywhere: still a fixed, valid fingerprint.
         let inv = if norm > 0.0 { 1.0 / norm } else { 0.0 };
         match params.quantization {
-            Quantization::Sign =>
+            Quantization::Sign => {
                 for y in projected.iter().take(projections - first) {
                     out.push((*y * inv >= 0.0) as u64, 1);
-                },
+                }
+            },
             Quantization::Lattice { cells_log2, symbol_bits } => {
                 let scale = (1u64 << cells_log2) as f64 * inv;
                 let mask = (1u64 << symbol_bits) - 1;
@@ -127,11 +128,7 @@ fn write_norm(seed: u64, norm: f64, out: &mut BitWriter<'_>) {
     for s in 0..NORM_SYMBOLS {
         let offset = unit(mix(keys ^ (s as u64) << 32));
         // An all-zero output has no logarithm; it gets a cell no norm can reach.
-        let cell = if norm > 0.0 {
-            floor_i64(libm::log2(norm) * NORM_CELLS_PER_OCTAVE + offset)
-        } else {
-            i64::MIN
-        };
+        let cell = if norm > 0.0 { floor_i64(libm::log2(norm) * NORM_CELLS_PER_OCTAVE + offset) } else { i64::MIN };
         let symbol = mix(keys ^ mix(cell as u64 ^ s as u64)) & ((1 << NORM_SYMBOL_BITS) - 1);
         out.push(symbol, NORM_SYMBOL_BITS as u32);
     }
@@ -262,8 +259,7 @@ pub fn null_space_edit(params: &LshParams, key: &crate::AttemptKey, data: &mut [
             continue;
         }
         let (bucket, negative_a) = slots[a];
-        let partner = (0..data.len())
-            .find(|b| b / SKETCH_DIM != a / SKETCH_DIM && !touched[*b] && slots[*b].0 == bucket);
+        let partner = (0..data.len()).find(|b| b / SKETCH_DIM != a / SKETCH_DIM && !touched[*b] && slots[*b].0 == bucket);
         let Some(b) = partner else { continue };
         let contribution = if negative_a { -data[a] } else { data[a] };
         data[a] = 0.0;

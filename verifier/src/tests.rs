@@ -242,7 +242,10 @@ fn majority_accepts_rejects_and_abstains() {
     assert_eq!(v, Verdict { outcome: Outcome::Accepted, executor_in_majority: true, verifiers_in_majority: [true, true, false] });
 
     let v = majority(Some(&bad), [Some((&good, Mismatch)), None, Some((&good, Mismatch))], &p);
-    assert_eq!(v, Verdict { outcome: Outcome::Rejected, executor_in_majority: false, verifiers_in_majority: [true, false, true] });
+    assert_eq!(
+        v,
+        Verdict { outcome: Outcome::Rejected, executor_in_majority: false, verifiers_in_majority: [true, false, true] }
+    );
 
     // A withheld output is opposed by every verifier that revealed.
     let v = majority(None, [Some((&good, Mismatch)), Some((&good, Mismatch)), Some((&good, Mismatch))], &p);
@@ -250,7 +253,10 @@ fn majority_accepts_rejects_and_abstains() {
 
     // Fingerprints agree but two verifiers saw a local edit: rejected.
     let v = majority(Some(&good), [Some((&good, Mismatch)), Some((&good, Mismatch)), Some((&good, Match))], &p);
-    assert_eq!(v, Verdict { outcome: Outcome::Rejected, executor_in_majority: false, verifiers_in_majority: [true, true, false] });
+    assert_eq!(
+        v,
+        Verdict { outcome: Outcome::Rejected, executor_in_majority: false, verifiers_in_majority: [true, true, false] }
+    );
 
     // A vote alone is not enough: a verifier whose fingerprint disagrees did
     // not compute what the executor did, whatever it votes.

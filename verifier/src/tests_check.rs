@@ -39,10 +39,7 @@ fn argmax_allows_ties_within_the_noise_and_nothing_else() {
     // Row 0 is a tie within 2d = 2e-4: either class is an honest answer.
     assert_eq!(cmp(&by_class, &t(&[2, 3], &[0.9999, 1.0, -1.0, 0.1, 0.9, 0.2]), &mine), Ok(()));
     // Row 1's class changes from 1 to 2: caught, however small the edit looks.
-    assert_eq!(
-        cmp(&by_class, &t(&[2, 3], &[1.0, 0.9, -1.0, 0.1, 0.9, 0.95]), &mine),
-        Err(Mismatch::Class { row: 1, class: 2 })
-    );
+    assert_eq!(cmp(&by_class, &t(&[2, 3], &[1.0, 0.9, -1.0, 0.1, 0.9, 0.95]), &mine), Err(Mismatch::Class { row: 1, class: 2 }));
 }
 
 #[test]

@@ -159,9 +159,9 @@ pub fn decode(mut bytes: &[u8]) -> Result<Vec<NamedTensor>, WireError> {
             }
             let data = match dtype {
                 DType::F32 => Data::F32(w.data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()),
-                DType::I64 => Data::I64(
-                    w.data.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().expect("chunks of 8"))).collect(),
-                ),
+                DType::I64 => {
+                    Data::I64(w.data.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().expect("chunks of 8"))).collect())
+                },
                 DType::U8 => Data::U8(w.data),
             };
             let shape = w.shape.iter().map(|d| *d as usize).collect();
@@ -180,11 +180,7 @@ pub fn arrange(specs: &[Spec<'_>], tensors: Vec<NamedTensor>) -> Result<Vec<Tens
             return Err(WireError::Duplicate(specs[i].name.into()));
         }
     }
-    slots
-        .into_iter()
-        .zip(specs)
-        .map(|(slot, spec)| slot.ok_or_else(|| WireError::MissingInput(spec.name.into())))
-        .collect()
+    slots.into_iter().zip(specs).map(|(slot, spec)| slot.ok_or_else(|| WireError::MissingInput(spec.name.into()))).collect()
 }
 
 /// Decodes job input bytes and checks them against the model's declared
@@ -200,8 +196,8 @@ pub fn fit(specs: &[Spec<'_>], bytes: &[u8]) -> Result<Vec<TensorData>, WireErro
         if t.dtype() != spec.dtype {
             return Err(WireError::WrongType { name: spec.name.into(), expected: spec.dtype, found: t.dtype() });
         }
-        let matches = t.shape.len() == spec.shape.len() &&
-            t.shape.iter().zip(spec.shape).all(|(d, s)| *s < 0 || *s as u64 == *d as u64);
+        let matches =
+            t.shape.len() == spec.shape.len() && t.shape.iter().zip(spec.shape).all(|(d, s)| *s < 0 || *s as u64 == *d as u64);
         if !matches {
             return Err(WireError::WrongShape { name: spec.name.into(), expected: spec.shape.to_vec(), found: t.shape.clone() });
         }

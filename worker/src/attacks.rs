@@ -5,7 +5,10 @@
 
 use codec::Encode;
 use triad_client::{
-    chain::{self, runtime_types::pallet_triad_tasks::types::{Attempt, TaskView}},
+    chain::{
+        self,
+        runtime_types::pallet_triad_tasks::types::{Attempt, TaskView},
+    },
     job::{Answer, Schema},
     native, AccountId32,
 };

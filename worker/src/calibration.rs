@@ -18,7 +18,8 @@ impl Worker {
         let mut failures = 0;
         loop {
             let at = self.client.best().await?;
-            let required = at.constants().entry(chain::constants().workers().calibrations_required()).map_err(ClientError::rpc_err)?;
+            let required =
+                at.constants().entry(chain::constants().workers().calibrations_required()).map_err(ClientError::rpc_err)?;
             let probation = at
                 .storage()
                 .fetch(chain::storage().workers().calibrations(), (self.me.clone(), model))
@@ -48,16 +49,18 @@ impl Worker {
                 .map_err(ClientError::rpc_err)?
                 .decode()
                 .map_err(ClientError::rpc_err)?;
-            let input = cases.0.get(case as usize).map(|c| c.input.0.clone()).ok_or_else(|| WorkerError::Model {
-                model,
-                reason: format!("calibration case {case} is missing"),
-            })?;
+            let input = cases
+                .0
+                .get(case as usize)
+                .map(|c| c.input.0.clone())
+                .ok_or_else(|| WorkerError::Model { model, reason: format!("calibration case {case} is missing") })?;
             let (store, schema2, metrics) = (self.store.clone(), schema.clone(), self.metrics.clone());
             let (budget, max_output) = (self.budget, usize::MAX);
-            let answer = tokio::task::spawn_blocking(move || compute::honest(&store, &schema2, &input, budget, max_output, &metrics))
-                .await
-                .map_err(|e| WorkerError::Model { model, reason: format!("inference thread: {e}") })?
-                .map_err(|e| WorkerError::Model { model, reason: format!("calibration case {case}: {e}") })?;
+            let answer =
+                tokio::task::spawn_blocking(move || compute::honest(&store, &schema2, &input, budget, max_output, &metrics))
+                    .await
+                    .map_err(|e| WorkerError::Model { model, reason: format!("inference thread: {e}") })?
+                    .map_err(|e| WorkerError::Model { model, reason: format!("calibration case {case}: {e}") })?;
             let fingerprint = answer
                 .fingerprint(&schema.lsh, &triad_verifier::CALIBRATION_KEY)
                 .map_err(|e| WorkerError::Model { model, reason: format!("calibration case {case}: {e}") })?;

@@ -36,11 +36,11 @@ pub fn honest(
         Ok(outputs) => outputs,
         Err(InferenceError::TimedOut { .. }) => return Ok(Answer::CannotRun(CannotRun::TooSlow)),
         Err(
-            InferenceError::Run(_) |
-            InferenceError::InputCount { .. } |
-            InferenceError::InputType { .. } |
-            InferenceError::InputShape { .. } |
-            InferenceError::ElementCount { .. },
+            InferenceError::Run(_)
+            | InferenceError::InputCount { .. }
+            | InferenceError::InputType { .. }
+            | InferenceError::InputShape { .. }
+            | InferenceError::ElementCount { .. },
         ) => return Ok(Answer::CannotRun(CannotRun::InvalidInput)),
         Err(e) => return Err(e.into()),
     };
@@ -94,7 +94,7 @@ pub fn tamper(behaviour: Behaviour, schema: &Schema, answer: Answer) -> Answer {
             // Erase the strongest elements (a detected text region, in a
             // detection map), invisibly under the public calibration key.
             null_space_edit(&schema.lsh, &CALIBRATION_KEY, v, SKETCH_DIM / 2);
-        }
+        },
         (Behaviour::Substitute | Behaviour::Collide, Data::F32(v)) => swap_best(&first.shape.clone(), v),
         (_, Data::I64(v)) => v.iter_mut().for_each(|x| *x += 1),
         (_, Data::U8(v)) => v.iter_mut().for_each(|x| *x = x.wrapping_add(1)),

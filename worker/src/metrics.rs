@@ -23,7 +23,10 @@ impl Metrics {
         let buckets = exponential_buckets(1e-6, 4.0, 14)?;
         Ok(Metrics {
             served: register(
-                CounterVec::new(Opts::new("triad_worker_tasks_served_total", "Seats acted on, by role and step"), &["role", "step"])?,
+                CounterVec::new(
+                    Opts::new("triad_worker_tasks_served_total", "Seats acted on, by role and step"),
+                    &["role", "step"],
+                )?,
                 registry,
             )?,
             inference_seconds: register(

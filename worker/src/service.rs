@@ -336,12 +336,8 @@ impl Worker {
             self.metrics.served.with_label_values(&[role, "cannot_run"]).inc();
         }
         let salt: [u8; 32] = rand::random();
-        let pending = Pending {
-            attempt,
-            answer: StoredAnswer::of(&answer.encoded(&schema)),
-            salt: hex::encode(salt),
-            fingerprint: None,
-        };
+        let pending =
+            Pending { attempt, answer: StoredAnswer::of(&answer.encoded(&schema)), salt: hex::encode(salt), fingerprint: None };
         if let Err(e) = self.state.lock().await.insert(task, pending) {
             tracing::error!(target: LOG_TARGET, task, "cannot persist the answer, not committing: {e}");
             return true;
@@ -504,16 +500,16 @@ impl Worker {
     async fn vote(self: &Arc<Self>, task: u64, attempt: u32, seat: usize, view: &TaskView) -> bool {
         let a = &view.info.attempts.0[attempt as usize];
         let posted = match &a.posted {
-            Some(Posted::Output { .. }) => view
-                .outputs
-                .iter()
-                .find(|(i, _)| *i == attempt)
-                .map(|(_, o)| EncodedAnswer::Output(o.0.clone())),
+            Some(Posted::Output { .. }) => {
+                view.outputs.iter().find(|(i, _)| *i == attempt).map(|(_, o)| EncodedAnswer::Output(o.0.clone()))
+            },
             Some(Posted::CannotRun(r)) => native(r).ok().map(EncodedAnswer::CannotRun),
             None => None,
         };
         let (fingerprint, salt, vote) = if self.options.behaviour == Behaviour::Copy {
-            let Some(revealed) = a.seats.iter().enumerate().find_map(|(i, s)| (i != seat && i > 0).then_some(s.reveal.clone()).flatten()) else {
+            let Some(revealed) =
+                a.seats.iter().enumerate().find_map(|(i, s)| (i != seat && i > 0).then_some(s.reveal.clone()).flatten())
+            else {
                 return false;
             };
             let Ok(fp) = native::<Fingerprint>(&revealed) else { return true };
@@ -566,7 +562,14 @@ impl Worker {
         opened
     }
 
-    async fn submit<C: triad_client::subxt::tx::Payload>(&self, call: C, name: &str, task: u64, attempt: u32, role: &str) -> bool {
+    async fn submit<C: triad_client::subxt::tx::Payload>(
+        &self,
+        call: C,
+        name: &str,
+        task: u64,
+        attempt: u32,
+        role: &str,
+    ) -> bool {
         match self.client.submit(&call, &self.signer, Wait::InBlock).await {
             Ok(_) => {
                 self.metrics.served.with_label_values(&[role, name]).inc();

@@ -20,11 +20,7 @@ fn funded<T: Config>() -> T::AccountId {
 /// The largest entry the bounds allow.
 fn largest_spec<T: Config>() -> ModelSpec<BalanceOf<T>> {
     let name = vec![b'n'; T::MaxNameLen::get() as usize];
-    let tensor = TensorSpecInput {
-        name: name.clone(),
-        datatype: b"FP32".to_vec(),
-        shape: vec![-1; T::MaxDims::get() as usize],
-    };
+    let tensor = TensorSpecInput { name: name.clone(), datatype: b"FP32".to_vec(), shape: vec![-1; T::MaxDims::get() as usize] };
     let tensors = vec![tensor; T::MaxTensors::get() as usize];
     ModelSpec {
         name: name.clone(),

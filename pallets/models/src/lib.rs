@@ -61,9 +61,9 @@ mod tests;
 pub mod types;
 pub mod weights;
 
-use polkadot_sdk::{frame_support, frame_system, sp_runtime};
 #[cfg(feature = "runtime-benchmarks")]
 use polkadot_sdk::frame_benchmarking;
+use polkadot_sdk::{frame_support, frame_system, sp_runtime};
 
 use alloc::vec::Vec;
 use codec::Encode;
@@ -280,11 +280,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::set_calibration_set(
             (cases.len() as u32).min(T::MaxCalibrationCases::get())
         ))]
-        pub fn set_calibration_set(
-            origin: OriginFor<T>,
-            model: ModelId,
-            cases: Vec<CalibrationCaseInput>,
-        ) -> DispatchResult {
+        pub fn set_calibration_set(origin: OriginFor<T>, model: ModelId, cases: Vec<CalibrationCaseInput>) -> DispatchResult {
             let who = ensure_signed(origin)?;
             let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
             ensure!(info.owner == who, Error::<T>::NotOwner);
@@ -292,13 +288,9 @@ pub mod pallet {
             let mut set = BoundedVec::<CalibrationCaseOf<T>, T::MaxCalibrationCases>::new();
             for case in cases {
                 let fp = case.expected;
-                ensure!(
-                    fp.family == info.lsh.family && fp.version == info.lsh.version,
-                    Error::<T>::FingerprintParamsMismatch
-                );
+                ensure!(fp.family == info.lsh.family && fp.version == info.lsh.version, Error::<T>::FingerprintParamsMismatch);
                 let input = case.input.try_into().map_err(|_| Error::<T>::CalibrationInputTooLarge)?;
-                set.try_push(CalibrationCase { input, expected: fp })
-                    .map_err(|_| Error::<T>::TooManyCalibrationCases)?;
+                set.try_push(CalibrationCase { input, expected: fp }).map_err(|_| Error::<T>::TooManyCalibrationCases)?;
             }
 
             let new_set = if set.is_empty() { 0 } else { set.encoded_size() };
@@ -500,8 +492,7 @@ impl<T: Config> ModelRegistry<BalanceOf<T>> for Pallet<T> {
 
     fn check_input(model: ModelId, input: &[u8]) -> Result<(), WireError> {
         let info = Models::<T>::get(model).ok_or(WireError::Malformed)?;
-        let names: Vec<&str> =
-            info.inputs.iter().map(|s| core::str::from_utf8(&s.name).unwrap_or_default()).collect();
+        let names: Vec<&str> = info.inputs.iter().map(|s| core::str::from_utf8(&s.name).unwrap_or_default()).collect();
         let specs: Vec<Spec<'_>> = info
             .inputs
             .iter()

@@ -122,7 +122,10 @@ fn malformed_specs_get_typed_errors() {
             (|s| s.inputs[0].name = vec![0xff, 0xfe], Error::NameNotUtf8),
             (|s| s.checks.clear(), Error::ChecksDoNotMatchOutputs),
             (|s| s.checks[0].tolerance_ppm = 1_000_001, Error::InvalidOutputCheck),
-            (|s| s.checks[0] = OutputCheck { elementwise: false, ..OutputCheck::with_decision(Decision::Values) }, Error::InvalidOutputCheck),
+            (
+                |s| s.checks[0] = OutputCheck { elementwise: false, ..OutputCheck::with_decision(Decision::Values) },
+                Error::InvalidOutputCheck,
+            ),
             (|s| s.outputs[0].datatype = b"INT64".to_vec(), Error::InvalidOutputCheck),
             (|s| s.inputs[0].shape.clear(), Error::BadRank),
             (|s| s.inputs[0].shape = vec![1; 7], Error::BadRank),
@@ -143,10 +146,7 @@ fn malformed_specs_get_typed_errors() {
 #[test]
 fn registration_fails_without_funds_for_the_deposit() {
     test(|| {
-        assert_noop!(
-            Registry::register_model(RuntimeOrigin::signed(POOR), spec(1)),
-            Error::<Test>::InsufficientDeposit
-        );
+        assert_noop!(Registry::register_model(RuntimeOrigin::signed(POOR), spec(1)), Error::<Test>::InsufficientDeposit);
         assert_noop!(Registry::register_model(RuntimeOrigin::none(), spec(1)), DispatchError::BadOrigin);
     });
 }
@@ -155,10 +155,7 @@ fn registration_fails_without_funds_for_the_deposit() {
 fn model_ids_run_out_with_a_typed_error() {
     test(|| {
         NextModelId::<Test>::put(ModelId::MAX);
-        assert_noop!(
-            Registry::register_model(RuntimeOrigin::signed(ALICE), spec(1)),
-            Error::<Test>::ModelIdsExhausted
-        );
+        assert_noop!(Registry::register_model(RuntimeOrigin::signed(ALICE), spec(1)), Error::<Test>::ModelIdsExhausted);
     });
 }
 

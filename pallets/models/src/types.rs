@@ -3,9 +3,9 @@
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use polkadot_sdk::{frame_support, frame_system};
 use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use frame_system::pallet_prelude::BlockNumberFor;
+use polkadot_sdk::{frame_support, frame_system};
 use scale_info::TypeInfo;
 pub use triad_primitives::{Fingerprint, LshParams, ModelId, OutputCheck, VerificationModes};
 

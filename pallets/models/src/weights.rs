@@ -19,7 +19,7 @@ use polkadot_sdk::frame_support::{
 pub trait WeightInfo {
     fn register_model() -> Weight;
     fn deprecate_model() -> Weight;
-    fn set_calibration_set(n: u32, ) -> Weight;
+    fn set_calibration_set(n: u32) -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -53,7 +53,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
     /// Storage: `Models::CalibrationSets` (r:0 w:1)
     /// Proof: `Models::CalibrationSets` (`max_values`: None, `max_size`: Some(264837), added: 267312, mode: `MaxEncodedLen`)
     /// The range of component `n` is `[0, 16]`.
-    fn set_calibration_set(n: u32, ) -> Weight {
+    fn set_calibration_set(n: u32) -> Weight {
         Weight::from_parts(50_885_204, 5_978)
             .saturating_add(Weight::from_parts(16_382_014, 0).saturating_mul(n.into()))
             .saturating_add(T::DbWeight::get().reads(2_u64))
@@ -73,7 +73,7 @@ impl WeightInfo for () {
             .saturating_add(RocksDbWeight::get().reads(1_u64))
             .saturating_add(RocksDbWeight::get().writes(1_u64))
     }
-    fn set_calibration_set(n: u32, ) -> Weight {
+    fn set_calibration_set(n: u32) -> Weight {
         Weight::from_parts(50_885_204, 5_978)
             .saturating_add(Weight::from_parts(16_382_014, 0).saturating_mul(n.into()))
             .saturating_add(RocksDbWeight::get().reads(2_u64))

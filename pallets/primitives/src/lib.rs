@@ -120,12 +120,7 @@ pub trait WorkerRegistry<AccountId, Balance> {
 ///
 /// Binding `who` and `task` makes a commitment useless to anyone else and for
 /// any other task, so a worker cannot replay or copy another's commitment.
-pub fn reveal_commitment<AccountId: Encode>(
-    fingerprint: &Fingerprint,
-    salt: &[u8; 32],
-    who: &AccountId,
-    task: u64,
-) -> [u8; 32] {
+pub fn reveal_commitment<AccountId: Encode>(fingerprint: &Fingerprint, salt: &[u8; 32], who: &AccountId, task: u64) -> [u8; 32] {
     let mut h = blake3::Hasher::new();
     h.update(&fingerprint.encode());
     h.update(salt);

@@ -20,8 +20,8 @@ use frame_support::{
     weights::Weight,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::{UniqueSaturatedInto, Zero};
 use polkadot_sdk::sp_io;
+use sp_runtime::traits::{UniqueSaturatedInto, Zero};
 use triad_primitives::Roles;
 
 /// A worker that may take a seat on one model, as read at the block's first
@@ -73,11 +73,8 @@ impl Stream {
     /// Picks an index with probability proportional to its weight among those
     /// `eligible` allows.
     fn pick<A>(&mut self, pool: &[Candidate<A>], eligible: impl Fn(usize, &Candidate<A>) -> bool) -> Option<usize> {
-        let total = pool
-            .iter()
-            .enumerate()
-            .filter(|(i, c)| eligible(*i, c))
-            .fold(0u128, |acc, (_, c)| acc.saturating_add(c.weight));
+        let total =
+            pool.iter().enumerate().filter(|(i, c)| eligible(*i, c)).fold(0u128, |acc, (_, c)| acc.saturating_add(c.weight));
         if total == 0 {
             return None;
         }
@@ -111,9 +108,10 @@ pub(crate) fn seats<A: PartialEq>(seed: Vec<u8>, pool: &[Candidate<A>], client: 
 /// A calibration case index below `cases`, from the current block's randomness.
 pub(crate) fn calibration_case<T: Config>(who: &T::AccountId, model: ModelId, cases: u32) -> u32 {
     let subject = (b"triad/calibrate", who, model).encode();
-    let seed = T::Randomness::random(&subject).0.map(|h| h.encode()).unwrap_or_else(|| {
-        (frame_system::Pallet::<T>::parent_hash(), &subject).encode()
-    });
+    let seed = T::Randomness::random(&subject)
+        .0
+        .map(|h| h.encode())
+        .unwrap_or_else(|| (frame_system::Pallet::<T>::parent_hash(), &subject).encode());
     let mut stream = Stream { seed, counter: 0 };
     (stream.next() % cases as u128) as u32
 }

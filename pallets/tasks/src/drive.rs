@@ -17,7 +17,14 @@ pub fn input() -> Vec<u8> {
 
 pub fn submit() -> TaskId {
     let deadline = System::block_number() + 60;
-    assert_ok!(TriadTasks::submit_task(RuntimeOrigin::signed(CLIENT), MODEL, InputArg::Inline(input()), FEE, Mode::Lsh, deadline));
+    assert_ok!(TriadTasks::submit_task(
+        RuntimeOrigin::signed(CLIENT),
+        MODEL,
+        InputArg::Inline(input()),
+        FEE,
+        Mode::Lsh,
+        deadline
+    ));
     NextTaskId::<Test>::get() - 1
 }
 
@@ -160,4 +167,3 @@ pub fn score(who: AccountId) -> Perbill {
 pub fn bond(who: AccountId) -> Balance {
     pallet_triad_workers::Workers::<Test>::get(who).unwrap().bonded
 }
-

@@ -32,15 +32,16 @@ impl<T: Config> Pallet<T> {
                 }
                 let bytes: BoundedVec<u8, T::MaxInlineInput> = bytes.try_into().map_err(|_| Error::InputTooLarge)?;
                 T::Models::check_input(model, &bytes).map_err(|e| match e {
-                    WireError::Malformed | WireError::BadName | WireError::UnknownType { .. } | WireError::DataLength { .. } =>
-                        Error::InputMalformed,
+                    WireError::Malformed | WireError::BadName | WireError::UnknownType { .. } | WireError::DataLength { .. } => {
+                        Error::InputMalformed
+                    },
                     WireError::EmptyDimension(_) => Error::InputHasEmptyDimension,
                     WireError::NonFinite(_) => Error::InputNotFinite,
-                    WireError::MissingInput(_) |
-                    WireError::UnknownInput(_) |
-                    WireError::Duplicate(_) |
-                    WireError::WrongType { .. } |
-                    WireError::WrongShape { .. } => Error::InputDoesNotFitModel,
+                    WireError::MissingInput(_)
+                    | WireError::UnknownInput(_)
+                    | WireError::Duplicate(_)
+                    | WireError::WrongType { .. }
+                    | WireError::WrongShape { .. } => Error::InputDoesNotFitModel,
                 })?;
                 Ok(TaskInput::Inline(bytes))
             },

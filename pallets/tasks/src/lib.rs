@@ -127,8 +127,8 @@ mod drive;
 mod impls;
 #[cfg(test)]
 mod mock;
-mod phases;
 pub mod payouts;
+mod phases;
 mod settle;
 #[cfg(test)]
 mod tests;
@@ -148,9 +148,7 @@ use frame_support::traits::{
     Get,
 };
 use sp_runtime::{traits::Saturating, BoundedVec};
-pub use triad_primitives::{
-    answer_commitment, reveal_commitment, Answer, ModelRegistry, Reputation, Slash, WorkerRegistry,
-};
+pub use triad_primitives::{answer_commitment, reveal_commitment, Answer, ModelRegistry, Reputation, Slash, WorkerRegistry};
 
 /// Balance type of the currency that holds escrow.
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -321,19 +319,12 @@ pub mod pallet {
 
     /// The open seats of each worker, for workers to find their work.
     #[pallet::storage]
-    pub type Assigned<T: Config> =
-        StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, TaskId, Role>;
+    pub type Assigned<T: Config> = StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, TaskId, Role>;
 
     /// Calibration cases handed to workers on probation.
     #[pallet::storage]
-    pub type Calibrations<T: Config> = StorageDoubleMap<
-        _,
-        Blake2_128Concat,
-        T::AccountId,
-        Twox64Concat,
-        ModelId,
-        CalibrationRequest<BlockNumberFor<T>>,
-    >;
+    pub type Calibrations<T: Config> =
+        StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, ModelId, CalibrationRequest<BlockNumberFor<T>>>;
 
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -487,10 +478,7 @@ pub mod pallet {
         fn integrity_test() {
             let periods = [T::ExecutePeriod::get(), T::CheckPeriod::get(), T::RevealPeriod::get(), T::VotePeriod::get()];
             assert!(periods.iter().all(|p| !p.is_zero()), "phases need a block each");
-            assert!(
-                T::MaxDeadline::get() > Self::min_deadline(),
-                "the longest deadline must leave room for one attempt"
-            );
+            assert!(T::MaxDeadline::get() > Self::min_deadline(), "the longest deadline must leave room for one attempt");
             assert!(T::MaxAttempts::get() >= 1, "a task needs one attempt");
             assert!(T::MaxQueued::get() > 0 && T::MaxAssignmentsPerBlock::get() > 0, "tasks must be assignable");
             assert!(T::MaxOpenPerClient::get() > 0, "clients must be able to submit");

@@ -96,7 +96,11 @@ impl ModelRegistry<Balance> for TestModels {
     }
     fn calibration_cases(model: ModelId) -> u32 {
         // The models benchmarks register have a calibration set too.
-        if model == MODEL || model >= 1_000 { 2 } else { 0 }
+        if model == MODEL || model >= 1_000 {
+            2
+        } else {
+            0
+        }
     }
     fn calibration_expected(model: ModelId, index: u32) -> Option<Fingerprint> {
         (index < Self::calibration_cases(model)).then(|| fp(100 + index as usize))
@@ -251,9 +255,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
     let mut balances = vec![(CLIENT, START), (2, START), (3, START), (TREASURY, 1)];
     balances.extend(WORKERS.iter().map(|w| (*w, START)));
     balances.push((20, START));
-    pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
-        .assimilate_storage(&mut storage)
-        .unwrap();
+    pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }.assimilate_storage(&mut storage).unwrap();
     let mut ext = sp_io::TestExternalities::new(storage);
     ext.execute_with(|| {
         System::set_block_number(1);
@@ -305,8 +307,5 @@ pub fn run_to(n: u64) {
 }
 
 pub fn events() -> Vec<Event<Test>> {
-    System::events()
-        .into_iter()
-        .filter_map(|r| if let RuntimeEvent::TriadTasks(e) = r.event { Some(e) } else { None })
-        .collect()
+    System::events().into_iter().filter_map(|r| if let RuntimeEvent::TriadTasks(e) = r.event { Some(e) } else { None }).collect()
 }

@@ -4,8 +4,8 @@
 //! Settlement (`settle.rs`) only carries out what [`payouts`] returns, so
 //! the rule can be read, tested and changed here alone.
 
-use sp_runtime::{traits::AtLeast32BitUnsigned, Perbill};
 use polkadot_sdk::sp_runtime;
+use sp_runtime::{traits::AtLeast32BitUnsigned, Perbill};
 use triad_primitives::Outcome as Standing;
 use triad_verifier::{Outcome, Verdict};
 
@@ -76,7 +76,12 @@ pub fn payouts<Balance: AtLeast32BitUnsigned + Copy>(
     let (executor_pay, verifier_pay) = shares(price, rates.executor_share);
     let zero = Balance::zero();
     let in_majority = |i: usize| if i == 0 { verdict.executor_in_majority } else { verdict.verifiers_in_majority[i - 1] };
-    let no_show = SeatResult { paid: zero, bounty: zero, slash: Some((rates.no_show_slash, SlashReason::NoShow)), standing: Standing::NoShow };
+    let no_show = SeatResult {
+        paid: zero,
+        bounty: zero,
+        slash: Some((rates.no_show_slash, SlashReason::NoShow)),
+        standing: Standing::NoShow,
+    };
     let nothing = SeatResult { paid: zero, bounty: zero, slash: None, standing: Standing::Inconclusive };
     core::array::from_fn(|i| {
         let SeatState { committed, revealed } = seats[i];
@@ -102,8 +107,9 @@ pub fn payouts<Balance: AtLeast32BitUnsigned + Copy>(
                 standing: Standing::AgreedWithMajority,
                 ..nothing
             },
-            (Outcome::Rejected, false, true, true) =>
-                SeatResult { bounty: verifier_pay, standing: Standing::AgreedWithMajority, ..nothing },
+            (Outcome::Rejected, false, true, true) => {
+                SeatResult { bounty: verifier_pay, standing: Standing::AgreedWithMajority, ..nothing }
+            },
             (Outcome::Rejected, true, true, _) => SeatResult {
                 slash: Some((rates.executor_slash, SlashReason::RejectedResult)),
                 standing: Standing::RejectedMinority,
@@ -161,12 +167,18 @@ mod tests {
     #[test]
     fn withholding_never_costs_less_than_losing() {
         // An executor that hides its answer once it fears the verdict is caught.
-        let caught = payouts(&verdict(Outcome::Rejected, false, [true, true, true]), [WITHHELD, SHOWED, SHOWED, SHOWED], 100u64, &RATES);
+        let caught =
+            payouts(&verdict(Outcome::Rejected, false, [true, true, true]), [WITHHELD, SHOWED, SHOWED, SHOWED], 100u64, &RATES);
         assert_eq!(caught[0].slash, Some((RATES.executor_slash, SlashReason::Withheld)));
         assert_eq!(caught[0].standing, Standing::RejectedMinority);
         // A verifier that hides its fingerprint pays a minority's slash, whatever the outcome.
         for outcome in [Outcome::Accepted, Outcome::Rejected, Outcome::Inconclusive] {
-            let r = payouts(&verdict(outcome, outcome == Outcome::Accepted, [true, true, false]), [SHOWED, SHOWED, SHOWED, WITHHELD], 100u64, &RATES);
+            let r = payouts(
+                &verdict(outcome, outcome == Outcome::Accepted, [true, true, false]),
+                [SHOWED, SHOWED, SHOWED, WITHHELD],
+                100u64,
+                &RATES,
+            );
             assert_eq!(r[3].slash, Some((RATES.minority_slash, SlashReason::Minority)), "{outcome:?}");
         }
     }
@@ -176,7 +188,8 @@ mod tests {
         let r = payouts(&verdict(Outcome::Inconclusive, false, [false; 3]), [ABSENT, SHOWED, ABSENT, SHOWED], 100u64, &RATES);
         assert_eq!(r.map(|s| slash(&s)), [Some(SlashReason::NoShow), None, Some(SlashReason::NoShow), None]);
         assert_eq!(r.map(|s| s.paid + s.bounty), [0; 4]);
-        let withheld = payouts(&verdict(Outcome::Inconclusive, false, [false; 3]), [WITHHELD, SHOWED, SHOWED, SHOWED], 100u64, &RATES);
+        let withheld =
+            payouts(&verdict(Outcome::Inconclusive, false, [false; 3]), [WITHHELD, SHOWED, SHOWED, SHOWED], 100u64, &RATES);
         assert_eq!(slash(&withheld[0]), Some(SlashReason::NoShow));
     }
 

@@ -39,10 +39,8 @@ impl<T: Config> Pallet<T> {
         let task = NextTaskId::<T>::get();
         Queue::<T>::try_mutate(|q| q.try_push(task)).map_err(|_| Error::<T>::QueueFull)?;
         let deposit = Self::deposit_for(&input);
-        T::Currency::hold(&HoldReason::TaskEscrow.into(), &client, max_fee)
-            .map_err(|_| Error::<T>::InsufficientBalance)?;
-        T::Currency::hold(&HoldReason::TaskDeposit.into(), &client, deposit)
-            .map_err(|_| Error::<T>::InsufficientBalance)?;
+        T::Currency::hold(&HoldReason::TaskEscrow.into(), &client, max_fee).map_err(|_| Error::<T>::InsufficientBalance)?;
+        T::Currency::hold(&HoldReason::TaskDeposit.into(), &client, deposit).map_err(|_| Error::<T>::InsufficientBalance)?;
         NextTaskId::<T>::put(task.saturating_add(1));
         OpenTasks::<T>::mutate(&client, |n| n.saturating_inc());
         Tasks::<T>::insert(

@@ -36,7 +36,8 @@ impl<T: Config> Pallet<T> {
         let (price, model) = (info.price, info.model);
         let attempts = info.attempts.len() as u32;
         let Some(attempt) = info.attempts.last_mut() else { return };
-        let inconclusive = Verdict { outcome: Outcome::Inconclusive, executor_in_majority: false, verifiers_in_majority: [false; 3] };
+        let inconclusive =
+            Verdict { outcome: Outcome::Inconclusive, executor_in_majority: false, verifiers_in_majority: [false; 3] };
         let verdict = match T::Models::lsh_params(model) {
             Some(params) => {
                 let s = &attempt.seats;
@@ -76,8 +77,8 @@ impl<T: Config> Pallet<T> {
                 continue;
             }
             let who = attempt.seats[i].who.clone();
-            let taken = T::Workers::slash(&executor, Perbill::zero(), results[i].bounty, Some(&who))
-                .defensive_unwrap_or_default();
+            let taken =
+                T::Workers::slash(&executor, Perbill::zero(), results[i].bounty, Some(&who)).defensive_unwrap_or_default();
             attempt.seats[i].bounty = taken;
             attempt.seats[0].slashed.saturating_accrue(taken);
             Self::deposit_event(Event::BountyPaid { task, who, amount: taken });

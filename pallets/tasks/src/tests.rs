@@ -302,7 +302,10 @@ fn calls_refuse_what_does_not_fit_with_typed_errors() {
         to_key(task);
         assert_noop!(TriadTasks::commit_fingerprint(RuntimeOrigin::signed(who[0]), task, [0; 32]), Error::<Test>::NotVerifier);
         commit_fp(task, 1, &fp_of(task, HONEST));
-        assert_noop!(TriadTasks::commit_fingerprint(RuntimeOrigin::signed(who[1]), task, [0; 32]), Error::<Test>::AlreadyCommitted);
+        assert_noop!(
+            TriadTasks::commit_fingerprint(RuntimeOrigin::signed(who[1]), task, [0; 32]),
+            Error::<Test>::AlreadyCommitted
+        );
         assert_noop!(
             TriadTasks::reveal_answer(RuntimeOrigin::signed(who[0]), task, output(HONEST), salt(who[0])),
             Error::<Test>::NotRevealing
@@ -312,7 +315,8 @@ fn calls_refuse_what_does_not_fit_with_typed_errors() {
         let copied = current(task)[1].commit.unwrap();
         assert_ok!(TriadTasks::commit_fingerprint(RuntimeOrigin::signed(who[3]), task, copied));
         assert!(matches!(phase(task), Phase::Reveal { .. }));
-        let reveal = |seat: usize, answer: AnswerArg, s| TriadTasks::reveal_answer(RuntimeOrigin::signed(who[seat]), task, answer, s);
+        let reveal =
+            |seat: usize, answer: AnswerArg, s| TriadTasks::reveal_answer(RuntimeOrigin::signed(who[seat]), task, answer, s);
         assert_noop!(reveal(1, output(HONEST), salt(who[1])), Error::<Test>::NotExecutor);
         assert_noop!(reveal(0, output([0.0; 4]), salt(who[0])), Error::<Test>::CommitmentMismatch);
         assert_noop!(reveal(0, output(HONEST), [9; 32]), Error::<Test>::CommitmentMismatch);
@@ -359,10 +363,7 @@ fn an_output_too_large_or_malformed_is_refused_and_counts_as_withheld() {
         let garbage = AnswerArg::Output(b"not tensors".to_vec());
         commit_answer(task, &garbage);
         to_key(task);
-        assert_noop!(
-            TriadTasks::commit_fingerprint(RuntimeOrigin::signed(who[0]), task, [0; 32]),
-            Error::<Test>::NotVerifier
-        );
+        assert_noop!(TriadTasks::commit_fingerprint(RuntimeOrigin::signed(who[0]), task, [0; 32]), Error::<Test>::NotVerifier);
         for i in 1..4 {
             commit_fp(task, i, &fp_of(task, HONEST));
         }
@@ -418,7 +419,10 @@ fn probation_is_passed_by_reproducing_calibration_cases() {
         let newbie = 20;
         let both = triad_primitives::Roles { executor: true, verifier: true };
         assert_ok!(Workers::register_worker(RuntimeOrigin::signed(newbie), both, vec![MODEL], None, None, None, BOND));
-        assert_noop!(TriadTasks::submit_calibration(RuntimeOrigin::signed(newbie), MODEL, fp(0)), Error::<Test>::NoCalibrationRequest);
+        assert_noop!(
+            TriadTasks::submit_calibration(RuntimeOrigin::signed(newbie), MODEL, fp(0)),
+            Error::<Test>::NoCalibrationRequest
+        );
         assert_ok!(TriadTasks::request_calibration(RuntimeOrigin::signed(newbie), MODEL));
         assert_noop!(TriadTasks::request_calibration(RuntimeOrigin::signed(newbie), MODEL), Error::<Test>::CalibrationPending);
         let req = Calibrations::<Test>::get(newbie, MODEL).unwrap();

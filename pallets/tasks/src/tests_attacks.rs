@@ -87,11 +87,13 @@ fn a_salted_commitment_hides_a_small_output_from_a_dictionary() {
         let task = submit();
         draw();
         let who = seats(task);
-        let candidates: Vec<[f32; 4]> = (0..4).map(|c| {
-            let mut one_hot = [0.0; 4];
-            one_hot[c] = 1.0;
-            one_hot
-        }).collect();
+        let candidates: Vec<[f32; 4]> = (0..4)
+            .map(|c| {
+                let mut one_hot = [0.0; 4];
+                one_hot[c] = 1.0;
+                one_hot
+            })
+            .collect();
         let answer = output(candidates[2]);
         commit_answer(task, &answer);
         let commitment = current(task)[0].commit.unwrap();

@@ -31,10 +31,15 @@ fn behaviour() -> impl Strategy<Value = Behaviour> {
 
 #[derive(Clone, Debug)]
 enum Action {
-    Submit { fee_extra: u64, deadline: u64 },
+    Submit {
+        fee_extra: u64,
+        deadline: u64,
+    },
     Cancel(u8),
     /// Each seat that acts this block does so with this chance, in percent.
-    Block { eagerness: u8 },
+    Block {
+        eagerness: u8,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -82,9 +87,16 @@ fn act(behaviours: &[Behaviour; 6], eagerness: u8, coin: &mut impl FnMut() -> u8
                 (Phase::Execute { .. }, 0, _) if seat.commit.is_none() => commit_answer(task, &output(mine)),
                 (Phase::Check { .. }, 1..=3, _) if seat.commit.is_none() => commit_fp(task, i, &fp_of(task, mine)),
                 (_, _, Behaviour::Silent) => {},
-                (Phase::Reveal { .. }, 0, _) if attempt.posted.is_none() && seat.commit.is_some() => reveal_answer(task, &output(mine)),
+                (Phase::Reveal { .. }, 0, _) if attempt.posted.is_none() && seat.commit.is_some() => {
+                    reveal_answer(task, &output(mine))
+                },
                 (Phase::Vote { .. }, 1..=3, _) if seat.commit.is_some() && seat.reveal.is_none() => {
-                    let posted = TriadTasks::task_view(task).unwrap().outputs.iter().find(|(a, _)| *a as usize == info.attempts.len() - 1).map(|(_, o)| o.clone().into_inner());
+                    let posted = TriadTasks::task_view(task)
+                        .unwrap()
+                        .outputs
+                        .iter()
+                        .find(|(a, _)| *a as usize == info.attempts.len() - 1)
+                        .map(|(_, o)| o.clone().into_inner());
                     let matches = posted == Some(output_of(mine));
                     vote(task, i, &fp_of(task, mine), if matches { Vote::Match } else { Vote::Mismatch });
                 },

@@ -172,7 +172,11 @@ pub enum Role {
 impl Role {
     /// The role of seat `index` in [`Attempt::seats`]: the inverse of [`Role::index`].
     pub fn of_seat(index: usize) -> Self {
-        if index == 0 { Role::Executor } else { Role::Verifier(index as u8 - 1) }
+        if index == 0 {
+            Role::Executor
+        } else {
+            Role::Verifier(index as u8 - 1)
+        }
     }
 
     /// Index of the seat in [`Attempt::seats`].
@@ -219,8 +223,7 @@ pub enum TimerKind {
 
 impl TimerKind {
     /// The deadlines `on_initialize` acts on, in the order it looks at them.
-    pub const PHASES: [TimerKind; 5] =
-        [TimerKind::Execute, TimerKind::Key, TimerKind::Check, TimerKind::Reveal, TimerKind::Vote];
+    pub const PHASES: [TimerKind; 5] = [TimerKind::Execute, TimerKind::Key, TimerKind::Check, TimerKind::Reveal, TimerKind::Vote];
 }
 
 /// What the executor revealed.
@@ -261,8 +264,7 @@ pub struct Attempt<AccountId, Balance, BlockNumber> {
 }
 
 /// An attempt as stored for a runtime.
-pub type AttemptOf<T> =
-    Attempt<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+pub type AttemptOf<T> = Attempt<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
 
 /// A submitted job.
 #[derive(CloneNoBound, DebugNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo)]

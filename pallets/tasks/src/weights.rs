@@ -17,16 +17,16 @@ use polkadot_sdk::frame_support::{
 
 /// Weight functions of `pallet_triad_tasks`.
 pub trait WeightInfo {
-    fn submit_task(i: u32, ) -> Weight;
+    fn submit_task(i: u32) -> Weight;
     fn cancel_task() -> Weight;
     fn commit_answer() -> Weight;
     fn commit_fingerprint() -> Weight;
-    fn reveal_answer(o: u32, ) -> Weight;
+    fn reveal_answer(o: u32) -> Weight;
     fn reveal_vote() -> Weight;
     fn reveal_vote_unsettled() -> Weight;
     fn request_calibration() -> Weight;
     fn submit_calibration() -> Weight;
-    fn assign(n: u32, ) -> Weight;
+    fn assign(n: u32) -> Weight;
     fn draw_key() -> Weight;
     fn expire() -> Weight;
     fn refund_unassigned() -> Weight;
@@ -54,7 +54,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
     /// Storage: `Tasks::Tasks` (r:0 w:1)
     /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
     /// The range of component `i` is `[1, 65536]`.
-    fn submit_task(i: u32, ) -> Weight {
+    fn submit_task(i: u32) -> Weight {
         Weight::from_parts(113_047_553, 9_679)
             .saturating_add(Weight::from_parts(1_928, 0).saturating_mul(i.into()))
             .saturating_add(T::DbWeight::get().reads(6_u64))
@@ -118,7 +118,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
     /// Storage: `Tasks::Timers` (r:0 w:1)
     /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
     /// The range of component `o` is `[0, 16384]`.
-    fn reveal_answer(o: u32, ) -> Weight {
+    fn reveal_answer(o: u32) -> Weight {
         Weight::from_parts(55_408_221, 7_180)
             .saturating_add(Weight::from_parts(3_732, 0).saturating_mul(o.into()))
             .saturating_add(T::DbWeight::get().reads(4_u64))
@@ -205,7 +205,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
     /// Storage: `Tasks::Timers` (r:0 w:1)
     /// Proof: `Tasks::Timers` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
     /// The range of component `n` is `[4, 256]`.
-    fn assign(n: u32, ) -> Weight {
+    fn assign(n: u32) -> Weight {
         Weight::from_parts(24_015_133, 11_671)
             .saturating_add(Weight::from_parts(19_505_324, 0).saturating_mul(n.into()))
             .saturating_add(T::DbWeight::get().reads(3_u64))
@@ -295,7 +295,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same measurements with RocksDB's database weights, for tests.
 impl WeightInfo for () {
-    fn submit_task(i: u32, ) -> Weight {
+    fn submit_task(i: u32) -> Weight {
         Weight::from_parts(113_047_553, 9_679)
             .saturating_add(Weight::from_parts(1_928, 0).saturating_mul(i.into()))
             .saturating_add(RocksDbWeight::get().reads(6_u64))
@@ -316,7 +316,7 @@ impl WeightInfo for () {
             .saturating_add(RocksDbWeight::get().reads(3_u64))
             .saturating_add(RocksDbWeight::get().writes(3_u64))
     }
-    fn reveal_answer(o: u32, ) -> Weight {
+    fn reveal_answer(o: u32) -> Weight {
         Weight::from_parts(55_408_221, 7_180)
             .saturating_add(Weight::from_parts(3_732, 0).saturating_mul(o.into()))
             .saturating_add(RocksDbWeight::get().reads(4_u64))
@@ -342,7 +342,7 @@ impl WeightInfo for () {
             .saturating_add(RocksDbWeight::get().reads(5_u64))
             .saturating_add(RocksDbWeight::get().writes(2_u64))
     }
-    fn assign(n: u32, ) -> Weight {
+    fn assign(n: u32) -> Weight {
         Weight::from_parts(24_015_133, 11_671)
             .saturating_add(Weight::from_parts(19_505_324, 0).saturating_mul(n.into()))
             .saturating_add(RocksDbWeight::get().reads(3_u64))

@@ -9,11 +9,11 @@ use frame_support::{
         Get,
     },
 };
+use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
     traits::{Saturating, Zero},
     Perbill,
 };
-use frame_system::pallet_prelude::BlockNumberFor;
 use triad_primitives::Roles;
 
 impl<T: Config> Pallet<T> {
@@ -29,8 +29,7 @@ impl<T: Config> Pallet<T> {
         if models.is_empty() {
             return Err(Error::NoModels);
         }
-        let models: BoundedVec<ModelId, T::MaxModelsPerWorker> =
-            models.try_into().map_err(|_| Error::TooManyModels)?;
+        let models: BoundedVec<ModelId, T::MaxModelsPerWorker> = models.try_into().map_err(|_| Error::TooManyModels)?;
         for (i, m) in models.iter().enumerate() {
             if models[..i].contains(m) {
                 return Err(Error::DuplicateModel);
@@ -110,9 +109,7 @@ impl<T: Config> Pallet<T> {
     /// `ActivationDelay` blocks after it qualified.
     pub fn drawn_as_qualified(who: &T::AccountId, model: ModelId) -> bool {
         let now = frame_system::Pallet::<T>::block_number();
-        Calibrations::<T>::get(who, model)
-            .qualified_at
-            .is_some_and(|at| at.saturating_add(T::ActivationDelay::get()) <= now)
+        Calibrations::<T>::get(who, model).qualified_at.is_some_and(|at| at.saturating_add(T::ActivationDelay::get()) <= now)
     }
 
     /// Checks the invariants listed in the crate docs.
@@ -122,10 +119,7 @@ impl<T: Config> Pallet<T> {
             let held = T::Currency::balance_on_hold(&HoldReason::WorkerBond.into(), &who);
             ensure!(held == Self::total_stake(&who), "held bond differs from bonded plus unbonding");
             ensure!(info.locked <= info.bonded, "locked stake exceeds the bond");
-            ensure!(
-                info.status != Status::Online || info.bonded >= T::MinStake::get(),
-                "an online worker is below MinStake"
-            );
+            ensure!(info.status != Status::Online || info.bonded >= T::MinStake::get(), "an online worker is below MinStake");
             let latest = frame_system::Pallet::<T>::block_number().saturating_add(T::ActivationDelay::get());
             ensure!(info.pending.is_none_or(|(_, at)| at <= latest), "a draw change further away than the delay");
             for m in info.models.iter() {
@@ -153,11 +147,11 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> WorkerRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
     fn can_serve(who: &T::AccountId, model: ModelId, roles: Roles) -> bool {
         Workers::<T>::get(who).is_some_and(|w| {
-            Self::drawable(&w).online &&
-                (!roles.executor || w.roles.executor) &&
-                (!roles.verifier || w.roles.verifier) &&
-                w.models.contains(&model) &&
-                Self::drawn_as_qualified(who, model)
+            Self::drawable(&w).online
+                && (!roles.executor || w.roles.executor)
+                && (!roles.verifier || w.roles.verifier)
+                && w.models.contains(&model)
+                && Self::drawn_as_qualified(who, model)
         })
     }
 
@@ -283,24 +277,16 @@ impl<T: Config> Slash<T::AccountId, BalanceOf<T>> for Pallet<T> {
         // A destination that cannot receive (say, below the existential
         // deposit) must not let the culprit keep the stake: burn it instead.
         let (taken, to) = match to.map(|dest| {
-            T::Currency::transfer_on_hold(
-                &reason,
-                who,
-                &dest,
-                target,
-                Precision::BestEffort,
-                Restriction::Free,
-                Fortitude::Force,
-            )
-            .map(|taken| (taken, Some(dest)))
+            T::Currency::transfer_on_hold(&reason, who, &dest, target, Precision::BestEffort, Restriction::Free, Fortitude::Force)
+                .map(|taken| (taken, Some(dest)))
         }) {
             Some(Ok(done)) => done,
             _ => (T::Currency::burn_held(&reason, who, target, Precision::BestEffort, Fortitude::Force)?, None),
         };
 
-        let suspend = info.bonded < T::MinStake::get() &&
-            info.status != Status::Suspended &&
-            !(info.bonded.is_zero() && info.status == Status::Offline);
+        let suspend = info.bonded < T::MinStake::get()
+            && info.status != Status::Suspended
+            && !(info.bonded.is_zero() && info.status == Status::Offline);
         if suspend {
             // Out of the draw at once: losing a seat is nothing an author
             // could want for its own workers.

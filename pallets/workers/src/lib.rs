@@ -258,8 +258,10 @@ pub mod pallet {
                 T::ActivationDelay::get() >= 2u32.into(),
                 "the author of a block must not know the seed of the first draw its transactions change"
             );
-            assert!(T::MaxModelsPerWorker::get() > 0 && T::MaxWorkersPerModel::get() >= 4,
-                "a task needs an executor and three verifiers on one model");
+            assert!(
+                T::MaxModelsPerWorker::get() > 0 && T::MaxWorkersPerModel::get() >= 4,
+                "a task needs an executor and three verifiers on one model"
+            );
             assert!(T::MaxUnbondingChunks::get() > 0, "unbonding needs a chunk");
         }
 
@@ -303,8 +305,7 @@ pub mod pallet {
             };
             Self::schedule(&mut info);
             Self::index_models(&who, &[], &models)?;
-            T::Currency::hold(&HoldReason::WorkerBond.into(), &who, bond)
-                .map_err(|_| Error::<T>::InsufficientBalance)?;
+            T::Currency::hold(&HoldReason::WorkerBond.into(), &who, bond).map_err(|_| Error::<T>::InsufficientBalance)?;
             Workers::<T>::insert(&who, info);
             Self::deposit_event(Event::WorkerRegistered { who, roles, models: models.into_inner(), bonded: bond });
             Ok(())
@@ -344,8 +345,7 @@ pub mod pallet {
             let who = ensure_signed(origin)?;
             ensure!(!amount.is_zero(), Error::<T>::InvalidAmount);
             let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-            T::Currency::hold(&HoldReason::WorkerBond.into(), &who, amount)
-                .map_err(|_| Error::<T>::InsufficientBalance)?;
+            T::Currency::hold(&HoldReason::WorkerBond.into(), &who, amount).map_err(|_| Error::<T>::InsufficientBalance)?;
             info.bonded = info.bonded.saturating_add(amount);
             let revived = info.status == Status::Suspended && info.bonded >= T::MinStake::get();
             if revived {

@@ -117,7 +117,15 @@ pub const CLIENT: u64 = 6;
 pub fn new_test_ext() -> sp_io::TestExternalities {
     let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
     pallet_balances::GenesisConfig::<Test> {
-        balances: vec![(ALICE, 10_000), (BOB, 10_000), (CHARLIE, 10_000), (DAVE, 10_000), (EVE, 10_000), (CLIENT, 10), (TREASURY, 10)],
+        balances: vec![
+            (ALICE, 10_000),
+            (BOB, 10_000),
+            (CHARLIE, 10_000),
+            (DAVE, 10_000),
+            (EVE, 10_000),
+            (CLIENT, 10),
+            (TREASURY, 10),
+        ],
         ..Default::default()
     }
     .assimilate_storage(&mut storage)

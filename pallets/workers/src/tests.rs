@@ -53,9 +53,7 @@ fn register_worker_holds_the_bond_and_indexes_its_models() {
         assert_eq!(held(ALICE), 500);
         assert_eq!(&ModelWorkers::<Test>::get(0)[..], &[ALICE]);
         assert_eq!(&ModelWorkers::<Test>::get(1)[..], &[ALICE]);
-        System::assert_last_event(
-            Event::WorkerRegistered { who: ALICE, roles: BOTH, models: vec![0, 1], bonded: 500 }.into(),
-        );
+        System::assert_last_event(Event::WorkerRegistered { who: ALICE, roles: BOTH, models: vec![0, 1], bonded: 500 }.into());
     });
 }
 
@@ -145,8 +143,13 @@ fn probation_ends_after_the_required_calibrations() {
         <Registry as WorkerRegistry<u64, Balance>>::record_calibration(&ALICE, 0, false);
         <Registry as WorkerRegistry<u64, Balance>>::record_calibration(&ALICE, 0, true);
         System::assert_last_event(
-            Event::CalibrationRecorded { who: ALICE, model: 0, passed: true, progress: Probation { passed: 1, failed: 1, qualified_at: None } }
-                .into(),
+            Event::CalibrationRecorded {
+                who: ALICE,
+                model: 0,
+                passed: true,
+                progress: Probation { passed: 1, failed: 1, qualified_at: None },
+            }
+            .into(),
         );
         assert!(!registry(0));
         <Registry as WorkerRegistry<u64, Balance>>::record_calibration(&ALICE, 0, true);
@@ -219,10 +222,7 @@ fn unbonding_waits_for_the_period_and_locked_stake_stays() {
         assert_noop!(Registry::unbond(RuntimeOrigin::signed(ALICE), 250), Error::<Test>::StakeLocked);
         assert_noop!(Registry::unbond(RuntimeOrigin::signed(ALICE), 0), Error::<Test>::InvalidAmount);
         assert_noop!(Registry::unbond(RuntimeOrigin::signed(ALICE), 501), Error::<Test>::InvalidAmount);
-        assert_noop!(
-            <Registry as WorkerRegistry<u64, Balance>>::lock_stake(&ALICE, 201),
-            Error::<Test>::StakeLocked
-        );
+        assert_noop!(<Registry as WorkerRegistry<u64, Balance>>::lock_stake(&ALICE, 201), Error::<Test>::StakeLocked);
 
         assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 150));
         System::assert_last_event(Event::Unbonded { who: ALICE, amount: 150, unlocks_at: 13 }.into());

@@ -73,7 +73,6 @@ pub fn jitter(v: &[f32], rel: f64, rng: &mut StdRng) -> Vec<f32> {
         .collect()
 }
 
-
 /// Index of the largest value of the first row.
 pub fn top2(row: &[f32]) -> (usize, usize) {
     let mut idx: Vec<usize> = (0..row.len()).collect();

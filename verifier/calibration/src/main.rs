@@ -71,16 +71,51 @@ const WEIGHT_NOISE: [(&str, &str); 2] = [("weights x(1+1e-2 N)", "1e-2"), ("weig
 
 fn suites() -> Vec<Suite> {
     vec![
-        Suite { name: "mlp classifier (generated)", file: "mlp_classifier", other: Some("mlp_classifier_other"),
-            input: |s| data::features(s, 64), classifier: true, image: false, single_channel_map: false },
-        Suite { name: "conv image filter (generated)", file: "conv_filter", other: Some("conv_filter_other"),
-            input: |s| data::photo(s, 64, 64), classifier: false, image: true, single_channel_map: false },
-        Suite { name: "PP-OCR mobile v2 text direction (pre-trained)", file: "ppocr_cls", other: None,
-            input: |s| data::text_lines(s, 48, 192, 1, 0.5, 0.5), classifier: true, image: false, single_channel_map: false },
-        Suite { name: "PP-OCRv4 recognition (pre-trained)", file: "ppocr_rec", other: None,
-            input: |s| data::text_lines(s, 48, 192, 1, 0.5, 0.5), classifier: true, image: false, single_channel_map: false },
-        Suite { name: "PP-OCRv4 detection (pre-trained)", file: "ppocr_det", other: None,
-            input: |s| data::text_lines(s, 96, 160, 3, 0.45, 0.226), classifier: false, image: true, single_channel_map: true },
+        Suite {
+            name: "mlp classifier (generated)",
+            file: "mlp_classifier",
+            other: Some("mlp_classifier_other"),
+            input: |s| data::features(s, 64),
+            classifier: true,
+            image: false,
+            single_channel_map: false,
+        },
+        Suite {
+            name: "conv image filter (generated)",
+            file: "conv_filter",
+            other: Some("conv_filter_other"),
+            input: |s| data::photo(s, 64, 64),
+            classifier: false,
+            image: true,
+            single_channel_map: false,
+        },
+        Suite {
+            name: "PP-OCR mobile v2 text direction (pre-trained)",
+            file: "ppocr_cls",
+            other: None,
+            input: |s| data::text_lines(s, 48, 192, 1, 0.5, 0.5),
+            classifier: true,
+            image: false,
+            single_channel_map: false,
+        },
+        Suite {
+            name: "PP-OCRv4 recognition (pre-trained)",
+            file: "ppocr_rec",
+            other: None,
+            input: |s| data::text_lines(s, 48, 192, 1, 0.5, 0.5),
+            classifier: true,
+            image: false,
+            single_channel_map: false,
+        },
+        Suite {
+            name: "PP-OCRv4 detection (pre-trained)",
+            file: "ppocr_det",
+            other: None,
+            input: |s| data::text_lines(s, 96, 160, 3, 0.45, 0.226),
+            classifier: false,
+            image: true,
+            single_channel_map: true,
+        },
     ]
 }
 
@@ -117,11 +152,9 @@ fn label(p: &LshParams) -> String {
     match (p.family, p.quantization) {
         (Family::Perceptual, _) => format!("phash {} bits, t={}", p.bits, p.tolerance),
         (_, Quantization::Sign) => format!("simhash {} bits, t={}", p.bits, p.tolerance),
-        (_, Quantization::Lattice { cells_log2, symbol_bits }) => format!(
-            "lattice {} cells/sd x {symbol_bits} bits + norm, t={}",
-            1u32 << cells_log2,
-            p.tolerance
-        ),
+        (_, Quantization::Lattice { cells_log2, symbol_bits }) => {
+            format!("lattice {} cells/sd x {symbol_bits} bits + norm, t={}", 1u32 << cells_log2, p.tolerance)
+        },
     }
 }
 
@@ -262,7 +295,10 @@ fn main() {
     let args = Args::parse();
     let grid: Vec<Settings> = [1, 2, 4]
         .into_iter()
-        .flat_map(|t| [Optimization::Disable, Optimization::Basic, Optimization::All].map(move |o| Settings { intra_threads: t, optimization: o }))
+        .flat_map(|t| {
+            [Optimization::Disable, Optimization::Basic, Optimization::All]
+                .map(move |o| Settings { intra_threads: t, optimization: o })
+        })
         .collect();
     let reference = Settings { intra_threads: 1, optimization: Optimization::All };
     let mut summary: BTreeMap<String, (Rate, Rate, Rate, Rate)> = BTreeMap::new();
@@ -352,7 +388,12 @@ fn main() {
             }
             // A task: the executor's output `e` (and its fingerprint), three
             // honest verifiers; both verdicts.
-            let decide = |params: &LshParams, pool: &[(Vec<f32>, Fingerprint)], k: usize, eshape: &[usize], e: &[f32], ef: &Fingerprint| {
+            let decide = |params: &LshParams,
+                          pool: &[(Vec<f32>, Fingerprint)],
+                          k: usize,
+                          eshape: &[usize],
+                          e: &[f32],
+                          ef: &Fingerprint| {
                 let m = pool.len();
                 let vs = [&pool[k % m], &pool[(k + 1) % m], &pool[(k + 2) % m]];
                 let lsh = majority(Some(ef), vs.map(|(_, f)| Some((f, Vote::Match))), params).outcome;
@@ -370,9 +411,8 @@ fn main() {
             }
 
             let noise = OutputCheck::DEFAULT_TOLERANCE_PPM as f64 * 1e-6;
-            for (k, (label, wshape, w)) in wrong_outputs(&suite, &refs, i, &pert_outs[i], &other_outs[i], args.random_seeds, &mut rng)
-                .iter()
-                .enumerate()
+            for (k, (label, wshape, w)) in
+                wrong_outputs(&suite, &refs, i, &pert_outs[i], &other_outs[i], args.random_seeds, &mut rng).iter().enumerate()
             {
                 // Wrong means beyond the noise: a different shape, or some
                 // element further from the right one than the tolerance.
@@ -400,15 +440,26 @@ fn main() {
             let min = if min == u32::MAX { "incomparable".to_string() } else { min.to_string() };
             println!(
                 "| {label} | {} | {} / {} / {} / {} | {} | {} | {} | {} |",
-                t.honest_total().show(), t.max_real, t.max_noise[0], t.max_noise[1], t.max_noise[2],
-                t.task_reject.show(), pair.show(), min, three.show()
+                t.honest_total().show(),
+                t.max_real,
+                t.max_noise[0],
+                t.max_noise[1],
+                t.max_noise[2],
+                t.task_reject.show(),
+                pair.show(),
+                min,
+                three.show()
             );
             let s = summary.entry(label.clone()).or_default();
             let h = t.honest_total();
-            s.0.k += h.k; s.0.n += h.n;
-            s.1.k += t.task_reject.k; s.1.n += t.task_reject.n;
-            s.2.k += pair.k; s.2.n += pair.n;
-            s.3.k += three.k; s.3.n += three.n;
+            s.0.k += h.k;
+            s.0.n += h.n;
+            s.1.k += t.task_reject.k;
+            s.1.n += t.task_reject.n;
+            s.2.k += pair.k;
+            s.2.n += pair.n;
+            s.3.k += three.k;
+            s.3.n += three.n;
         }
         for (ci, (label, _)) in cands.iter().enumerate().filter(|(_, (l, _))| l.contains("(default")) {
             let t = &tallies[ci];
@@ -425,10 +476,13 @@ fn main() {
                 println!("| {case} | {} | {} | {checked} | {m} | {imm} |", p.show(), th.show());
             }
             let s = checked_summary.entry(label.clone()).or_default();
-            s.0.k += t.check_reject.k; s.0.n += t.check_reject.n;
-            s.1.k += t.task_reject_checked.k; s.1.n += t.task_reject_checked.n;
+            s.0.k += t.check_reject.k;
+            s.0.n += t.check_reject.n;
+            s.1.k += t.task_reject_checked.k;
+            s.1.n += t.task_reject_checked.n;
             for r in t.wrong_checked.values() {
-                s.2.k += r.k; s.2.n += r.n;
+                s.2.k += r.k;
+                s.2.n += r.n;
             }
             s.3 = s.3.max(t.max_check_diff);
         }
@@ -464,7 +518,10 @@ fn main() {
     for (name, bytes, fp_secs, infer) in throughput {
         println!(
             "| {name} | {bytes} | {:.1} us | {:.0} MB/s | {:.2} ms | {:.3}% |",
-            fp_secs * 1e6, bytes as f64 / fp_secs / 1e6, infer * 1e3, 100.0 * fp_secs / infer
+            fp_secs * 1e6,
+            bytes as f64 / fp_secs / 1e6,
+            infer * 1e3,
+            100.0 * fp_secs / infer
         );
     }
 }
