@@ -18,6 +18,18 @@ pub enum DataPlaneError {
     /// This store does not hold the blob.
     #[error("blob {0} is not in the store")]
     NotFound(String),
+    /// The peer asked does not hold the blob.
+    #[error("the peer does not hold the blob")]
+    Missing,
+    /// The peer did not deliver the whole blob in time.
+    #[error("the peer did not deliver the blob in time")]
+    Timeout,
+    /// The network failed: listening, dialing, or the connection.
+    #[error("data plane transport: {0}")]
+    Transport(String),
+    /// No source delivered the blob; each one's reason.
+    #[error("blob {hash}: no source delivered it ({})", if tried.is_empty() { "no sources".to_string() } else { tried.join("; ") })]
+    NoSource { hash: String, tried: Vec<String> },
     /// Reading or writing the store or the stream failed.
     #[error("data plane i/o: {0}")]
     Io(#[from] std::io::Error),

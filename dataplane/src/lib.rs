@@ -31,16 +31,23 @@
 //! - No blob over [`Limits::max_blob`] is stored or received; the size is
 //!   checked before the first byte is read.
 //!
-//! The libp2p transport that carries these streams between peers builds on
-//! this crate; it has no chain types, so it is tested alone.
+//! - [`DataPlane`] (module [`net`]) carries these streams between peers
+//!   over libp2p (TCP, noise, yamux, one request-response protocol) and
+//!   fetches a blob from the first of its sources that delivers it whole.
+//!
+//! The crate has no chain types: the worker and the CLI tell it which peers
+//! to ask (from the chain's registered peer ids and addresses), so it is
+//! tested alone.
 
 mod error;
+pub mod net;
 mod store;
 
 #[cfg(test)]
 mod tests;
 
 pub use error::DataPlaneError;
+pub use net::DataPlane;
 pub use store::{BlobId, Limits, Store, CHUNK_GROUP_BYTES};
 
 /// Log target of this crate.
