@@ -5,6 +5,7 @@ use std::{
     fs::{self, File},
     io::{self, Read, Write},
     path::{Path, PathBuf},
+    sync::atomic::{AtomicU64, Ordering},
     time::{Duration, SystemTime},
 };
 
@@ -252,8 +253,13 @@ impl Store {
         }
     }
 
+    /// A name no other write uses: concurrent fetches of one blob (two
+    /// tasks with the same input) each write their own file, and the first
+    /// complete, verified one is renamed into place.
     fn tmp_path(&self, id: &BlobId, kind: &str) -> PathBuf {
-        self.dir.join(format!(".{}.{kind}.{}.tmp", id.hex(), std::process::id()))
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        self.dir.join(format!(".{}.{kind}.{}.{n}.tmp", id.hex(), std::process::id()))
     }
 }
 

@@ -158,3 +158,21 @@ fn garbage_collection_removes_blobs_unused_for_the_retention_period_only() {
     s.read(&fresh).unwrap();
     assert_eq!(s.collect_garbage(Duration::from_secs(600)).unwrap(), 0);
 }
+
+#[test]
+fn concurrent_receives_of_one_blob_each_succeed_and_leave_one_copy() {
+    // Two tasks with the same input fetch it at once; neither may fail.
+    let dir = tempfile::tempdir().unwrap();
+    let (owner, worker) = (store(&dir, "owner", 1 << 30), store(&dir, "worker", 1 << 30));
+    let bytes = blob(32 * CHUNK_GROUP_BYTES as usize, 4);
+    let id = owner.put(&bytes).unwrap();
+    let stream = stream_of(&owner, &id);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4).map(|_| s.spawn(|| worker.receive(&id, stream.as_slice()))).collect();
+        for h in handles {
+            h.join().unwrap().expect("every concurrent receive succeeds");
+        }
+    });
+    assert_eq!(worker.read(&id).unwrap(), bytes);
+    assert_eq!(std::fs::read_dir(dir.path().join("worker")).unwrap().count(), 2, "one blob and its tree, no temporary files");
+}
