@@ -35,19 +35,26 @@
 //!   over libp2p (TCP, noise, yamux, one request-response protocol) and
 //!   fetches a blob from the first of its sources that delivers it whole.
 //!
+//! - [`peers`] names peers: a registered address's peer id, the address to
+//!   publish, and an identity that survives restarts.
+//!
 //! The crate has no chain types: the worker and the CLI tell it which peers
 //! to ask (from the chain's registered peer ids and addresses), so it is
 //! tested alone.
 
 mod error;
 pub mod net;
+pub mod peers;
 mod store;
 
 #[cfg(test)]
 mod tests;
 
 pub use error::DataPlaneError;
-pub use net::DataPlane;
+/// The libp2p names a caller needs to run a peer and name its sources,
+/// from the one libp2p this crate compiles.
+pub use libp2p::{identity::Keypair, multiaddr::Protocol, Multiaddr, PeerId};
+pub use net::{DataPlane, Stats};
 pub use store::{BlobId, Limits, Store, CHUNK_GROUP_BYTES};
 
 /// Log target of this crate.

@@ -15,7 +15,14 @@
 //! hold the blob, times out or sends foreign bytes only costs the time it
 //! took, and the error names each source and why it failed.
 
-use std::{io, sync::Arc, time::Duration};
+use std::{
+    io,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, StreamExt};
 use libp2p::{
@@ -64,11 +71,45 @@ pub enum BlobResponse {
     Missing,
 }
 
+/// What a peer moved since it started, for the caller's metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Stream bytes (blob and hash tree) sent to other peers.
+    pub served_bytes: u64,
+    /// Blob bytes received, verified and stored.
+    pub fetched_bytes: u64,
+    /// Blobs received whole and verified.
+    pub fetched: u64,
+    /// Transfers refused because the bytes did not match the hash, or the
+    /// stream ended before the blob did.
+    pub refused: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    served_bytes: AtomicU64,
+    fetched_bytes: AtomicU64,
+    fetched: AtomicU64,
+    refused: AtomicU64,
+}
+
+impl Counters {
+    fn snapshot(&self) -> Stats {
+        Stats {
+            served_bytes: self.served_bytes.load(Ordering::Relaxed),
+            fetched_bytes: self.fetched_bytes.load(Ordering::Relaxed),
+            fetched: self.fetched.load(Ordering::Relaxed),
+            refused: self.refused.load(Ordering::Relaxed),
+        }
+    }
+}
+
 /// Reads and writes the protocol; each outbound stream has its own clone,
 /// which remembers the blob it asked for.
 #[derive(Clone)]
 struct BlobCodec {
     store: Arc<Store>,
+    counters: Arc<Counters>,
     requested: Option<BlobId>,
 }
 
@@ -121,8 +162,17 @@ impl request_response::Codec for BlobCodec {
         }
         drop(tx);
         match decoder.await.map_err(io::Error::other)? {
-            Ok(()) => Ok(BlobResponse::Received),
-            Err(e) => Err(io::Error::other(e)),
+            Ok(()) => {
+                self.counters.fetched.fetch_add(1, Ordering::Relaxed);
+                self.counters.fetched_bytes.fetch_add(id.size, Ordering::Relaxed);
+                Ok(BlobResponse::Received)
+            },
+            Err(e) => {
+                if matches!(e, DataPlaneError::Corrupt { .. } | DataPlaneError::Truncated { .. }) {
+                    self.counters.refused.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(io::Error::other(e))
+            },
         }
     }
 
@@ -156,6 +206,7 @@ impl request_response::Codec for BlobCodec {
         let encoder = tokio::task::spawn_blocking(move || store.send(&id, PieceWriter { tx, piece: Vec::new() }));
         while let Some(piece) = rx.recv().await {
             io.write_all(&piece).await?;
+            self.counters.served_bytes.fetch_add(piece.len() as u64, Ordering::Relaxed);
         }
         if let Err(e) = encoder.await.map_err(io::Error::other)? {
             // Stop short: the receiver sees a truncated stream and asks elsewhere.
@@ -228,13 +279,15 @@ pub struct DataPlane {
     peer_id: PeerId,
     commands: mpsc::Sender<Command>,
     store: Arc<Store>,
+    counters: Arc<Counters>,
 }
 
 impl DataPlane {
     /// Starts a peer with identity `keypair` over `store`, listening on
     /// `config.listen`, on the current tokio runtime.
     pub async fn start(keypair: Keypair, store: Arc<Store>, config: Config) -> Result<Self, DataPlaneError> {
-        let codec = BlobCodec { store: store.clone(), requested: None };
+        let counters = Arc::new(Counters::default());
+        let codec = BlobCodec { store: store.clone(), counters: counters.clone(), requested: None };
         let behaviour = request_response::Behaviour::with_codec(
             codec,
             [(StreamProtocol::new(PROTOCOL), ProtocolSupport::Full)],
@@ -257,16 +310,34 @@ impl DataPlane {
                 _ => {},
             }
         };
+        // On an unspecified address (every interface) the others follow at once.
+        let mut addrs = vec![first];
+        let unspecified = matches!(
+            config.listen.iter().next(),
+            Some(libp2p::multiaddr::Protocol::Ip4(ip)) if ip.is_unspecified()
+        ) || matches!(config.listen.iter().next(), Some(libp2p::multiaddr::Protocol::Ip6(ip)) if ip.is_unspecified());
+        while unspecified {
+            match tokio::time::timeout(Duration::from_millis(200), swarm.select_next_some()).await {
+                Ok(SwarmEvent::NewListenAddr { address, .. }) => addrs.push(address),
+                Ok(_) => {},
+                Err(_) => break,
+            }
+        }
         let peer_id = *swarm.local_peer_id();
-        tracing::info!(target: LOG_TARGET, %peer_id, address = %first, "data plane listening");
+        tracing::info!(target: LOG_TARGET, %peer_id, addresses = ?addrs, "data plane listening");
         let (commands, rx) = mpsc::channel(64);
-        tokio::spawn(run(swarm, rx, vec![first], store.clone()));
-        Ok(Self { peer_id, commands, store })
+        tokio::spawn(run(swarm, rx, addrs, store.clone()));
+        Ok(Self { peer_id, commands, store, counters })
     }
 
     /// This peer's id, as workers register it on chain.
     pub fn peer_id(&self) -> PeerId {
         self.peer_id
+    }
+
+    /// What this peer has moved so far.
+    pub fn stats(&self) -> Stats {
+        self.counters.snapshot()
     }
 
     /// The store this peer serves and fetches into.

@@ -122,6 +122,13 @@ async fn a_blob_is_fetched_whole_from_an_honest_source_past_liars_and_the_unreac
     assert_eq!(other.store().read(&id).unwrap(), bytes);
     // Held already: nothing is fetched.
     assert_eq!(other.fetch(id, &[]).await.unwrap(), None);
+    // The counters: the worker refused the liar's stream, fetched the blob
+    // once and served it once (the blob and its hash tree).
+    let (w, o) = (worker.stats(), owner.stats());
+    assert_eq!((w.fetched, w.fetched_bytes, w.refused), (1, bytes.len() as u64, 1));
+    assert_eq!(w.served_bytes, id.stream_len());
+    assert_eq!((o.served_bytes, o.fetched), (id.stream_len(), 0));
+    assert_eq!(other.stats().fetched_bytes, bytes.len() as u64);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
