@@ -32,6 +32,9 @@ pub enum CannotRun {
     OutputTooLarge,
     /// Inference did not finish within the worker's time budget.
     TooSlow,
+    /// An off-chain input that no source (the client, or another seat of
+    /// the task) delivered whole before the seat had to answer.
+    InputUnavailable,
 }
 
 /// Bytes of the bit part of every fingerprint, whatever `bits` says; unused

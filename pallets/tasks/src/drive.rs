@@ -16,15 +16,23 @@ pub fn input() -> Vec<u8> {
 }
 
 pub fn submit() -> TaskId {
+    submit_input(InputArg::Inline(input()))
+}
+
+/// A client's libp2p address: `/ip4/127.0.0.1/tcp/4001/p2p/<peer id>` in
+/// binary form is about this long; the chain does not parse it.
+pub fn provider() -> Vec<u8> {
+    vec![0x04; 45]
+}
+
+/// An off-chain input of `size` bytes served at [`provider`].
+pub fn offchain(size: u64) -> InputArg {
+    InputArg::Offchain { hash: [9; 32], size, provider: provider() }
+}
+
+pub fn submit_input(input: InputArg) -> TaskId {
     let deadline = System::block_number() + 60;
-    assert_ok!(TriadTasks::submit_task(
-        RuntimeOrigin::signed(CLIENT),
-        MODEL,
-        InputArg::Inline(input()),
-        FEE,
-        Mode::Lsh,
-        deadline
-    ));
+    assert_ok!(TriadTasks::submit_task(RuntimeOrigin::signed(CLIENT), MODEL, input, FEE, Mode::Lsh, deadline));
     NextTaskId::<Test>::get() - 1
 }
 

@@ -45,25 +45,32 @@ impl<T: Config> Pallet<T> {
                 })?;
                 Ok(TaskInput::Inline(bytes))
             },
-            InputArg::Offchain { size, .. } => {
+            InputArg::Offchain { hash, size, provider } => {
                 if size == 0 {
                     return Err(Error::EmptyInput);
                 }
                 if size > T::MaxOffchainInput::get() {
                     return Err(Error::InputTooLarge);
                 }
-                // Honest workers cannot fetch it, so each would be slashed for
-                // an input nobody serves: refused until the data plane exists.
-                Err(Error::OffchainInputUnavailable)
+                // The chain cannot see the bytes: the seats check them against
+                // the schema once fetched, and an input nobody serves or that
+                // does not fit is answered `CannotRun`, paid by the client.
+                let provider: Provider = provider.try_into().map_err(|_| Error::BadProvider)?;
+                if provider.is_empty() {
+                    return Err(Error::BadProvider);
+                }
+                Ok(TaskInput::Offchain { hash, size, provider })
             },
         }
     }
 
-    /// `TaskDeposit + DepositPerByte x` the inline input's length.
+    /// `TaskDeposit + DepositPerByte x` the bytes the input stores: inline
+    /// bytes, or an off-chain input's hash, size and provider.
     pub fn deposit_for(input: &TaskInput<T::MaxInlineInput>) -> BalanceOf<T> {
         let bytes = match input {
             TaskInput::Inline(b) => b.len() as u32,
-            TaskInput::Offchain { .. } => 0,
+            // The hash and size, and the provider address.
+            TaskInput::Offchain { provider, .. } => 40 + provider.len() as u32,
         };
         T::TaskDeposit::get().saturating_add(T::DepositPerByte::get().saturating_mul(bytes.into()))
     }

@@ -17,12 +17,17 @@
 //!
 //! ## Lifecycle
 //!
-//! 1. **Submit.** The client names an active model, an inline input (at most
-//!    `MaxInlineInput` bytes), a `max_fee` and a deadline block. The input must
-//!    fit the model's declared inputs ([`ModelRegistry::check_input`]: names,
-//!    types, shapes, no empty dimension, finite floats), so no honest worker
-//!    is ever drawn for something it cannot run. Off-chain inputs are refused
-//!    until the data plane serves them. `max_fee` is held as escrow
+//! 1. **Submit.** The client names an active model, an input, a `max_fee`
+//!    and a deadline block. An inline input (at most `MaxInlineInput` bytes)
+//!    must fit the model's declared inputs ([`ModelRegistry::check_input`]:
+//!    names, types, shapes, no empty dimension, finite floats), so no honest
+//!    worker is ever drawn for something it cannot run. An off-chain input
+//!    (at most `MaxOffchainInput` bytes) is its `blake3` hash, size and the
+//!    client's data-plane address ([`Provider`]); the chain cannot see its
+//!    bytes, so the seats fetch and check them, and answer
+//!    [`CannotRun::InputUnavailable`] or [`CannotRun::InvalidInput`] when
+//!    nobody serves them or they do not fit: the client pays for either, like
+//!    for any answer it asked for. `max_fee` is held as escrow
 //!    ([`HoldReason::TaskEscrow`]) and a storage deposit for the task and its
 //!    input ([`HoldReason::TaskDeposit`]) until the task is pruned; a client
 //!    has at most `MaxOpenPerClient` unfinished tasks. An accepted result costs
@@ -397,8 +402,8 @@ pub mod pallet {
         InputTooLarge,
         /// The input is empty.
         EmptyInput,
-        /// Off-chain inputs need the worker data plane, which does not serve them yet.
-        OffchainInputUnavailable,
+        /// An off-chain input names no provider, or one longer than `MAX_PROVIDER_LEN`.
+        BadProvider,
         /// The input bytes are not an encoded tensor list.
         InputMalformed,
         /// The input's tensors do not match the model's declared names, types or shapes.
@@ -514,7 +519,7 @@ pub mod pallet {
         #[pallet::call_index(0)]
         #[pallet::weight(T::WeightInfo::submit_task(match input {
             InputArg::Inline(bytes) => (bytes.len() as u32).min(T::MaxInlineInput::get()),
-            InputArg::Offchain { .. } => 0,
+            InputArg::Offchain { provider, .. } => (provider.len() as u32).min(types::MAX_PROVIDER_LEN),
         }))]
         pub fn submit_task(
             origin: OriginFor<T>,

@@ -164,6 +164,8 @@ parameter_types! {
     pub const ExecutorSlash: Perbill = Perbill::from_percent(50);
     pub const MinoritySlash: Perbill = Perbill::from_percent(10);
     pub const NoShowSlash: Perbill = Perbill::from_percent(5);
+    /// Free storage bytes unless a test prices them.
+    pub storage DepositPerByte: Balance = 0;
 }
 
 impl pallet_triad_workers::Config for Test {
@@ -234,7 +236,7 @@ impl pallet_triad_tasks::Config for Test {
     type MaxHookWeight = HookWeight;
     type RetentionPeriod = ConstU64<RETENTION>;
     type TaskDeposit = ConstU64<TASK_DEPOSIT>;
-    type DepositPerByte = ConstU64<0>;
+    type DepositPerByte = DepositPerByte;
     type StakePerSeat = ConstU64<SEAT_STAKE>;
     type ExecutorShare = ExecutorShare;
     type ExecutorSlash = ExecutorSlash;

@@ -50,7 +50,7 @@ fn submit_refuses_bad_jobs_with_typed_errors() {
         assert_noop!(at(MODEL, ok_input(), PRICE - 1, Mode::Lsh, 60), Error::<Test>::FeeBelowPrice);
         assert_noop!(at(MODEL, InputArg::Inline(vec![0; 65]), FEE, Mode::Lsh, 60), Error::<Test>::InputTooLarge);
         assert_noop!(at(MODEL, InputArg::Inline(vec![]), FEE, Mode::Lsh, 60), Error::<Test>::EmptyInput);
-        let big = InputArg::Offchain { hash: [1; 32], size: 1_000_001 };
+        let big = offchain(1_000_001);
         assert_noop!(at(MODEL, big, FEE, Mode::Lsh, 60), Error::<Test>::InputTooLarge);
         // Block 3: two blocks until the draw, three per phase and two for the key.
         let soon = 3 + TriadTasks::min_deadline() - 1;

@@ -133,27 +133,55 @@ fn a_small_edit_the_fingerprint_misses_is_rejected_by_the_votes() {
 
 #[test]
 fn a_cannot_run_answer_agreed_by_the_majority_is_paid_by_the_client_and_slashes_nobody() {
+    // An input that runs too long, and an off-chain input its client never
+    // serves: either way the client asked for work nobody could do.
+    for (input, reason) in [(InputArg::Inline(input()), CannotRun::TooSlow), (offchain(600_000), CannotRun::InputUnavailable)] {
+        test_with(4, || {
+            let task = submit_input(input);
+            draw();
+            let client_before = Balances::free_balance(CLIENT);
+            let who = seats(task);
+            let answer = AnswerArg::CannotRun(reason);
+            commit_answer(task, &answer);
+            to_key(task);
+            let fp = triad_verifier::cannot_run(&params(), &key(task), reason);
+            for i in 1..4 {
+                commit_fp(task, i, &fp);
+            }
+            reveal_answer(task, &answer);
+            for i in 1..4 {
+                vote(task, i, &fp, Vote::Match);
+            }
+            let info = Tasks::<Test>::get(task).unwrap();
+            assert!(matches!(info.phase, Phase::Done { resolution: Resolution::CannotRun, .. }), "{reason:?}");
+            assert_eq!(Balances::free_balance(CLIENT), client_before + FEE - PRICE, "the client pays for what it asked");
+            assert!(info.attempts[0].seats.iter().all(|s| s.slashed == 0 && s.paid > 0));
+            assert!(who.iter().all(|w| bond(*w) == BOND));
+            let paid = info.attempts[0].seats.iter().map(|s| s.paid).sum();
+            System::assert_has_event(
+                Event::TaskFinished { task, resolution: Resolution::CannotRun, paid, refunded: FEE - PRICE }.into(),
+            );
+        });
+    }
+}
+
+#[test]
+fn an_offchain_input_is_stored_by_hash_with_its_provider_and_a_deposit_for_those_bytes() {
     test_with(4, || {
-        let task = submit();
-        draw();
-        let client_before = Balances::free_balance(CLIENT);
-        let who = seats(task);
-        let slow = AnswerArg::CannotRun(CannotRun::TooSlow);
-        commit_answer(task, &slow);
-        to_key(task);
-        let fp = triad_verifier::cannot_run(&params(), &key(task), CannotRun::TooSlow);
-        for i in 1..4 {
-            commit_fp(task, i, &fp);
-        }
-        reveal_answer(task, &slow);
-        for i in 1..4 {
-            vote(task, i, &fp, Vote::Match);
-        }
-        let info = Tasks::<Test>::get(task).unwrap();
-        assert!(matches!(info.phase, Phase::Done { resolution: Resolution::CannotRun, .. }));
-        assert_eq!(Balances::free_balance(CLIENT), client_before + FEE - PRICE, "the client pays for what it asked");
-        assert!(info.attempts[0].seats.iter().all(|s| s.slashed == 0 && s.paid > 0));
-        assert!(who.iter().all(|w| bond(*w) == BOND));
+        let at = |input| TriadTasks::submit_task(RuntimeOrigin::signed(CLIENT), MODEL, input, FEE, Mode::Lsh, 60);
+        let nowhere = InputArg::Offchain { hash: [9; 32], size: 100, provider: vec![] };
+        assert_noop!(at(nowhere), Error::<Test>::BadProvider);
+        let long = InputArg::Offchain { hash: [9; 32], size: 100, provider: vec![4; MAX_PROVIDER_LEN as usize + 1] };
+        assert_noop!(at(long), Error::<Test>::BadProvider);
+        assert_noop!(at(InputArg::Offchain { hash: [9; 32], size: 0, provider: provider() }), Error::<Test>::EmptyInput);
+        // 600 KB off chain cost the deposit of the 85 stored bytes, not of their size.
+        DepositPerByte::set(&1);
+        let task = submit_input(offchain(600_000));
+        let stored = TaskInput::Offchain { hash: [9; 32], size: 600_000, provider: provider().try_into().unwrap() };
+        assert_eq!(Inputs::<Test>::get(task), Some(stored));
+        let deposit = Tasks::<Test>::get(task).unwrap().deposit;
+        assert_eq!(deposit, TASK_DEPOSIT + 85);
+        assert_eq!(deposit_held(CLIENT), deposit);
     });
 }
 
@@ -175,7 +203,6 @@ fn inputs_no_honest_worker_can_run_are_refused_at_submission() {
         }]);
         assert_noop!(at(InputArg::Inline(wrong)), Error::<Test>::InputDoesNotFitModel);
         assert_noop!(at(InputArg::Inline(b"garbage".to_vec())), Error::<Test>::InputMalformed);
-        assert_noop!(at(InputArg::Offchain { hash: [1; 32], size: 100 }), Error::<Test>::OffchainInputUnavailable);
         assert_eq!(Balances::free_balance(CLIENT), free, "nothing held");
     });
 }

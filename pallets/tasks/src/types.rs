@@ -16,6 +16,17 @@ pub type TaskId = u64;
 /// A `blake3` digest.
 pub type Hash32 = [u8; 32];
 
+/// Longest provider address an off-chain input may name: a binary libp2p
+/// multiaddr with its `/p2p/<peer id>` suffix (about 50 bytes for TCP over
+/// IPv4, more for DNS names).
+pub const MAX_PROVIDER_LEN: u32 = 192;
+
+/// Where the client serves an off-chain input: a binary libp2p multiaddr
+/// ending in `/p2p/<peer id>`. The chain stores it and does not dial it: a
+/// wrong address only means nobody can fetch the input, which the seats
+/// answer as [`CannotRun::InputUnavailable`], paid by the client.
+pub type Provider = BoundedVec<u8, frame_support::traits::ConstU32<MAX_PROVIDER_LEN>>;
+
 /// How a task's result is verified.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 pub enum Mode {
@@ -32,12 +43,14 @@ pub enum Mode {
 pub enum InputArg {
     /// The input bytes themselves, in the model's input encoding.
     Inline(alloc::vec::Vec<u8>),
-    /// Served off chain on the worker data plane, named by content.
+    /// Served off chain on the data plane, named by content.
     Offchain {
         /// `blake3` of the input bytes.
         hash: Hash32,
         /// Their length.
         size: u64,
+        /// Where the client serves them (see [`Provider`]).
+        provider: alloc::vec::Vec<u8>,
     },
 }
 
@@ -48,12 +61,16 @@ pub enum InputArg {
 pub enum TaskInput<MaxInline: Get<u32>> {
     /// Inline bytes, at most `MaxInlineInput`.
     Inline(BoundedVec<u8, MaxInline>),
-    /// Content hash and length of bytes served off chain.
+    /// Content hash and length of bytes served off chain. The seats fetch
+    /// them from the provider or from each other, and check the hash as
+    /// they arrive.
     Offchain {
         /// `blake3` of the input bytes.
         hash: Hash32,
         /// Their length, at most `MaxOffchainInput`.
         size: u64,
+        /// Where the client serves them.
+        provider: Provider,
     },
 }
 
