@@ -8,6 +8,7 @@
 
 mod audit;
 mod model;
+mod serve;
 mod show;
 mod submit;
 

@@ -1,5 +1,7 @@
 //! `triad submit`: check an input against the model's schema, hold the fee in
 //! escrow with `submit_task`, and optionally follow the job to its verdict.
+//! An input over the chain's inline limit goes over the data plane
+//! ([`crate::serve`]): the chain holds its hash, size and where it is served.
 
 use std::{path::PathBuf, time::Duration};
 
@@ -13,7 +15,7 @@ use triad_client::{
 };
 use triad_inference::{files, wire};
 
-use crate::{chain_err, connect, model::schema_of, show, CliError, Keys, UNIT};
+use crate::{chain_err, connect, model::schema_of, serve, show, CliError, Keys, UNIT};
 
 #[derive(Args)]
 pub struct SubmitArgs {
@@ -36,6 +38,8 @@ pub struct SubmitArgs {
     /// With --wait, also write the output as a KServe v2 response to this file.
     #[arg(long)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    serve: serve::ServeArgs,
 }
 
 pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliError> {
@@ -50,16 +54,24 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
         .map_err(|e| CliError::Input(format!("{} does not fit model {}: {e}", args.input.display(), args.model)))?;
     let at = client.finalized().await?;
     let max_inline = at.constants().entry(chain::constants().tasks().max_inline_input()).map_err(chain_err)? as usize;
-    if bytes.len() > max_inline {
+    let max_offchain = at.constants().entry(chain::constants().tasks().max_offchain_input()).map_err(chain_err)?;
+    if bytes.len() as u64 > max_offchain {
         return Err(CliError::Input(format!(
-            "the encoded input is {} bytes; inline inputs are at most {max_inline}",
+            "the encoded input is {} bytes; the chain takes inputs of at most {max_offchain}",
             bytes.len()
         )));
     }
     let max_fee = args.max_fee_milli.map(|m| m * UNIT / 1000).unwrap_or(info.price_floor);
     let deadline = at.block_number() as u32 + args.deadline;
     let signer = keys.signer()?;
-    let call = chain::transactions().tasks().submit_task(args.model, InputArg::Inline(bytes), max_fee, Mode::Lsh, deadline);
+    let (input, serving) = if bytes.len() > max_inline {
+        let serving = serve::start(&args.serve, &bytes, max_offchain).await?;
+        let input = InputArg::Offchain { hash: serving.id.hash, size: serving.id.size, provider: serving.provider.clone() };
+        (input, Some(serving))
+    } else {
+        (InputArg::Inline(bytes), None)
+    };
+    let call = chain::transactions().tasks().submit_task(args.model, input, max_fee, Mode::Lsh, deadline);
     let included = client.submit(&call, &signer, Wait::Finalized).await?;
     let submitted = included
         .events
@@ -75,10 +87,13 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
         submitted.deadline
     );
     if !args.wait {
+        if let Some(serving) = &serving {
+            follow(&client, id, Some(serving), true).await?;
+        }
         println!("{id}");
         return Ok(());
     }
-    let view = follow(&client, id).await?;
+    let view = follow(&client, id, serving.as_ref(), false).await?;
     show::print_task(&view, &schema);
     if let Some(path) = &args.output {
         let output = view.output.as_ref().ok_or_else(|| chain_err("no output was posted on chain"))?;
@@ -97,14 +112,22 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
     }
 }
 
-/// Polls finalized state until the task is done, showing its phase.
-pub async fn follow(client: &triad_client::Client, id: u64) -> Result<show::TaskView, CliError> {
+/// Polls finalized state until the task is done, showing its phase and,
+/// while it serves the input, what it sent. With `until_answered`, stops
+/// as soon as every seat of the current attempt has answered instead.
+pub async fn follow(
+    client: &triad_client::Client,
+    id: u64,
+    serving: Option<&serve::Serving>,
+    until_answered: bool,
+) -> Result<show::TaskView, CliError> {
     let bar = indicatif::ProgressBar::new_spinner();
     bar.enable_steady_tick(Duration::from_millis(120));
     let mut blocks = client.api().stream_blocks().await.map_err(chain_err)?;
     while let Some(block) = blocks.next().await {
         let block = block.map_err(chain_err)?;
-        let at = block.at().await.map_err(chain_err)?;
+        // A block announced before its header is served: the next one will do.
+        let Ok(at) = block.at().await else { continue };
         let view = at
             .runtime_apis()
             .call(chain::runtime_apis().tasks_api().task(id))
@@ -112,6 +135,10 @@ pub async fn follow(client: &triad_client::Client, id: u64) -> Result<show::Task
             .map_err(chain_err)?
             .ok_or_else(|| CliError::Chain(format!("task {id} does not exist")))?;
         let attempt = view.info.attempts.0.len();
+        if until_answered && matches!(view.info.phase, Phase::Reveal { .. } | Phase::Vote { .. }) {
+            bar.finish_with_message(format!("#{}: every seat of attempt {attempt} has answered", block.number()));
+            return Ok(view);
+        }
         let msg = match &view.info.phase {
             Phase::Queued => format!("queued, waiting for the draw (attempts so far: {attempt})"),
             Phase::Done { resolution, at } => {
@@ -120,7 +147,8 @@ pub async fn follow(client: &triad_client::Client, id: u64) -> Result<show::Task
             },
             phase => format!("attempt {attempt}: {}", show::phase(phase)),
         };
-        bar.set_message(format!("#{} task {id}: {msg}", block.number()));
+        let sent = serving.map(|s| format!("; {}", s.progress())).unwrap_or_default();
+        bar.set_message(format!("#{} task {id}: {msg}{sent}", block.number()));
     }
     Err(chain_err("the node stopped sending finalized blocks"))
 }

@@ -92,11 +92,21 @@ impl Client {
         self.api.at_current_block().await.map_err(ClientError::rpc)
     }
 
-    /// A client at the node's best block.
+    /// A client at the node's best block. The node may name a best block
+    /// before it serves its header ("cannot find the block header"), so a
+    /// failed read is tried again a few times before it is an error.
     pub async fn best(&self) -> Result<AtBlock, ClientError> {
-        let hash = self.rpc.chain_get_block_hash(None).await.map_err(ClientError::rpc)?;
-        let hash = hash.ok_or_else(|| ClientError::Rpc("the node has no best block".into()))?;
-        self.api.at_block(hash).await.map_err(ClientError::rpc)
+        let mut last = None;
+        for _ in 0..10 {
+            let hash = self.rpc.chain_get_block_hash(None).await.map_err(ClientError::rpc)?;
+            let hash = hash.ok_or_else(|| ClientError::Rpc("the node has no best block".into()))?;
+            match self.api.at_block(hash).await {
+                Ok(at) => return Ok(at),
+                Err(e) => last = Some(ClientError::rpc(e)),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+        Err(last.unwrap_or_else(|| ClientError::Rpc("no best block".into())))
     }
 
     /// Signs `call` with the signer's next nonce, submits it and waits as told.

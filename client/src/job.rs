@@ -52,6 +52,8 @@ pub struct Schema {
     pub name: String,
     /// `blake3` of the ONNX file.
     pub onnx_hash: [u8; 32],
+    /// Its length in bytes: with the hash, what the data plane fetches it by.
+    pub onnx_size: u64,
     /// Inputs, in graph order.
     pub inputs: Vec<TensorSpec>,
     /// Outputs, in graph order.
@@ -80,6 +82,7 @@ impl Schema {
         Ok(Schema {
             name: String::from_utf8_lossy(&info.name.0).into_owned(),
             onnx_hash: info.onnx_hash,
+            onnx_size: info.onnx_size,
             inputs: info.inputs.0.iter().map(|s| spec("input", s)).collect::<Result<_, _>>()?,
             outputs: info.outputs.0.iter().map(|s| spec("output", s)).collect::<Result<_, _>>()?,
             lsh: crate::native(&info.lsh).map_err(native)?,

@@ -41,6 +41,7 @@ fn schema() -> job::Schema {
     job::Schema {
         name: "m".into(),
         onnx_hash: [0; 32],
+        onnx_size: 0,
         inputs: vec![spec("x")],
         outputs: vec![spec("logits"), spec("extra")],
         lsh: LshParams::projection(7),

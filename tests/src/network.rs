@@ -127,13 +127,20 @@ impl Network {
         i
     }
 
+    /// Starts worker `i`; its models come from the store the test fills,
+    /// unless its flags name a `--models-dir` of its own.
     fn launch(&mut self, i: usize) {
         let w = &self.workers[i];
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&w.log).unwrap();
+        let shared = self.dir.join("models");
+        let models_dir =
+            if w.args.iter().any(|a| a == "--models-dir") { vec![] } else { vec!["--models-dir", shared.to_str().unwrap()] };
         let child = Command::new(&self.worker_bin)
             .args(["--url", &self.node.ws_url(), "--dev-seed", &w.seed])
-            .args(["--models-dir", self.dir.join("models").to_str().unwrap()])
+            .args(models_dir)
             .args(["--state-dir", self.dir.join("state").join(w.seed.replace('/', "_")).to_str().unwrap()])
+            // Every peer of the test network is on this host.
+            .args(["--p2p-listen", "/ip4/127.0.0.1/tcp/0"])
             .args(&w.args)
             .stdout(Stdio::null())
             .stderr(log)
@@ -189,11 +196,16 @@ impl Network {
         }
     }
 
-    /// Submits one job per input from `client`, all at once; returns the task ids.
+    /// Submits one job per inline input from `client`, all at once; returns the task ids.
     pub async fn submit(&self, client: &Signer, model: u32, inputs: Vec<Vec<u8>>, max_fee: u128) -> Vec<u64> {
+        self.submit_inputs(client, model, inputs.into_iter().map(InputArg::Inline).collect(), max_fee).await
+    }
+
+    /// [`Network::submit`] for inputs of any kind.
+    pub async fn submit_inputs(&self, client: &Signer, model: u32, inputs: Vec<InputArg>, max_fee: u128) -> Vec<u64> {
         let now = self.client.finalized().await.unwrap().block_number() as u32;
-        let jobs = inputs.into_iter().map(|bytes| {
-            let call = chain::transactions().tasks().submit_task(model, InputArg::Inline(bytes), max_fee, Mode::Lsh, now + 200);
+        let jobs = inputs.into_iter().map(|input| {
+            let call = chain::transactions().tasks().submit_task(model, input, max_fee, Mode::Lsh, now + 200);
             async move {
                 let included = self.client.submit(&call, client, Wait::InBlock).await.expect("submit_task succeeds");
                 included.events.find_first::<chain::tasks::events::TaskSubmitted>().unwrap().unwrap().task
@@ -226,10 +238,20 @@ impl Network {
             }
             if start.elapsed() > within {
                 let phases: Vec<_> = views.iter().map(|v| (v.id, format!("{:?}", v.info.phase))).collect();
-                let logs: Vec<_> = (0..self.workers.len())
-                    .map(|i| format!("--- {}\n{}", self.workers[i].seed, tail(&self.worker_log(i))))
+                // Whole attempts of the tasks left, so a failure says who sat
+                // where and how each attempt ended, not only the phase.
+                let open: Vec<_> = views
+                    .iter()
+                    .filter(|v| !matches!(v.info.phase, Phase::Done { .. }))
+                    .map(|v| format!("task {} at block {}: {:?}", v.id, at.block_number(), v.info))
                     .collect();
-                panic!("tasks not done within {within:?}: {phases:?}\n{}", logs.join("\n"));
+                let mut logs = Vec::new();
+                for i in 0..self.workers.len() {
+                    let exited = if self.worker_exited(i) { ", exited" } else { "" };
+                    let w = &self.workers[i];
+                    logs.push(format!("--- {} ({}{exited})\n{}", w.seed, w.log.display(), tail(&self.worker_log(i))));
+                }
+                panic!("tasks not done within {within:?}: {phases:?}\n{}\n{}", open.join("\n"), logs.join("\n"));
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }

@@ -153,6 +153,7 @@ mod tests {
         Schema {
             name: "m".into(),
             onnx_hash: [0; 32],
+            onnx_size: 0,
             inputs: vec![spec("x")],
             outputs: vec![spec("y")],
             lsh: LshParams::projection(5),

@@ -32,6 +32,13 @@
 //! disk before each commit ([`state`]), so a worker restarted between commit
 //! and reveal still reveals.
 //!
+//! Off-chain inputs come over the data plane ([`blobs`]): the worker keeps
+//! a libp2p identity, registers its peer id and address, fetches a task's
+//! input from the client's provider address or from the other seats,
+//! checked against its `blake3` hash as it arrives, and serves what it
+//! holds. An input nobody delivers in time is answered
+//! `CannotRun::InputUnavailable`, paid by the client.
+//!
 //! [`Behaviour`] makes a worker misbehave in named ways for tests, and
 //! [`metrics`] exposes Prometheus counters and histograms.
 
@@ -39,6 +46,7 @@
 
 mod attacks;
 pub mod behaviour;
+pub mod blobs;
 mod calibration;
 mod compute;
 pub mod metrics;

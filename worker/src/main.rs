@@ -5,8 +5,9 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
 use clap::{Parser, Subcommand, ValueEnum};
 use polkadot_sdk::substrate_prometheus_endpoint::{init_prometheus, Registry};
 use triad_client::{load_signer, Client};
+use triad_dataplane::Multiaddr;
 use triad_inference::{Optimization, Settings};
-use triad_worker::{metrics::Metrics, store::ModelStore, Behaviour, Options, Worker};
+use triad_worker::{blobs::BlobOptions, metrics::Metrics, store::ModelStore, Behaviour, Options, Worker};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Opt {
@@ -67,6 +68,19 @@ struct Cli {
     /// Fault injection: abort right after a commit lands, to test restarts.
     #[arg(long, hide = true)]
     crash_after_commit: bool,
+    /// Data plane: where to listen for peers fetching inputs.
+    #[arg(long, default_value = "/ip4/0.0.0.0/tcp/0")]
+    p2p_listen: Multiaddr,
+    /// Data plane: the address to register on chain, when peers reach this
+    /// host by another one than it listens on (NAT, containers).
+    #[arg(long)]
+    p2p_public: Option<Multiaddr>,
+    /// Data plane: seconds one source may take to deliver a whole input.
+    #[arg(long, default_value_t = 20)]
+    fetch_timeout_secs: u64,
+    /// Data plane: hours a fetched input nobody used stays on disk.
+    #[arg(long, default_value_t = 24)]
+    blob_retention_hours: u64,
 }
 
 #[derive(Subcommand)]
@@ -145,6 +159,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         budget: cli.inference_budget_ms.map(Duration::from_millis),
         behaviour: cli.behaviour,
         crash_after_commit: cli.crash_after_commit,
+        blobs: BlobOptions {
+            listen: cli.p2p_listen,
+            public: cli.p2p_public,
+            fetch_timeout: Duration::from_secs(cli.fetch_timeout_secs),
+            retention: Duration::from_secs(cli.blob_retention_hours * 3600),
+        },
     };
     let worker = Worker::new(client, signer, options, metrics).await?;
     worker.prepare().await?;

@@ -23,6 +23,7 @@ use triad_client::{
 use triad_verifier::{AttemptKey, Fingerprint, Vote};
 
 use crate::{
+    blobs::{BlobOptions, Blobs},
     compute,
     metrics::Metrics,
     state::{Pending, State, StateError, StoredAnswer},
@@ -57,6 +58,9 @@ pub enum WorkerError {
     /// something else than the model owner's.
     #[error("failed {0} calibration cases of model {1} in a row; check the model file and ONNX Runtime version")]
     Calibration(u32, u32),
+    /// The data-plane peer cannot start.
+    #[error(transparent)]
+    DataPlane(#[from] triad_dataplane::DataPlaneError),
     /// The block stream ended.
     #[error("the node stopped sending blocks")]
     StreamEnded,
@@ -84,6 +88,8 @@ pub struct Options {
     pub behaviour: Behaviour,
     /// Fault injection: exit abruptly right after a commit lands.
     pub crash_after_commit: bool,
+    /// The data-plane peer.
+    pub blobs: BlobOptions,
 }
 
 /// One thing a seat does in an attempt, at most once at a time.
@@ -106,9 +112,12 @@ pub struct Worker {
     pub(crate) options: Options,
     state: tokio::sync::Mutex<State>,
     busy: Mutex<HashSet<(u64, u32, Step)>>,
-    schemas: Mutex<HashMap<u32, Schema>>,
+    pub(crate) schemas: Mutex<HashMap<u32, Schema>>,
     pub(crate) max_output: usize,
     pub(crate) budget: Duration,
+    pub(crate) block_ms: u64,
+    pub(crate) execute_period: u32,
+    pub(crate) blobs: Blobs,
 }
 
 impl Worker {
@@ -124,6 +133,8 @@ impl Worker {
         // Half the execute period: time left to commit after a run that used it all.
         let budget = options.budget.unwrap_or(Duration::from_millis(period as u64 * block_ms / 2));
         tracing::info!(target: LOG_TARGET, budget_ms = budget.as_millis() as u64, max_output, "inference budget");
+        let max_input = at.constants().entry(chain::constants().tasks().max_offchain_input()).map_err(constant)?;
+        let blobs = Blobs::start(&options.state_dir, &options.blobs, max_input).await?;
         Ok(Arc::new(Worker {
             me: account_of(&signer),
             store: Arc::new(ModelStore::new(&options.models_dir, options.settings)),
@@ -136,6 +147,9 @@ impl Worker {
             schemas: Mutex::new(HashMap::new()),
             max_output,
             budget,
+            block_ms,
+            execute_period: period,
+            blobs,
         }))
     }
 
@@ -166,6 +180,7 @@ impl Worker {
     pub async fn prepare(self: &Arc<Self>) -> Result<(), WorkerError> {
         for model in &self.options.models {
             let schema = self.schema(*model).await?;
+            self.provide_model(*model, &schema).await?;
             self.store.model(&schema.onnx_hash)?;
         }
         let at = self.client.best().await?;
@@ -174,21 +189,42 @@ impl Worker {
             .try_fetch(chain::storage().workers().workers(), (self.me.clone(),))
             .await
             .map_err(|e| ClientError::Rpc(e.to_string()))?;
-        if registered.is_none() {
-            let roles = chain::runtime_types::triad_primitives::Roles {
-                executor: self.options.executor,
-                verifier: self.options.verifier,
-            };
-            let call = chain::transactions().workers().register_worker(
-                roles,
-                self.options.models.clone(),
-                None,
-                None,
-                None,
-                self.options.bond,
-            );
-            self.client.submit(&call, &self.signer, Wait::InBlock).await?;
-            tracing::info!(target: LOG_TARGET, who = %self.me, bond = self.options.bond, models = ?self.options.models, "registered");
+        let (peer_id, address) = self.blobs.registration();
+        match registered.map(|r| r.decode()).transpose().map_err(|e| ClientError::Rpc(e.to_string()))? {
+            None => {
+                let roles = chain::runtime_types::triad_primitives::Roles {
+                    executor: self.options.executor,
+                    verifier: self.options.verifier,
+                };
+                let call = chain::transactions().workers().register_worker(
+                    roles,
+                    self.options.models.clone(),
+                    Some(peer_id),
+                    Some(address),
+                    None,
+                    self.options.bond,
+                );
+                self.client.submit(&call, &self.signer, Wait::InBlock).await?;
+                tracing::info!(target: LOG_TARGET, who = %self.me, bond = self.options.bond, models = ?self.options.models, "registered");
+            },
+            // Back on another port (or first with a data plane): publish the
+            // new address and keep everything else as registered.
+            Some(info)
+                if info.peer_id.as_ref().map(|p| &p.0) != Some(&peer_id)
+                    || info.multiaddr.as_ref().map(|a| &a.0) != Some(&address) =>
+            {
+                let attestation = info.attestation.map(|a| a.0);
+                let call = chain::transactions().workers().update_worker(
+                    info.roles,
+                    info.models.0,
+                    Some(peer_id),
+                    Some(address),
+                    attestation,
+                );
+                self.client.submit(&call, &self.signer, Wait::InBlock).await?;
+                tracing::info!(target: LOG_TARGET, who = %self.me, "data-plane address updated on chain");
+            },
+            Some(_) => {},
         }
         // Each model's probation is independent: pass them side by side.
         let probations = self.options.models.clone().into_iter().map(|model| {
@@ -204,13 +240,30 @@ impl Worker {
         let mut blocks = self.client.api().stream_best_blocks().await.map_err(ClientError::rpc_err)?;
         tracing::info!(target: LOG_TARGET, who = %self.me, behaviour = ?self.options.behaviour, "serving");
         let mut newest = 0;
+        // A block the node announces but cannot serve yet, or a hiccup of
+        // the stream, costs one block's look at the tasks, never the worker:
+        // a worker that quits holds seats it no longer fills.
         while let Some(block) = blocks.next().await {
-            let block = block.map_err(ClientError::rpc_err)?;
+            let block = match block {
+                Ok(block) => block,
+                Err(e) => {
+                    tracing::warn!(target: LOG_TARGET, "best block stream: {e}");
+                    continue;
+                },
+            };
             if block.number() < newest {
                 continue;
             }
             newest = block.number();
-            let at = block.at().await.map_err(ClientError::rpc_err)?;
+            let at = match block.at().await {
+                Ok(at) => at,
+                Err(e) => {
+                    tracing::warn!(target: LOG_TARGET, block = block.number(), "cannot read the block, waiting for the next: {e}");
+                    continue;
+                },
+            };
+            self.sync_plane_metrics();
+            self.collect_garbage();
             if let Err(e) = self.clone().on_block(&at).await {
                 tracing::warn!(target: LOG_TARGET, block = block.number(), "reading tasks failed: {e}");
             }
@@ -353,8 +406,11 @@ impl Worker {
     async fn answer(self: &Arc<Self>, schema: &Schema, view: &TaskView, seat: usize) -> Result<Answer, JobError> {
         let input = match &view.input {
             TaskInput::Inline(bytes) => bytes.0.clone(),
-            TaskInput::Offchain { .. } => {
-                return Err(JobError::Fingerprint("off-chain inputs need the data plane, which this worker lacks".into()))
+            TaskInput::Offchain { hash, size, provider } => {
+                match self.offchain_input(view, seat, *hash, *size, &provider.0).await {
+                    Ok(bytes) => bytes,
+                    Err(unavailable) => return Ok(unavailable),
+                }
             },
         };
         let executor = seat == 0;

@@ -51,10 +51,11 @@ pub struct Opened {
     pub fingerprint: Option<triad_verifier::Fingerprint>,
 }
 
-const REASONS: [(CannotRun, &str); 3] = [
+const REASONS: [(CannotRun, &str); 4] = [
     (CannotRun::InvalidInput, "invalid_input"),
     (CannotRun::OutputTooLarge, "output_too_large"),
     (CannotRun::TooSlow, "too_slow"),
+    (CannotRun::InputUnavailable, "input_unavailable"),
 ];
 
 impl StoredAnswer {
@@ -176,8 +177,10 @@ mod tests {
         assert_eq!(State::open(&dir).unwrap().tasks(), vec![9]);
         std::fs::write(dir.join("pending.json"), b"{not json").unwrap();
         assert!(State::open(&dir).unwrap_err().to_string().contains("corrupt"));
-        let slow = StoredAnswer::of(&EncodedAnswer::CannotRun(CannotRun::TooSlow));
-        assert_eq!(slow.open(), Some(EncodedAnswer::CannotRun(CannotRun::TooSlow)));
+        for (reason, _) in REASONS {
+            let stored = StoredAnswer::of(&EncodedAnswer::CannotRun(reason));
+            assert_eq!(stored.open(), Some(EncodedAnswer::CannotRun(reason)), "{reason:?} survives a restart");
+        }
         assert_eq!(pending(0).open().map(|o| o.answer), Some(EncodedAnswer::Output(vec![0xab, 0xcd])));
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -13,7 +13,9 @@ use triad_inference::{Model, Settings};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// No file for the hash.
-    #[error("model {hash} is not in the store {dir}; copy it there with `triad-worker import`")]
+    #[error(
+        "model {hash} is not in the store {dir}; copy it there with `triad-worker import`, or serve it from a worker that has it"
+    )]
     Missing {
         /// Hex of the registered hash.
         hash: String,
