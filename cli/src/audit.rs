@@ -7,6 +7,12 @@
 //! recomputes the verdict from the fingerprints and votes, and checks that
 //! payments and refund add up to the escrow and that the result the client
 //! receives is the accepted attempt's posted output.
+//!
+//! An off-chain output is not chain data: the chain recorded the hash the
+//! executor committed to and the fingerprint it stated. The audit checks
+//! those, then fetches the bytes by their hash from the attempt's seats
+//! over the data plane and re-derives the fingerprint from them; when no
+//! seat serves them any more (workers keep blobs for a day) it says so.
 
 use clap::Args;
 use triad_client::{
@@ -75,6 +81,7 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
     let (_, schema) = schema_of(&client, view.info.model).await?;
     let head = client.finalized().await?.block_number();
     let mut report = Report { failures: Vec::new() };
+    let mut plane = None;
     println!("audit of task {} (model {}, {})", args.id, view.info.model, schema.name);
     let attempts = &view.info.attempts.0;
     let end_of_task = match view.info.phase {
@@ -95,10 +102,39 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
         // fingerprint of what it posted is the one recomputed here.
         let executor = &a.seats[0];
         match (&executor.reveal, answers.iter().find(|(who, _)| *who == executor.who), key) {
+            (
+                Some(stored),
+                Some((
+                    _,
+                    chain::tasks::calls::RevealAnswer { answer: AnswerArg::Offchain { hash, size, fingerprint }, salt, .. },
+                )),
+                Some(_),
+            ) => {
+                let opens = executor.commit == Some(triad_primitives::answer_commitment(hash, salt, &executor.who, args.id));
+                report.check(opens, format!("executor {}: the revealed output hash opens its commitment", executor.who));
+                let stored: Fingerprint = native(stored)?;
+                report.check(
+                    native::<Fingerprint>(fingerprint)? == stored,
+                    format!("the chain recorded the fingerprint the executor stated for its {size}-byte off-chain output"),
+                );
+                if plane.is_none() {
+                    let at = client.finalized().await?;
+                    let max = at.constants().entry(chain::constants().tasks().max_offchain_output()).map_err(chain_err)?;
+                    plane = Some(crate::serve::plane(&Default::default(), max).await?);
+                }
+                let plane = plane.as_ref().expect("started above");
+                match crate::serve::fetch_output(&client, plane, &view, n, &schema.lsh).await {
+                    Ok(_) => report.check(true, "the off-chain output, fetched by its hash, gives the stated fingerprint".into()),
+                    Err(CliError::Input(e)) => println!("         the off-chain output is not served any more ({e})"),
+                    Err(e) => report.check(false, e.to_string()),
+                }
+                fps[0] = Some(stored);
+            },
             (Some(stored), Some((_, call)), Some(key)) => {
                 let answer = match &call.answer {
                     AnswerArg::Output(bytes) => EncodedAnswer::Output(bytes.clone()),
                     AnswerArg::CannotRun(r) => EncodedAnswer::CannotRun(native::<CannotRun>(r)?),
+                    AnswerArg::Offchain { .. } => unreachable!("matched above"),
                 };
                 let opens = executor.commit
                     == Some(triad_primitives::answer_commitment(&answer.digest(), &call.salt, &executor.who, args.id));

@@ -1,6 +1,8 @@
 //! The client's side of the data plane: an input over the inline limit is
 //! stored under its `blake3` hash, served from a libp2p peer of the CLI's
-//! own, and submitted as that hash, its size and the peer's address.
+//! own, and submitted as that hash, its size and the peer's address; an
+//! output over the limit is fetched by its hash from the seats that hold it
+//! ([`fetch_output`]).
 //!
 //! The CLI serves it until every seat of the task's current attempt has
 //! answered (with `--wait`, until the task is done): the seats serve it to
@@ -29,6 +31,13 @@ pub struct ServeArgs {
     blob_dir: Option<PathBuf>,
 }
 
+impl Default for ServeArgs {
+    /// Every interface, an ephemeral port, the default blob directory.
+    fn default() -> Self {
+        Self { p2p_listen: "/ip4/0.0.0.0/tcp/0".parse().expect("a valid multiaddr"), p2p_public: None, blob_dir: None }
+    }
+}
+
 /// A running data-plane peer serving one input.
 pub struct Serving {
     pub plane: DataPlane,
@@ -37,23 +46,92 @@ pub struct Serving {
     pub provider: Vec<u8>,
 }
 
+/// Starts the CLI's data-plane peer, with a store that takes blobs of up
+/// to `max_blob` bytes.
+pub async fn plane(args: &ServeArgs, max_blob: u64) -> Result<DataPlane, CliError> {
+    let dir = args.blob_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("triad-blobs"));
+    let store = Arc::new(Store::open(&dir, Limits { max_blob }).map_err(plane_err)?);
+    store.collect_garbage(Duration::from_secs(24 * 3600)).map_err(plane_err)?;
+    let config = triad_dataplane::net::Config { listen: args.p2p_listen.clone(), fetch_timeout: Duration::from_secs(20) };
+    DataPlane::start(Keypair::generate_ed25519(), store, config).await.map_err(plane_err)
+}
+
+fn plane_err(e: triad_dataplane::DataPlaneError) -> CliError {
+    CliError::Input(format!("data plane: {e}"))
+}
+
 /// Stores `bytes` and starts serving them.
 pub async fn start(args: &ServeArgs, bytes: &[u8], max_blob: u64) -> Result<Serving, CliError> {
-    let dir = args.blob_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("triad-blobs"));
-    let err = |e: triad_dataplane::DataPlaneError| CliError::Input(format!("data plane: {e}"));
-    let store = Arc::new(Store::open(&dir, Limits { max_blob }).map_err(err)?);
-    store.collect_garbage(Duration::from_secs(24 * 3600)).map_err(err)?;
-    let id = store.put(bytes).map_err(err)?;
-    let config = triad_dataplane::net::Config { listen: args.p2p_listen.clone(), fetch_timeout: Duration::from_secs(20) };
-    let plane = DataPlane::start(Keypair::generate_ed25519(), store, config).await.map_err(err)?;
+    let plane = plane(args, max_blob).await?;
+    let id = plane.store().put(bytes).map_err(plane_err)?;
     let public = match &args.p2p_public {
         Some(a) => a.clone(),
         None => peers::public_address(&plane.addresses().await)
             .ok_or_else(|| CliError::Input("data plane: no address to give the workers; pass --p2p-public".into()))?,
     };
-    let provider = peers::join(plane.peer_id(), &public).to_vec();
-    eprintln!("serving the input ({} bytes, blake3 {}) at {}", id.size, id.hex(), peers::join(plane.peer_id(), &public));
-    Ok(Serving { plane, id, provider })
+    let provider = peers::join(plane.peer_id(), &public);
+    eprintln!("serving the input ({} bytes, blake3 {}) at {provider}", id.size, id.hex());
+    Ok(Serving { plane, id, provider: provider.to_vec() })
+}
+
+/// Fetches the off-chain output of attempt `attempt` of `view` by its hash
+/// from the seats of that attempt (the executor serves it, the verifiers
+/// that checked it hold it too), each piece verified as it arrives, and
+/// checks it against the fingerprint the executor stated.
+pub async fn fetch_output(
+    client: &triad_client::Client,
+    plane: &DataPlane,
+    view: &crate::show::TaskView,
+    attempt: usize,
+    lsh: &triad_verifier::LshParams,
+) -> Result<Vec<u8>, CliError> {
+    use triad_client::chain::runtime_types::pallet_triad_tasks::types::Posted;
+    let a = view.info.attempts.0.get(attempt).ok_or_else(|| CliError::Chain(format!("no attempt {}", attempt + 1)))?;
+    let Some(Posted::Offchain { hash, size }) = a.posted else {
+        return Err(CliError::Chain(format!("attempt {} posted no off-chain output", attempt + 1)));
+    };
+    let id = BlobId { hash, size };
+    if !plane.store().has(&id) {
+        let at = client.finalized().await?;
+        let mut sources = Vec::new();
+        for seat in &a.seats {
+            if let Some((peer, addr)) = triad_client::registry::data_plane_address(&at, &seat.who).await? {
+                sources.extend(peers::registered(&peer, &addr));
+            }
+        }
+        let bar = indicatif::ProgressBar::new(id.stream_len()).with_style(
+            indicatif::ProgressStyle::with_template("output from {msg}: {bytes}/{total_bytes} {wide_bar} {bytes_per_sec}")
+                .expect("a valid template"),
+        );
+        bar.set_message(format!("{} seats", sources.len()));
+        let start = plane.stats().received_bytes;
+        let fetch = plane.fetch(id, &sources);
+        tokio::pin!(fetch);
+        let fetched = loop {
+            tokio::select! {
+                done = &mut fetch => break done,
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {
+                    bar.set_position(plane.stats().received_bytes - start);
+                },
+            }
+        };
+        bar.finish_and_clear();
+        let from = fetched.map_err(plane_err)?;
+        eprintln!(
+            "fetched the output ({:.1} MB, blake3 {}) from {}",
+            size as f64 / 1e6,
+            id.hex(),
+            from.map_or("this peer".to_string(), |p| p.to_string())
+        );
+    }
+    let bytes = plane.store().read(&id).map_err(plane_err)?;
+    let stated = a.seats[0].reveal.as_ref().map(|f| triad_client::native::<triad_verifier::Fingerprint>(f)).transpose()?;
+    match (stated, a.key) {
+        (Some(stated), Some(key)) => triad_client::job::check_stated(lsh, &key, &bytes, &stated)
+            .map(|_| bytes)
+            .map_err(|e| CliError::Chain(format!("the fetched output: {e}"))),
+        _ => Err(CliError::Chain("the attempt has no stated fingerprint or key".into())),
+    }
 }
 
 impl Serving {

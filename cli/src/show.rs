@@ -18,7 +18,7 @@ pub async fn task(url: &str, id: u64) -> Result<(), CliError> {
     let client = connect(url).await?;
     let view = fetch_task(&client, id).await?;
     let (_, schema) = schema_of(&client, view.info.model).await?;
-    print_task(&view, &schema);
+    print_task(&view, &schema, view.output.as_ref().map(|o| &o.0[..]));
     Ok(())
 }
 
@@ -33,7 +33,9 @@ pub async fn fetch_task(client: &triad_client::Client, id: u64) -> Result<TaskVi
 
 const SEATS: [&str; 4] = ["executor", "verifier 1", "verifier 2", "verifier 3"];
 
-pub fn print_task(view: &TaskView, schema: &Schema) {
+/// Prints a task, its attempts and `output`, its result as the client has
+/// it (the inline one from chain state, or an off-chain one fetched).
+pub fn print_task(view: &TaskView, schema: &Schema, output: Option<&[u8]>) {
     let i = &view.info;
     println!("task {} on model {} ({})", view.id, i.model, schema.name);
     println!("  client     {}", i.client);
@@ -53,6 +55,9 @@ pub fn print_task(view: &TaskView, schema: &Schema) {
         }
         match &a.posted {
             Some(Posted::Output { hash }) => println!("    posted       output, blake3 {}", hex::encode(hash)),
+            Some(Posted::Offchain { hash, size }) => {
+                println!("    posted       output off chain, {size} bytes, blake3 {}", hex::encode(hash))
+            },
             Some(Posted::CannotRun(r)) => println!("    posted       cannot run: {r:?}"),
             None => {},
         }
@@ -88,10 +93,10 @@ pub fn print_task(view: &TaskView, schema: &Schema) {
             println!("  no output: the executor and the verifiers agreed this input cannot be run ({r:?})");
         }
     }
-    if let Some(out) = &view.output {
-        match wire::decode(&out.0) {
+    if let Some(out) = output {
+        match wire::decode(out) {
             Ok(tensors) => {
-                println!("  output ({} bytes, blake3 {}):", out.0.len(), blake3::hash(&out.0).to_hex());
+                println!("  output ({} bytes, blake3 {}):", out.len(), blake3::hash(out).to_hex());
                 for t in &tensors {
                     println!(
                         "    {} {} {:?} = {}",
@@ -102,7 +107,7 @@ pub fn print_task(view: &TaskView, schema: &Schema) {
                     );
                 }
             },
-            Err(e) => println!("  output ({} bytes) does not decode: {e}", out.0.len()),
+            Err(e) => println!("  output ({} bytes) does not decode: {e}", out.len()),
         }
     }
 }

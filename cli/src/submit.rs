@@ -35,7 +35,8 @@ pub struct SubmitArgs {
     /// Follow the job until it is settled and print the verified output.
     #[arg(long)]
     wait: bool,
-    /// With --wait, also write the output as a KServe v2 response to this file.
+    /// With --wait, also write the output to this file: a .npy array
+    /// (one-output models), else a KServe v2 response.
     #[arg(long)]
     output: Option<PathBuf>,
     #[command(flatten)]
@@ -94,14 +95,27 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
         return Ok(());
     }
     let view = follow(&client, id, serving.as_ref(), false).await?;
-    show::print_task(&view, &schema);
+    use chain::runtime_types::pallet_triad_tasks::types::{Posted, Resolution};
+    let accepted = matches!(view.info.phase, Phase::Done { resolution: Resolution::Accepted, .. });
+    let last = view.info.attempts.0.len().saturating_sub(1);
+    let output = match view.info.attempts.0.last().and_then(|a| a.posted.as_ref()) {
+        Some(Posted::Offchain { .. }) if accepted => {
+            let max_output = at.constants().entry(chain::constants().tasks().max_offchain_output()).map_err(chain_err)?;
+            let fetched = match &serving {
+                Some(s) => serve::fetch_output(&client, &s.plane, &view, last, &schema.lsh).await?,
+                None => {
+                    serve::fetch_output(&client, &serve::plane(&args.serve, max_output).await?, &view, last, &schema.lsh).await?
+                },
+            };
+            Some(fetched)
+        },
+        _ => view.output.as_ref().map(|o| o.0.clone()),
+    };
+    show::print_task(&view, &schema, output.as_deref());
     if let Some(path) = &args.output {
-        let output = view.output.as_ref().ok_or_else(|| chain_err("no output was posted on chain"))?;
-        let tensors = wire::decode(&output.0).map_err(|e| CliError::Chain(format!("posted output: {e}")))?;
-        std::fs::write(path, files::kserve_response(&schema.name, &tensors))
-            .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+        let output = output.ok_or_else(|| chain_err("the task has no accepted output"))?;
+        write_output(path, &schema.name, &output)?;
     }
-    use chain::runtime_types::pallet_triad_tasks::types::Resolution;
     match view.info.phase {
         Phase::Done { resolution: Resolution::Accepted, .. } => Ok(()),
         Phase::Done { resolution: Resolution::CannotRun, .. } => Err(CliError::Chain(format!(
@@ -110,6 +124,24 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
         ))),
         _ => Err(CliError::Chain(format!("task {id} ended without an accepted result; escrow refunded"))),
     }
+}
+
+/// Writes an output as a `.npy` array when the path says so (the model must
+/// have one output), else as a KServe v2 response.
+fn write_output(path: &std::path::Path, model: &str, output: &[u8]) -> Result<(), CliError> {
+    let tensors = wire::decode(output).map_err(|e| CliError::Chain(format!("posted output: {e}")))?;
+    let bytes = match (path.extension().and_then(|e| e.to_str()), &tensors[..]) {
+        (Some("npy"), [one]) => files::npy_bytes(&one.tensor),
+        (Some("npy"), _) => {
+            return Err(CliError::Input(format!(
+                "{}: the model has {} outputs; write them as a KServe .json",
+                path.display(),
+                tensors.len()
+            )))
+        },
+        _ => files::kserve_response(model, &tensors).into_bytes(),
+    };
+    std::fs::write(path, bytes).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
 }
 
 /// Polls finalized state until the task is done, showing its phase and,

@@ -12,6 +12,9 @@
 //!   ([`fingerprint`]): classifiers, detectors and embedders put their answer
 //!   there, and one tensor keeps the LSH a function of one well-defined
 //!   vector. The [`vote`] compares every output with the model's checks.
+//! - An output too large for a block stays with the executor, which states
+//!   its fingerprint; whoever fetches the bytes checks the statement
+//!   ([`check_stated`]) before trusting them.
 
 use triad_inference::{wire, DType, TensorData, TensorSpec};
 use triad_verifier::{AttemptKey, CannotRun, Fingerprint, LshParams, Mismatch, OutputCheck, Vote};
@@ -163,6 +166,14 @@ pub enum Disagreement {
     /// The posted bytes are not an output of this model.
     #[error("the posted output is not a tensor list of the model's outputs")]
     Unreadable,
+    /// The executor posted an off-chain output that this seat could not
+    /// fetch from it or from anyone holding it.
+    #[error("the executor's off-chain output could not be fetched: {0}")]
+    Unavailable(String),
+    /// The off-chain output's bytes do not give the fingerprint the executor
+    /// stated for them, which is the one the majority compares.
+    #[error("the off-chain output does not give the fingerprint the executor stated")]
+    StatedFingerprint,
     /// One answer is an output, the other a reason it could not run, or two different reasons.
     #[error("the executor answered {executor}, this seat {mine}")]
     Kind {
@@ -211,6 +222,26 @@ pub fn vote(schema: &Schema, posted: Option<&EncodedAnswer>, mine: &Answer) -> R
             }
             Ok(())
         },
+    }
+}
+
+/// Checks the bytes of an off-chain output, fetched by the hash the executor
+/// revealed, against the fingerprint it stated under the attempt key: they
+/// must decode to an output and give exactly that fingerprint. The chain
+/// cannot fingerprint bytes it never sees, so it takes the executor's word;
+/// this is where the word is checked, before [`vote`] compares the values.
+pub fn check_stated(
+    params: &LshParams,
+    key: &AttemptKey,
+    bytes: &[u8],
+    stated: &Fingerprint,
+) -> Result<EncodedAnswer, Disagreement> {
+    let tensors = wire::decode(bytes).map_err(|_| Disagreement::Unreadable)?;
+    let outputs: Vec<TensorData> = tensors.into_iter().map(|t| t.tensor).collect();
+    match fingerprint(params, key, &outputs) {
+        Ok(fp) if fp == *stated => Ok(EncodedAnswer::Output(bytes.to_vec())),
+        Ok(_) => Err(Disagreement::StatedFingerprint),
+        Err(_) => Err(Disagreement::Unreadable),
     }
 }
 

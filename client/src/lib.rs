@@ -27,6 +27,7 @@ mod connection;
 mod error;
 pub mod job;
 mod keys;
+pub mod registry;
 
 pub use connection::Hash;
 pub use connection::{Client, Included, Wait};

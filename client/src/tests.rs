@@ -80,3 +80,21 @@ fn a_verifier_votes_on_every_output_against_its_own() {
     assert_eq!(vote(&s, Some(&job::EncodedAnswer::Output(b"junk".to_vec())), &mine), Err(Disagreement::Unreadable));
     assert_ne!(posted.digest(), slow.encoded(&s).digest());
 }
+
+#[test]
+fn a_stated_fingerprint_holds_only_for_the_bytes_it_was_made_of() {
+    use job::{check_stated, Answer, Disagreement, EncodedAnswer};
+    let s = schema();
+    let key = [5; 32];
+    let logits = |x: f32| triad_inference::TensorData::f32(vec![1, 10], (0..10).map(|i| i as f32 * x).collect());
+    let honest = Answer::Output(vec![logits(1.0), logits(2.0)]);
+    let EncodedAnswer::Output(bytes) = honest.encoded(&s) else { unreachable!() };
+    let stated = honest.fingerprint(&s.lsh, &key).unwrap();
+    assert_eq!(check_stated(&s.lsh, &key, &bytes, &stated), Ok(EncodedAnswer::Output(bytes.clone())));
+    // Other bytes under the honest statement: what a cheating executor serves.
+    let EncodedAnswer::Output(other) = Answer::Output(vec![logits(-1.0), logits(2.0)]).encoded(&s) else { unreachable!() };
+    assert_eq!(check_stated(&s.lsh, &key, &other, &stated), Err(Disagreement::StatedFingerprint));
+    // The statement was made under another attempt's key.
+    assert_eq!(check_stated(&s.lsh, &[6; 32], &bytes, &stated), Err(Disagreement::StatedFingerprint));
+    assert_eq!(check_stated(&s.lsh, &key, b"junk", &stated), Err(Disagreement::Unreadable));
+}

@@ -76,6 +76,9 @@ pub enum BlobResponse {
 pub struct Stats {
     /// Stream bytes (blob and hash tree) sent to other peers.
     pub served_bytes: u64,
+    /// Stream bytes received so far, as they arrive, verified or not: what a
+    /// progress display shows.
+    pub received_bytes: u64,
     /// Blob bytes received, verified and stored.
     pub fetched_bytes: u64,
     /// Blobs received whole and verified.
@@ -88,6 +91,7 @@ pub struct Stats {
 #[derive(Default)]
 struct Counters {
     served_bytes: AtomicU64,
+    received_bytes: AtomicU64,
     fetched_bytes: AtomicU64,
     fetched: AtomicU64,
     refused: AtomicU64,
@@ -97,6 +101,7 @@ impl Counters {
     fn snapshot(&self) -> Stats {
         Stats {
             served_bytes: self.served_bytes.load(Ordering::Relaxed),
+            received_bytes: self.received_bytes.load(Ordering::Relaxed),
             fetched_bytes: self.fetched_bytes.load(Ordering::Relaxed),
             fetched: self.fetched.load(Ordering::Relaxed),
             refused: self.refused.load(Ordering::Relaxed),
@@ -155,6 +160,7 @@ impl request_response::Codec for BlobCodec {
             }
             piece.truncate(n);
             left -= n as u64;
+            self.counters.received_bytes.fetch_add(n as u64, Ordering::Relaxed);
             // The decoder stops at the first foreign group and drops its end.
             if tx.send(piece).await.is_err() {
                 break;
@@ -312,11 +318,8 @@ impl DataPlane {
         };
         // On an unspecified address (every interface) the others follow at once.
         let mut addrs = vec![first];
-        let unspecified = matches!(
-            config.listen.iter().next(),
-            Some(libp2p::multiaddr::Protocol::Ip4(ip)) if ip.is_unspecified()
-        ) || matches!(config.listen.iter().next(), Some(libp2p::multiaddr::Protocol::Ip6(ip)) if ip.is_unspecified());
-        while unspecified {
+        let every_interface = crate::peers::unspecified(&config.listen);
+        while every_interface {
             match tokio::time::timeout(Duration::from_millis(200), swarm.select_next_some()).await {
                 Ok(SwarmEvent::NewListenAddr { address, .. }) => addrs.push(address),
                 Ok(_) => {},

@@ -17,10 +17,26 @@ pub fn split(addr: &Multiaddr) -> Option<(PeerId, Multiaddr)> {
     }
 }
 
+/// A peer id and address as the chain keeps them (libp2p's binary forms),
+/// ready to dial; `None` if either does not parse.
+pub fn registered(peer_id: &[u8], addr: &[u8]) -> Option<(PeerId, Multiaddr)> {
+    Some((PeerId::from_bytes(peer_id).ok()?, Multiaddr::try_from(addr.to_vec()).ok()?))
+}
+
 /// `addr` with `/p2p/<peer>` appended: a full address another peer can
 /// check the identity of.
 pub fn join(peer: PeerId, addr: &Multiaddr) -> Multiaddr {
     addr.clone().with(Protocol::P2p(peer))
+}
+
+/// Whether `addr` listens on every interface (`0.0.0.0` or `::`): not an
+/// address anyone can dial.
+pub fn unspecified(addr: &Multiaddr) -> bool {
+    match addr.iter().next() {
+        Some(Protocol::Ip4(ip)) => ip.is_unspecified(),
+        Some(Protocol::Ip6(ip)) => ip.is_unspecified(),
+        _ => false,
+    }
 }
 
 /// The address to tell others, from those a peer listens on: the first that
@@ -28,8 +44,7 @@ pub fn join(peer: PeerId, addr: &Multiaddr) -> Multiaddr {
 /// single-host network).
 pub fn public_address(listening: &[Multiaddr]) -> Option<Multiaddr> {
     let kind = |a: &Multiaddr| match a.iter().next() {
-        Some(Protocol::Ip4(ip)) if ip.is_unspecified() => None,
-        Some(Protocol::Ip6(ip)) if ip.is_unspecified() => None,
+        _ if unspecified(a) => None,
         Some(Protocol::Ip4(ip)) => Some(ip.is_loopback()),
         Some(Protocol::Ip6(ip)) => Some(ip.is_loopback()),
         Some(_) => Some(false),

@@ -39,6 +39,10 @@ pub enum Behaviour {
     Replay,
     /// As executor, commits to its answer and never reveals it.
     Withhold,
+    /// As executor, reveals an output too large for a block by its hash and
+    /// fingerprint and never serves the bytes: verifiers that took the
+    /// chain's copy of its word would endorse an output nobody can read.
+    Hide,
     /// As verifier, tries to read a small discrete output off the executor's
     /// commitment by hashing every candidate value, then commits the
     /// fingerprint of what it found, or of a guess, without running the model.

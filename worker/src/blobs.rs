@@ -7,13 +7,25 @@
 //! way, by the hash and size the registry holds, from the workers that
 //! serve the model; every model file the worker holds is served in turn.
 //!
-//! A seat keeps trying its sources while it still has time to answer:
-//! the executor until the inference budget and a commit no longer fit in its
-//! execute period, a verifier until the same holds for its check period,
-//! since it may fetch from the executor once the executor has the input.
-//! After that it answers [`CannotRun::InputUnavailable`]: a client that
-//! serves nobody pays for the work it asked for, and a client that serves
-//! only some seats gains nothing, as every seat serves what it fetched.
+//! Which seats may fetch from whom, and until when ([`plan`]), keeps a
+//! client from splitting the seats by serving some and not others:
+//!
+//! - before the attempt's *cutoff* (a third into its execute period) every
+//!   seat fetches from anyone: the provider and every other seat;
+//! - after it, a verifier fetches from the executor only, while its inference
+//!   and commit still fit in its check period: an input the executor holds
+//!   reaches every verifier, and one the client hands a verifier late is not
+//!   taken, so it cannot make that verifier disagree with an executor that
+//!   never saw it;
+//! - the executor keeps fetching from anyone while its own inference and
+//!   commit still fit in its execute period, so an input one verifier got
+//!   just before the cutoff still reaches the executor, from that verifier,
+//!   and through it the others.
+//!
+//! A seat that runs out of time answers [`CannotRun::InputUnavailable`]: a
+//! client that serves nobody pays for the work it asked for. An executor
+//! that claims that answer without trying is rejected by the verifiers that
+//! fetched the input before the cutoff.
 
 use std::{
     path::Path,
@@ -24,7 +36,7 @@ use std::{
 use triad_client::{
     chain::{self, runtime_types::pallet_triad_tasks::types::Phase, runtime_types::pallet_triad_tasks::types::TaskView},
     job::{Answer, Schema},
-    AccountId32, ClientError,
+    registry, AccountId32, ClientError,
 };
 use triad_dataplane::{peers, BlobId, DataPlane, DataPlaneError, Limits, Multiaddr, PeerId, Stats, Store};
 use triad_verifier::CannotRun;
@@ -52,7 +64,10 @@ pub struct Blobs {
     plane: DataPlane,
     public: Multiaddr,
     retention: Duration,
-    last: Mutex<(Stats, Instant)>,
+    /// The data plane's counters as last added to Prometheus.
+    counted: Mutex<Stats>,
+    /// When blobs were last garbage-collected.
+    collected: Mutex<Instant>,
 }
 
 impl Blobs {
@@ -70,7 +85,13 @@ impl Blobs {
                 .ok_or_else(|| DataPlaneError::Transport("no address to publish; pass --p2p-public".into()))?,
         };
         tracing::info!(target: LOG_TARGET, peer = %plane.peer_id(), address = %public, "data plane ready");
-        Ok(Self { plane, public, retention: options.retention, last: Mutex::new((Stats::default(), Instant::now())) })
+        Ok(Self {
+            plane,
+            public,
+            retention: options.retention,
+            counted: Mutex::new(Stats::default()),
+            collected: Mutex::new(Instant::now()),
+        })
     }
 
     /// The peer id and address to register, in the binary forms the chain keeps.
@@ -197,7 +218,7 @@ impl Worker {
 
     /// The best block's number and the phase of attempt `attempt` (its
     /// index plus one) of `task` there: `Queued` once that attempt is over.
-    async fn attempt_phase(&self, task: u64, attempt: usize) -> Result<(u32, Phase<u32>), ClientError> {
+    pub(crate) async fn attempt_phase(&self, task: u64, attempt: usize) -> Result<(u32, Phase<u32>), ClientError> {
         let at = self.client.best().await?;
         let view = at.runtime_apis().call(chain::runtime_apis().tasks_api().task(task)).await.map_err(ClientError::rpc_err)?;
         let phase = match view {
@@ -215,18 +236,11 @@ impl Worker {
         let blobs = self.blobs.plane.store();
         let path = self.store.path_for(&schema.onnx_hash);
         if path.is_file() {
-            if !blobs.has(&id) {
-                let held = blobs.put_file(&path)?;
-                if held != id {
-                    // The model store refuses it too, with the reason.
-                    tracing::warn!(target: LOG_TARGET, model, file = %path.display(), "the local file is not the registered one; not serving it");
-                }
-            }
-            return Ok(());
+            return Ok(self.serve_model_file(schema)?);
         }
         let started = Instant::now();
         loop {
-            let listed = self.model_workers(model).await?;
+            let listed = registry::model_workers(&self.client.best().await?, model).await?;
             let sources = self.addresses_of(listed.iter()).await?;
             match self.blobs.plane.fetch(id, &sources).await {
                 Ok(from) => {
@@ -250,16 +264,6 @@ impl Worker {
         Ok(())
     }
 
-    async fn model_workers(&self, model: u32) -> Result<Vec<AccountId32>, ClientError> {
-        let at = self.client.best().await?;
-        let listed = at
-            .storage()
-            .try_fetch(chain::storage().workers().model_workers(), (model,))
-            .await
-            .map_err(|e| ClientError::Rpc(e.to_string()))?;
-        Ok(listed.map(|l| l.decode()).transpose().map_err(|e| ClientError::Rpc(e.to_string()))?.map(|l| l.0).unwrap_or_default())
-    }
-
     /// Where an input may be fetched: the client's provider address, then
     /// every other seat of the task that registered a data-plane address.
     async fn sources(&self, view: &TaskView, provider: &[u8]) -> Result<Vec<(PeerId, Multiaddr)>, ClientError> {
@@ -276,25 +280,15 @@ impl Worker {
     }
 
     /// The registered data-plane addresses of `workers`, but this one's.
-    async fn addresses_of<'a>(
+    pub(crate) async fn addresses_of<'a>(
         &self,
         workers: impl Iterator<Item = &'a AccountId32>,
     ) -> Result<Vec<(PeerId, Multiaddr)>, ClientError> {
-        let mut sources = Vec::new();
         let at = self.client.best().await?;
+        let mut sources = Vec::new();
         for who in workers.filter(|w| **w != self.me) {
-            let info = at
-                .storage()
-                .try_fetch(chain::storage().workers().workers(), (who.clone(),))
-                .await
-                .map_err(|e| ClientError::Rpc(e.to_string()))?;
-            let Some(info) = info.map(|i| i.decode()).transpose().map_err(|e| ClientError::Rpc(e.to_string()))? else {
-                continue;
-            };
-            let peer = info.peer_id.and_then(|p| PeerId::from_bytes(&p.0).ok());
-            let addr = info.multiaddr.and_then(|a| Multiaddr::try_from(a.0).ok());
-            if let (Some(peer), Some(addr)) = (peer, addr) {
-                sources.push((peer, addr));
+            if let Some((peer, addr)) = registry::data_plane_address(&at, who).await? {
+                sources.extend(peers::registered(&peer, &addr));
             }
         }
         Ok(sources)
@@ -305,21 +299,37 @@ impl Worker {
         (self.budget.as_millis() as u64).div_ceil(self.block_ms.max(1)) as u32 + 1
     }
 
+    /// Puts the model file held in the model store into the blob store, if
+    /// it is not there yet, so that this worker serves it.
+    fn serve_model_file(&self, schema: &Schema) -> Result<(), DataPlaneError> {
+        let id = BlobId { hash: schema.onnx_hash, size: schema.onnx_size };
+        let path = self.store.path_for(&schema.onnx_hash);
+        let blobs = self.blobs.plane.store();
+        if blobs.has(&id) || !path.is_file() {
+            return Ok(());
+        }
+        if blobs.put_file(&path)? != id {
+            // The model store refuses it too, with the reason.
+            tracing::warn!(target: LOG_TARGET, model = %schema.name, file = %path.display(), "the local file is not the registered one; not serving it");
+        }
+        Ok(())
+    }
+
     /// Brings the Prometheus counters up to the data plane's.
     pub(crate) fn sync_plane_metrics(&self) {
-        let mut last = self.blobs.last.lock().expect("stats lock");
-        self.metrics.observe_plane(self.blobs.plane.stats(), &mut last.0);
+        let mut counted = self.blobs.counted.lock().expect("counters lock");
+        self.metrics.observe_plane(self.blobs.plane.stats(), &mut counted);
     }
 
     /// Removes blobs nobody used for the retention period, at most hourly;
     /// the files of served models are kept (put back) whatever their age.
     pub(crate) fn collect_garbage(&self) {
         {
-            let mut last = self.blobs.last.lock().expect("stats lock");
-            if last.1.elapsed() < Duration::from_secs(3600) {
+            let mut collected = self.blobs.collected.lock().expect("collection lock");
+            if collected.elapsed() < Duration::from_secs(3600) {
                 return;
             }
-            last.1 = Instant::now();
+            *collected = Instant::now();
         }
         match self.blobs.plane.store().collect_garbage(self.blobs.retention) {
             Ok(0) => {},
@@ -328,12 +338,8 @@ impl Worker {
         }
         let schemas: Vec<Schema> = self.schemas.lock().expect("schema lock").values().cloned().collect();
         for schema in schemas {
-            let id = BlobId { hash: schema.onnx_hash, size: schema.onnx_size };
-            let path = self.store.path_for(&schema.onnx_hash);
-            if !self.blobs.plane.store().has(&id) && path.is_file() {
-                if let Err(e) = self.blobs.plane.store().put_file(&path) {
-                    tracing::warn!(target: LOG_TARGET, model = %schema.name, "serving the model file again: {e}");
-                }
+            if let Err(e) = self.serve_model_file(&schema) {
+                tracing::warn!(target: LOG_TARGET, model = %schema.name, "serving the model file again: {e}");
             }
         }
     }

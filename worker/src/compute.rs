@@ -13,8 +13,8 @@ use crate::{metrics::Metrics, store::ModelStore, Behaviour};
 ///
 /// What the input itself decides becomes a [`CannotRun`] answer every
 /// honest seat gives alike: an input ONNX Runtime refuses, a run past the
-/// `budget`, an output larger than the chain takes inline (`max_output`
-/// bytes). A failure of this worker's own (a missing model file) is an error:
+/// `budget`, an output larger than the chain takes at all, even over the
+/// data plane (`max_output` bytes). A failure of this worker's own (a missing model file) is an error:
 /// it commits nothing rather than vouch for something it did not compute.
 pub fn honest(
     store: &ModelStore,

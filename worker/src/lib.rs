@@ -9,11 +9,14 @@
 //!   budget, half the execute period by default) and keeps its answer, its
 //!   outputs or why it could not run the input, on disk with a fresh salt;
 //! - **executor**: commits to its salted answer, and in the reveal phase
-//!   opens it: the encoded outputs, which the chain fingerprints;
+//!   opens it: the encoded outputs, which the chain fingerprints, or, for
+//!   an output too large for a block, their hash and fingerprint, while it
+//!   serves the bytes over the data plane (`posted`);
 //! - **verifier**: once the chain has drawn the attempt key, commits to the
 //!   fingerprint of its own outputs under it; once the executor's output is
-//!   posted, compares it with its own under the model's output checks and
-//!   reveals its fingerprint with its vote.
+//!   posted (fetched by its hash and checked against the fingerprint the
+//!   executor stated, when it is off chain), compares it with its own under
+//!   the model's output checks and reveals its fingerprint with its vote.
 //!
 //! Acting on best rather than finalized blocks saves a block or two per phase;
 //! a seat's action is idempotent against the task's state at the block it
@@ -50,6 +53,7 @@ pub mod blobs;
 mod calibration;
 mod compute;
 pub mod metrics;
+mod posted;
 mod service;
 pub mod state;
 pub mod store;

@@ -14,19 +14,18 @@ use triad_client::{
     account_of,
     chain::{
         self,
-        runtime_types::pallet_triad_tasks::types::{AnswerArg, Phase, Posted, TaskInput, TaskView},
+        runtime_types::pallet_triad_tasks::types::{Phase, TaskInput, TaskView},
     },
-    generated,
-    job::{self, Answer, EncodedAnswer, JobError, Schema},
-    native, AccountId32, AtBlock, Client, ClientError, Signer, Wait,
+    job::{Answer, EncodedAnswer, JobError, Schema},
+    AccountId32, AtBlock, Client, ClientError, Signer, Wait,
 };
-use triad_verifier::{AttemptKey, Fingerprint, Vote};
+use triad_verifier::{AttemptKey, Fingerprint};
 
 use crate::{
     blobs::{BlobOptions, Blobs},
     compute,
     metrics::Metrics,
-    state::{Pending, State, StateError, StoredAnswer},
+    state::{State, StateError},
     store::{ModelStore, StoreError},
     Behaviour,
 };
@@ -113,7 +112,10 @@ pub struct Worker {
     state: tokio::sync::Mutex<State>,
     busy: Mutex<HashSet<(u64, u32, Step)>>,
     pub(crate) schemas: Mutex<HashMap<u32, Schema>>,
-    pub(crate) max_output: usize,
+    /// Largest output revealed in the extrinsic; larger ones go over the data plane.
+    pub(crate) max_inline_output: usize,
+    /// Largest output at all; larger ones are answered `OutputTooLarge`.
+    pub(crate) max_offchain_output: usize,
     pub(crate) budget: Duration,
     pub(crate) block_ms: u64,
     pub(crate) execute_period: u32,
@@ -127,14 +129,15 @@ impl Worker {
         tracing::info!(target: LOG_TARGET, dir = %options.state_dir.display(), tasks = ?state.tasks(), "pending reveals on disk");
         let at = client.finalized().await?;
         let constant = |e: triad_client::subxt::error::ConstantError| ClientError::Rpc(e.to_string());
-        let max_output = at.constants().entry(chain::constants().tasks().max_inline_output()).map_err(constant)? as usize;
+        let max_inline_output = at.constants().entry(chain::constants().tasks().max_inline_output()).map_err(constant)? as usize;
+        let max_offchain_output = at.constants().entry(chain::constants().tasks().max_offchain_output()).map_err(constant)?;
         let period = at.constants().entry(chain::constants().tasks().execute_period()).map_err(constant)?;
         let block_ms = at.constants().entry(chain::constants().babe().expected_block_time()).map_err(constant)?;
         // Half the execute period: time left to commit after a run that used it all.
         let budget = options.budget.unwrap_or(Duration::from_millis(period as u64 * block_ms / 2));
-        tracing::info!(target: LOG_TARGET, budget_ms = budget.as_millis() as u64, max_output, "inference budget");
+        tracing::info!(target: LOG_TARGET, budget_ms = budget.as_millis() as u64, max_inline_output, max_offchain_output, "inference budget");
         let max_input = at.constants().entry(chain::constants().tasks().max_offchain_input()).map_err(constant)?;
-        let blobs = Blobs::start(&options.state_dir, &options.blobs, max_input).await?;
+        let blobs = Blobs::start(&options.state_dir, &options.blobs, max_input.max(max_offchain_output)).await?;
         Ok(Arc::new(Worker {
             me: account_of(&signer),
             store: Arc::new(ModelStore::new(&options.models_dir, options.settings)),
@@ -145,7 +148,8 @@ impl Worker {
             state: tokio::sync::Mutex::new(state),
             busy: Mutex::new(HashSet::new()),
             schemas: Mutex::new(HashMap::new()),
-            max_output,
+            max_inline_output,
+            max_offchain_output: max_offchain_output as usize,
             budget,
             block_ms,
             execute_period: period,
@@ -183,14 +187,9 @@ impl Worker {
             self.provide_model(*model, &schema).await?;
             self.store.model(&schema.onnx_hash)?;
         }
-        let at = self.client.best().await?;
-        let registered = at
-            .storage()
-            .try_fetch(chain::storage().workers().workers(), (self.me.clone(),))
-            .await
-            .map_err(|e| ClientError::Rpc(e.to_string()))?;
+        let registered = triad_client::registry::worker(&self.client.best().await?, &self.me).await?;
         let (peer_id, address) = self.blobs.registration();
-        match registered.map(|r| r.decode()).transpose().map_err(|e| ClientError::Rpc(e.to_string()))? {
+        match registered {
             None => {
                 let roles = chain::runtime_types::triad_primitives::Roles {
                     executor: self.options.executor,
@@ -344,7 +343,8 @@ impl Worker {
                 });
             },
             (Phase::Reveal { .. }, 0) if mine.commit.is_some() && attempt.posted.is_none() => {
-                self.spawn(id, index, Step::RevealAnswer, move |w| async move { w.reveal_answer(id, index).await });
+                let v = view.clone();
+                self.spawn(id, index, Step::RevealAnswer, move |w| async move { w.reveal_answer(id, index, &v).await });
             },
             (Phase::Vote { .. }, 1..=3) if mine.commit.is_some() && mine.reveal.is_none() => {
                 let v = view.clone();
@@ -389,9 +389,11 @@ impl Worker {
             self.metrics.served.with_label_values(&[role, "cannot_run"]).inc();
         }
         let salt: [u8; 32] = rand::random();
-        let pending =
-            Pending { attempt, answer: StoredAnswer::of(&answer.encoded(&schema)), salt: hex::encode(salt), fingerprint: None };
-        if let Err(e) = self.state.lock().await.insert(task, pending) {
+        let saved = {
+            let mut state = self.state.lock().await;
+            state.pending(task, attempt, &answer.encoded(&schema), salt).and_then(|p| state.insert(task, p))
+        };
+        if let Err(e) = saved {
             tracing::error!(target: LOG_TARGET, task, "cannot persist the answer, not committing: {e}");
             return true;
         }
@@ -428,7 +430,7 @@ impl Worker {
             _ => {},
         }
         let (store, schema2, metrics) = (self.store.clone(), schema.clone(), self.metrics.clone());
-        let (budget, max_output) = (self.budget, self.max_output);
+        let (budget, max_output) = (self.budget, self.max_offchain_output);
         let honest = tokio::task::spawn_blocking(move || compute::honest(&store, &schema2, &input, budget, max_output, &metrics))
             .await
             .map_err(|e| JobError::Fingerprint(format!("inference thread: {e}")))??;
@@ -534,91 +536,20 @@ impl Worker {
         }
     }
 
-    /// Opens the executor's answer; returns whether to stop trying.
-    async fn reveal_answer(self: &Arc<Self>, task: u64, attempt: u32) -> bool {
-        if self.options.behaviour == Behaviour::Withhold {
-            tracing::warn!(target: LOG_TARGET, task, "withhold: not revealing the committed answer");
-            return true;
-        }
-        let Some(opened) = self.opened(task, attempt).await else { return true };
-        let answer = match opened.answer {
-            EncodedAnswer::Output(bytes) => AnswerArg::Output(bytes),
-            EncodedAnswer::CannotRun(r) => match generated(&r) {
-                Ok(r) => AnswerArg::CannotRun(r),
-                Err(_) => return true,
-            },
-        };
-        let call = chain::transactions().tasks().reveal_answer(task, answer, opened.salt);
-        self.submit(call, "reveal_answer", task, attempt, "executor").await
-    }
-
-    /// Opens a verifier's fingerprint with its vote on the posted output.
-    async fn vote(self: &Arc<Self>, task: u64, attempt: u32, seat: usize, view: &TaskView) -> bool {
-        let a = &view.info.attempts.0[attempt as usize];
-        let posted = match &a.posted {
-            Some(Posted::Output { .. }) => {
-                view.outputs.iter().find(|(i, _)| *i == attempt).map(|(_, o)| EncodedAnswer::Output(o.0.clone()))
-            },
-            Some(Posted::CannotRun(r)) => native(r).ok().map(EncodedAnswer::CannotRun),
-            None => None,
-        };
-        let (fingerprint, salt, vote) = if self.options.behaviour == Behaviour::Copy {
-            let Some(revealed) =
-                a.seats.iter().enumerate().find_map(|(i, s)| (i != seat && i > 0).then_some(s.reveal.clone()).flatten())
-            else {
-                return false;
-            };
-            let Ok(fp) = native::<Fingerprint>(&revealed) else { return true };
-            (fp, [0u8; 32], Vote::Match)
-        } else {
-            let Some(opened) = self.opened(task, attempt).await else { return true };
-            let Some(fp) = opened.fingerprint else {
-                tracing::error!(target: LOG_TARGET, task, attempt, "committed but the fingerprint is lost; cannot reveal");
-                return true;
-            };
-            let vote = match self.options.behaviour {
-                // They did not run the model: they bet the executor is right.
-                Behaviour::Replay | Behaviour::Dictionary | Behaviour::Lazy | Behaviour::Random => Vote::Match,
-                _ => {
-                    let schema = match self.schema(view.info.model).await {
-                        Ok(s) => s,
-                        Err(_) => return false,
-                    };
-                    let mine = match &opened.answer {
-                        EncodedAnswer::Output(bytes) => compute::decode_output(bytes),
-                        EncodedAnswer::CannotRun(r) => Some(Answer::CannotRun(*r)),
-                    };
-                    match mine.map(|m| job::vote(&schema, posted.as_ref(), &m)) {
-                        Some(Ok(())) => Vote::Match,
-                        Some(Err(why)) => {
-                            tracing::warn!(target: LOG_TARGET, task, attempt, "voting mismatch: {why}");
-                            Vote::Mismatch
-                        },
-                        None => Vote::Mismatch,
-                    }
-                },
-            };
-            (fp, opened.salt, vote)
-        };
-        let (Ok(fp), Ok(vote)) = (generated(&fingerprint), generated(&vote)) else { return true };
-        let call = chain::transactions().tasks().reveal_vote(task, fp, salt, vote);
-        self.submit(call, "reveal_vote", task, attempt, "verifier").await
-    }
-
-    async fn opened(&self, task: u64, attempt: u32) -> Option<crate::state::Opened> {
-        let saved = self.state.lock().await.get(task).cloned();
-        let Some(p) = saved.filter(|p| p.attempt == attempt) else {
+    pub(crate) async fn opened(&self, task: u64, attempt: u32) -> Option<crate::state::Opened> {
+        let state = self.state.lock().await;
+        if state.get(task).is_none_or(|p| p.attempt != attempt) {
             tracing::error!(target: LOG_TARGET, task, attempt, "no saved answer for this attempt");
             return None;
-        };
-        let opened = p.open();
+        }
+        let opened = state.opened(task);
         if opened.is_none() {
             tracing::error!(target: LOG_TARGET, task, "the saved answer on disk is corrupt");
         }
         opened
     }
 
-    async fn submit<C: triad_client::subxt::tx::Payload>(
+    pub(crate) async fn submit<C: triad_client::subxt::tx::Payload>(
         &self,
         call: C,
         name: &str,

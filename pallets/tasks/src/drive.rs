@@ -64,10 +64,17 @@ pub fn output(data: [f32; 4]) -> AnswerArg {
     AnswerArg::Output(output_of(data))
 }
 
+/// Commits the executor to an off-chain output with content address `hash`.
+pub fn commit_offchain(task: TaskId, hash: [u8; 32]) {
+    let who = seats(task)[0];
+    assert_ok!(TriadTasks::commit_answer(RuntimeOrigin::signed(who), task, answer_commitment(&hash, &salt(who), &who, task)));
+}
+
 pub fn commit_answer(task: TaskId, answer: &AnswerArg) {
     let who = seats(task)[0];
     let digest = match answer {
         AnswerArg::Output(bytes) => Answer::Output(bytes).digest(),
+        AnswerArg::Offchain { .. } => panic!("use commit_offchain"),
         AnswerArg::CannotRun(r) => Answer::CannotRun(*r).digest(),
     };
     assert_ok!(TriadTasks::commit_answer(RuntimeOrigin::signed(who), task, answer_commitment(&digest, &salt(who), &who, task)));
@@ -88,6 +95,12 @@ pub fn key(task: TaskId) -> triad_verifier::AttemptKey {
 pub fn fp_of(task: TaskId, data: [f32; 4]) -> Fingerprint {
     let t = triad_verifier::TensorData::f32(vec![1, 4], data.to_vec());
     triad_verifier::fingerprint(&params(), &key(task), &t.view()).unwrap()
+}
+
+/// An off-chain output of `size` bytes whose content address is `hash`,
+/// stating `fingerprint` under the attempt key.
+pub fn offchain_output(hash: [u8; 32], size: u64, fingerprint: Fingerprint) -> AnswerArg {
+    AnswerArg::Offchain { hash, size, fingerprint }
 }
 
 pub fn commit_fp(task: TaskId, seat: usize, fingerprint: &Fingerprint) {

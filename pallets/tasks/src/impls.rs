@@ -124,6 +124,8 @@ impl<T: Config> Pallet<T> {
         let key = attempt.key.ok_or(Error::<T>::NotRevealing)?;
         let digest = match &answer {
             AnswerArg::Output(bytes) => Answer::Output(bytes).digest(),
+            // The digest of an output is its content address.
+            AnswerArg::Offchain { hash, .. } => *hash,
             AnswerArg::CannotRun(reason) => Answer::CannotRun(*reason).digest(),
         };
         if answer_commitment(&digest, &salt, who, task) != commitment {
@@ -135,6 +137,15 @@ impl<T: Config> Pallet<T> {
                 let fingerprint = Self::fingerprint_output(&params, &key, &bounded)?;
                 Outputs::<T>::insert(task, index, bounded);
                 (Posted::Output { hash: digest }, fingerprint)
+            },
+            AnswerArg::Offchain { hash, size, fingerprint } => {
+                if size <= T::MaxInlineOutput::get() as u64 {
+                    return Err(Error::<T>::OutputFitsInline);
+                }
+                if size > T::MaxOffchainOutput::get() {
+                    return Err(Error::<T>::OutputTooLarge);
+                }
+                (Posted::Offchain { hash, size }, fingerprint)
             },
             AnswerArg::CannotRun(reason) => (Posted::CannotRun(reason), triad_verifier::cannot_run(&params, &key, reason)),
         };

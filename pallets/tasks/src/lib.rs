@@ -57,9 +57,17 @@
 //! 6. **Reveal**, for `RevealPeriod` blocks, once the verifiers committed:
 //!    the executor opens its answer. An output (at most `MaxInlineOutput`
 //!    bytes) is decoded and fingerprinted under the key on chain and stored
-//!    for the attempt.
+//!    for the attempt. A larger one (at most `MaxOffchainOutput`) stays
+//!    with the executor, which serves it over the data plane: the chain
+//!    keeps its hash and size ([`Posted::Offchain`]) and takes the
+//!    executor's word for its fingerprint, which the verifiers check
+//!    against the bytes they fetch before they vote.
 //! 7. **Vote**, for `VotePeriod` blocks: each verifier opens its fingerprint
-//!    and votes on the posted output against its own full output.
+//!    and votes on the posted output against its own full output. An
+//!    off-chain output it cannot fetch, or whose bytes do not give the
+//!    fingerprint the executor stated, gets `Mismatch`: an executor that
+//!    hides its output, or states the fingerprint of another, is opposed
+//!    by every honest verifier, as one that withholds its answer is.
 //! 8. **Settle**, when the last verifier reveals or the vote period ends, by
 //!    [`triad_verifier::majority`], and pay by [`payouts::payouts`]:
 //!
@@ -114,6 +122,9 @@
 //! - Queued tasks are exactly the tasks in phase `Queued`; every running
 //!   task has a pending deadline entry; the worker index lists exactly the
 //!   seats of running attempts; an attempt past its key phase has a key.
+//! - `Outputs` holds an entry for exactly the attempts whose executor
+//!   posted an inline output; an off-chain output leaves only its hash and
+//!   size in the attempt.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -217,6 +228,9 @@ pub mod pallet {
         /// Largest output the executor posts inline, in bytes.
         #[pallet::constant]
         type MaxInlineOutput: Get<u32>;
+        /// Largest output the executor serves off chain, in bytes.
+        #[pallet::constant]
+        type MaxOffchainOutput: Get<u64>;
         /// Blocks the seats have to run the model and the executor to commit.
         #[pallet::constant]
         type ExecutePeriod: Get<BlockNumberFor<Self>>;
@@ -450,9 +464,13 @@ pub mod pallet {
         AlreadyRevealed,
         /// The revealed value and salt do not open the commitment.
         CommitmentMismatch,
-        /// The output is longer than `MaxInlineOutput`; the executor answers
+        /// The output is longer than `MaxInlineOutput` inline, or than
+        /// `MaxOffchainOutput` off chain; the executor answers
         /// `CannotRun::OutputTooLarge` instead.
         OutputTooLarge,
+        /// An off-chain output that fits inline: it must be posted inline,
+        /// where the chain fingerprints it and every auditor can read it.
+        OutputFitsInline,
         /// The output bytes are not an encoded tensor list, or its first
         /// tensor cannot be fingerprinted.
         OutputMalformed,
@@ -495,6 +513,10 @@ pub mod pallet {
             assert!(
                 T::MaxInlineOutput::get() <= T::MaxInlineInput::get().saturating_mul(16),
                 "inline outputs are bounded like inputs"
+            );
+            assert!(
+                T::MaxOffchainOutput::get() > T::MaxInlineOutput::get() as u64,
+                "an output too large for a block must have somewhere to go"
             );
             let hooks = T::MaxHookWeight::get();
             assert!(
@@ -566,12 +588,13 @@ pub mod pallet {
             Self::do_commit_fingerprint(who, task, commitment)
         }
 
-        /// The executor opens its answer. An output is decoded and
-        /// fingerprinted under the attempt key here, and stored for the attempt.
+        /// The executor opens its answer. An inline output is decoded and
+        /// fingerprinted under the attempt key here, and stored for the
+        /// attempt; an off-chain one is its hash, size and stated fingerprint.
         #[pallet::call_index(4)]
         #[pallet::weight(T::WeightInfo::reveal_answer(match answer {
             AnswerArg::Output(bytes) => (bytes.len() as u32).min(T::MaxInlineOutput::get()),
-            AnswerArg::CannotRun(_) => 0,
+            AnswerArg::Offchain { .. } | AnswerArg::CannotRun(_) => 0,
         }))]
         pub fn reveal_answer(origin: OriginFor<T>, task: TaskId, answer: AnswerArg, salt: Hash32) -> DispatchResult {
             let who = ensure_signed(origin)?;

@@ -224,6 +224,7 @@ impl pallet_triad_tasks::Config for Test {
     type MaxInlineInput = ConstU32<64>;
     type MaxOffchainInput = ConstU64<1_000_000>;
     type MaxInlineOutput = ConstU32<256>;
+    type MaxOffchainOutput = ConstU64<100_000>;
     type ExecutePeriod = ConstU64<PERIOD>;
     type CheckPeriod = ConstU64<PERIOD>;
     type RevealPeriod = ConstU64<PERIOD>;

@@ -195,9 +195,13 @@ impl<T: Config> Pallet<T> {
         let mut seats = 0usize;
         for (id, info) in Tasks::<T>::iter() {
             ensure!(Inputs::<T>::contains_key(id), "a task without its input");
-            for a in info.attempts.iter() {
+            for (index, a) in info.attempts.iter().enumerate() {
                 let bounties = a.seats.iter().fold(BalanceOf::<T>::zero(), |acc, s| acc.saturating_add(s.bounty));
                 ensure!(bounties <= a.seats[0].slashed, "bounties exceed the executor's slash");
+                ensure!(
+                    Outputs::<T>::contains_key(id, index as u32) == matches!(a.posted, Some(Posted::Output { .. })),
+                    "an inline output is stored for its attempt, and nothing else is"
+                );
             }
             ensure!(queue.contains(&id) == (info.phase == Phase::Queued), "queue and queued tasks differ");
             let entry = held.entry(info.client.clone()).or_default();

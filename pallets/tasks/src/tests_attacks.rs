@@ -276,3 +276,98 @@ fn draws_stay_within_the_hook_budget_however_many_models_and_workers() {
         assert!(Tasks::<Test>::iter().all(|(_, t)| matches!(t.phase, Phase::Execute { .. })));
     });
 }
+
+#[test]
+fn an_off_chain_output_is_taken_on_the_executors_word_and_settled_by_the_verifiers() {
+    // The chain cannot fingerprint bytes it never sees: it keeps the hash the
+    // commitment opened to and the fingerprint the executor states. Honest
+    // verifiers fetch the bytes, so the statement is worth what they find.
+    test_with(4, || {
+        let task = submit();
+        draw();
+        let who = seats(task);
+        let hash = [5; 32];
+        commit_offchain(task, hash);
+        to_key(task);
+        for i in 1..4 {
+            commit_fp(task, i, &fp_of(task, HONEST));
+        }
+        let stated = offchain_output(hash, 1_000, fp_of(task, HONEST));
+        assert_noop!(
+            TriadTasks::reveal_answer(
+                RuntimeOrigin::signed(who[0]),
+                task,
+                offchain_output([6; 32], 1_000, fp_of(task, HONEST)),
+                salt(who[0])
+            ),
+            Error::<Test>::CommitmentMismatch
+        );
+        reveal_answer(task, &stated);
+        let attempt = Tasks::<Test>::get(task).unwrap().attempts[0].clone();
+        assert_eq!(attempt.posted, Some(Posted::Offchain { hash, size: 1_000 }));
+        assert_eq!(attempt.seats[0].reveal, Some(fp_of(task, HONEST)), "the stated fingerprint is the executor's");
+        assert!(Outputs::<Test>::get(task, 0).is_none(), "nothing of the output is stored on chain");
+        assert!(events().contains(&Event::AnswerRevealed {
+            task,
+            executor: who[0],
+            posted: Posted::Offchain { hash, size: 1_000 },
+            until: System::block_number() + PERIOD
+        }));
+        for i in 1..4 {
+            vote(task, i, &fp_of(task, HONEST), Vote::Match);
+        }
+        assert_eq!(verdict(task, 0), Outcome::Accepted);
+        assert_eq!(TriadTasks::task_view(task).unwrap().output, None, "the client fetches the result by its hash");
+        assert_eq!(Balances::free_balance(who[0]), START - BOND + 40);
+    });
+}
+
+#[test]
+fn an_executor_that_states_the_honest_fingerprint_over_other_bytes_is_rejected() {
+    // It computed the honest output, so it can state its fingerprint; but it
+    // serves other bytes (or none). The verifiers fetch what it serves, find
+    // the fingerprint or the values wrong, or nothing at all, and vote
+    // `Mismatch`: their own fingerprints agree with each other, so it is
+    // rejected and pays like any liar.
+    test_with(5, || {
+        let task = submit();
+        draw();
+        let who = seats(task);
+        commit_offchain(task, [5; 32]);
+        to_key(task);
+        for i in 1..4 {
+            commit_fp(task, i, &fp_of(task, HONEST));
+        }
+        reveal_answer(task, &offchain_output([5; 32], 1_000, fp_of(task, HONEST)));
+        for i in 1..4 {
+            vote(task, i, &fp_of(task, HONEST), Vote::Mismatch);
+        }
+        assert_eq!(verdict(task, 0), Outcome::Rejected);
+        let after_bounties = BOND - 60;
+        assert_eq!(bond(who[0]), after_bounties - after_bounties / 2, "the executor's slash");
+        for v in &who[1..] {
+            assert_eq!(Balances::free_balance(v), START - BOND + 20, "each catcher gets its bounty");
+        }
+        assert_eq!(phase(task), Phase::Queued, "the task re-runs");
+    });
+}
+
+#[test]
+fn an_off_chain_output_must_be_too_large_for_a_block_and_within_the_bound() {
+    // Small outputs stay inline, where the chain fingerprints them itself and
+    // auditors read them; large ones are bounded like inputs.
+    for (size, error) in [(256, Error::<Test>::OutputFitsInline), (100_001, Error::<Test>::OutputTooLarge)] {
+        test_with(4, || {
+            let task = submit();
+            draw();
+            let who = seats(task);
+            commit_offchain(task, [5; 32]);
+            to_key(task);
+            for i in 1..4 {
+                commit_fp(task, i, &fp_of(task, HONEST));
+            }
+            let answer = offchain_output([5; 32], size, fp_of(task, HONEST));
+            assert_noop!(TriadTasks::reveal_answer(RuntimeOrigin::signed(who[0]), task, answer, salt(who[0])), error);
+        });
+    }
+}

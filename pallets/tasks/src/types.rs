@@ -251,6 +251,15 @@ pub enum Posted {
         /// `blake3` of the encoded output: its content address.
         hash: Hash32,
     },
+    /// An output too large for a block, served by the executor over the data
+    /// plane: the chain holds its content address, and the verifiers fetch
+    /// and check the bytes.
+    Offchain {
+        /// `blake3` of the encoded output.
+        hash: Hash32,
+        /// Its length in bytes.
+        size: u64,
+    },
     /// It could not run the task, for this reason.
     CannotRun(CannotRun),
 }
@@ -260,6 +269,21 @@ pub enum Posted {
 pub enum AnswerArg {
     /// The encoded output (`triad_verifier::wire`), at most `MaxInlineOutput` bytes.
     Output(alloc::vec::Vec<u8>),
+    /// An output longer than `MaxInlineOutput` (and at most
+    /// `MaxOffchainOutput`), which the executor serves over the data plane.
+    /// The chain cannot fingerprint bytes it does not see, so the executor
+    /// states the fingerprint of its output under the attempt key; each
+    /// verifier fetches the bytes, checks them against `hash`, and votes
+    /// `Mismatch` unless they give exactly that fingerprint and agree with
+    /// its own output.
+    Offchain {
+        /// `blake3` of the encoded output: what the commitment opened to.
+        hash: Hash32,
+        /// Its length in bytes.
+        size: u64,
+        /// Its fingerprint under the attempt key, as the executor computed it.
+        fingerprint: Fingerprint,
+    },
     /// Why it could not run the task.
     CannotRun(CannotRun),
 }

@@ -108,6 +108,9 @@ parameter_types! {
     pub const TaskNoShowSlash: Perbill = Perbill::from_percent(1);
     /// 1 GiB on the worker data plane.
     pub const MaxOffchainInput: u64 = 1 << 30;
+    /// 256 MiB: a 640x640 probability map is 1.6 MB; a language model's
+    /// logits over a long context are the large case.
+    pub const MaxOffchainOutput: u64 = 1 << 28;
     /// A tenth of a token per task, plus a thousandth per input byte: a
     /// full queue of 1,024 tasks with 64 KiB inputs holds about 67,000
     /// tokens until the tasks are pruned.
@@ -129,6 +132,7 @@ impl pallet_triad_tasks::Config for Runtime {
     type MaxInlineInput = ConstU32<65_536>;
     type MaxOffchainInput = MaxOffchainInput;
     type MaxInlineOutput = ConstU32<16_384>;
+    type MaxOffchainOutput = MaxOffchainOutput;
     /// A minute to run the model (workers give inference half of it).
     type ExecutePeriod = ConstU32<{ MINUTES }>;
     /// Half a minute for each step after it: the verifiers already hold

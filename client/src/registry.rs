@@ -1,0 +1,27 @@
+//! Registry reads every off-chain party needs: a worker's registration (its
+//! data-plane address among it) and the workers that serve a model.
+
+use crate::{
+    chain::{self, runtime_types::pallet_triad_workers::types::WorkerInfo},
+    AccountId32, AtBlock, ClientError,
+};
+
+/// What `who` registered as a worker, if it did.
+pub async fn worker(at: &AtBlock, who: &AccountId32) -> Result<Option<WorkerInfo>, ClientError> {
+    let stored =
+        at.storage().try_fetch(chain::storage().workers().workers(), (who.clone(),)).await.map_err(ClientError::rpc_err)?;
+    stored.map(|s| s.decode()).transpose().map_err(ClientError::rpc_err)
+}
+
+/// The workers that serve `model`.
+pub async fn model_workers(at: &AtBlock, model: u32) -> Result<Vec<AccountId32>, ClientError> {
+    let stored =
+        at.storage().try_fetch(chain::storage().workers().model_workers(), (model,)).await.map_err(ClientError::rpc_err)?;
+    Ok(stored.map(|s| s.decode()).transpose().map_err(ClientError::rpc_err)?.map(|l| l.0).unwrap_or_default())
+}
+
+/// The data-plane peer id and address `who` registered, in the binary forms
+/// the chain keeps; `None` when it is no worker or registered neither.
+pub async fn data_plane_address(at: &AtBlock, who: &AccountId32) -> Result<Option<(Vec<u8>, Vec<u8>)>, ClientError> {
+    Ok(worker(at, who).await?.and_then(|info| Some((info.peer_id?.0, info.multiaddr?.0))))
+}
