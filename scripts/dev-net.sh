@@ -2,16 +2,19 @@
 # The main job: a local Triad network that takes inference jobs end to end.
 #
 #  1. builds and starts `triad-node --dev` (Alice validates; RPC ws://127.0.0.1:9944);
-#  2. registers three models with the `triad` CLI: PP-OCRv4 text detection, a
-#     pre-trained model from the PyPI package rapidocr-onnxruntime, and two
-#     generated ones in inference/fixtures (a feature classifier and a photo
-#     classifier); each with calibration inputs;
+#  2. registers two models with the `triad` CLI: PP-OCRv4 text detection, a
+#     pre-trained model from the PyPI package rapidocr-onnxruntime, and a
+#     generated feature classifier from inference/fixtures; each with
+#     calibration inputs;
 #  3. starts four workers (Bob, Charlie, Dave, Eve) that run the models with
 #     ONNX Runtime, pass probation and serve; only Bob is given the model
 #     files, the others fetch them by hash over the data plane;
 #  4. submits one job per model as Ferdie, prints the verified result, what
-#     everyone was paid, and an audit of the task from chain data. The photo
-#     is 640x640 (4.9 MB): the CLI serves it over the data plane.
+#     everyone was paid, and an audit of the task from chain data. The
+#     detector's job is a 640x640 page of text the script renders: its input
+#     (4.9 MB) and its probability map (1.6 MB) go over the data plane, and
+#     the script checks that the map the client got back shows the text and
+#     saves it as a picture ($net/det-map.png).
 #
 # The network then keeps running for more `triad` commands until Ctrl-C;
 # `./scripts/dev-net.sh --exit` stops it after the jobs instead.
@@ -42,31 +45,29 @@ echo "==> node (log: $net/logs/node.log)"
 "$bin/triad-node" --dev --tmp --rpc-cors all --no-telemetry >"$net/logs/node.log" 2>&1 &
 pids+=($!)
 
-# Inputs small enough to travel inline: a 3x32x32 patch of "text" (dark
-# strokes on a light page, normalized as RapidOCR feeds its detector, which
-# marks about a tenth of the pixels as text) and one 64-feature row for the
-# classifier; the first two of each calibrate.
+# Calibration inputs small enough to travel inline: 3x32x32 patches of
+# "text" (dark strokes on a light page, normalized as RapidOCR feeds its
+# detector, which marks about a tenth of the pixels as text) and 64-feature
+# rows for the classifier. The detector's job is a 640x640 page of text;
+# the classifier's a third row.
 "$triad_root/.triad/venv/bin/python" - "$net/inputs" <<'PY'
 import sys, numpy as np
 out = sys.argv[1]
 rng = np.random.default_rng(2026)
-for i in range(3):
+for i in range(2):
     page = np.full((32, 32), 0.95, np.float32)
     for n, x in enumerate(range(4, 28, 4)):
         page[10:10 + 5 + (n * 7 + i * 3) % 6, x:x + 2] = 0.1
     page[15 + i, 4:28] = 0.1
     img = np.stack([(page - 0.5) / 0.5] * 3)[None].astype(np.float32)
     np.save(f"{out}/det{i}.npy", img)
+for i in range(3):
     np.save(f"{out}/mlp{i}.npy", rng.standard_normal((1, 64)).astype(np.float32))
-# Two small photos calibrate the photo classifier; the job is a full 640x640 one.
-for i in range(2):
-    np.save(f"{out}/photo{i}.npy", rng.uniform(-1, 1, (1, 3, 32, 32)).astype(np.float32))
-np.save(f"{out}/photo2.npy", rng.uniform(-1, 1, (1, 3, 640, 640)).astype(np.float32))
 PY
+"$triad_root/.triad/venv/bin/python" "$triad_root/scripts/text_page.py" render "$net/inputs/page.npy" "$net/inputs/page-boxes.npy"
 site="$("$triad_root/.triad/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 det="$site/rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx"
 mlp="$triad_root/inference/fixtures/mlp_classifier.onnx"
-photo="$triad_root/inference/fixtures/image_classifier.onnx"
 
 echo "==> registering models (each waits for finality)"
 for _ in $(seq 60); do triad workers >/dev/null 2>&1 && break; sleep 1; done
@@ -74,14 +75,12 @@ det_id=$(triad --dev-seed alice model register "$det" --name ppocr-v4-det --vers
     --calibration "$net/inputs/det0.npy" "$net/inputs/det1.npy")
 mlp_id=$(triad --dev-seed alice model register "$mlp" --name mlp-classifier \
     --calibration "$net/inputs/mlp0.npy" "$net/inputs/mlp1.npy")
-photo_id=$(triad --dev-seed alice model register "$photo" --name photo-classifier \
-    --calibration "$net/inputs/photo0.npy" "$net/inputs/photo1.npy")
-for m in "$det" "$mlp" "$photo"; do "$bin/triad-worker" --models-dir "$net/models/bob" import "$m" >/dev/null; done
+for m in "$det" "$mlp"; do "$bin/triad-worker" --models-dir "$net/models/bob" import "$m" >/dev/null; done
 
 echo "==> workers (logs: $net/logs/<name>.log, metrics: 127.0.0.1:9616..9619/metrics)"
 port=9616
 for w in bob charlie dave eve; do
-    "$bin/triad-worker" --url "$url" --dev-seed "$w" --models "$det_id,$mlp_id,$photo_id" \
+    "$bin/triad-worker" --url "$url" --dev-seed "$w" --models "$det_id,$mlp_id" \
         --models-dir "$net/models/$w" --state-dir "$net/state/$w" --metrics-port "$port" \
         >"$net/logs/$w.log" 2>&1 &
     pids+=($!)
@@ -92,14 +91,17 @@ for _ in $(seq 180); do
     sleep 1
 done
 
-for job in "$det_id:det2.npy" "$mlp_id:mlp2.npy" "$photo_id:photo2.npy"; do
+for job in "$det_id:page.npy" "$mlp_id:mlp2.npy"; do
     model=${job%%:*} input=${job#*:}
     echo "==> job on model $model with $input"
     triad --dev-seed ferdie submit --model "$model" --input "$net/inputs/$input" --wait \
-        --output "$net/output-$model.json" | tee "$net/result-$model.txt"
+        --output "$net/output-$model.npy" | tee "$net/result-$model.txt"
     task=$(sed -n 's/^task \([0-9]*\) on model.*/\1/p' "$net/result-$model.txt")
     triad audit "$task"
 done
+echo "==> the probability map the client got back for the page"
+"$triad_root/.triad/venv/bin/python" "$triad_root/scripts/text_page.py" check \
+    "$net/output-$det_id.npy" "$net/inputs/page-boxes.npy" "$net/det-map.png"
 echo "==> workers"
 triad workers
 

@@ -70,35 +70,6 @@ def conv_filter(seed):
     return graph
 
 
-def image_classifier(seed):
-    """A photo in, ten class logits out: a strided convolution, global
-    average pooling and a linear head. Any height and width, so a 640x640
-    photo (4.9 MB as f32) is an input far over the inline limit whose answer
-    is 40 bytes."""
-    rng = np.random.default_rng(seed)
-    inits = [
-        _init("k", rng.normal(0, 0.3, (8, 3, 3, 3))),
-        _init("c", rng.normal(0, 0.1, 8)),
-        _init("w", rng.normal(0, 1 / np.sqrt(8), (8, 10))),
-        _init("b", rng.normal(0, 0.1, 10)),
-        numpy_helper.from_array(np.array([1, 8], np.int64), "flat"),
-    ]
-    nodes = [
-        helper.make_node("Conv", ["image", "k", "c"], ["f"], pads=[1, 1, 1, 1], strides=[2, 2]),
-        helper.make_node("Relu", ["f"], ["r"]),
-        helper.make_node("GlobalAveragePool", ["r"], ["p"]),
-        helper.make_node("Reshape", ["p", "flat"], ["v"]),
-        helper.make_node("Gemm", ["v", "w", "b"], ["logits"]),
-    ]
-    return helper.make_graph(
-        nodes,
-        f"image_classifier_{seed}",
-        [helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, "height", "width"])],
-        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, 10])],
-        inits,
-    )
-
-
 def mlp_digit(seed):
     """The classifier with an ArgMax head: its output is one int64 class
     label per row, a small discrete answer (ten possible values)."""
@@ -179,7 +150,6 @@ def main(argv):
         save(conv_filter(4), f"{out}/conv_filter_other.onnx")
         save(mlp_digit(1), f"{out}/mlp_digit.onnx")
         save(slow_loop(), f"{out}/slow_loop.onnx")
-        save(image_classifier(5), f"{out}/image_classifier.onnx")
     elif len(argv) == 4 and argv[0] == "perturb":
         perturb(argv[1], argv[2], float(argv[3]))
     else:

@@ -54,7 +54,7 @@ triad_install_onnxruntime() {
     # The wheels are only unpacked for their files (the runtime library, the
     # pre-trained OCR models), so their own dependencies are not needed.
     "$home/venv/bin/pip" install -q --disable-pip-version-check \
-        numpy==2.4.6 onnx==1.19.1 protobuf
+        numpy==2.4.6 onnx==1.19.1 protobuf pillow==11.3.0
     "$home/venv/bin/pip" install -q --disable-pip-version-check --no-deps \
         "onnxruntime==$TRIAD_ORT_VERSION" rapidocr-onnxruntime==1.4.4
     if [ ! -f "$lib" ]; then

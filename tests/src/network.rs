@@ -11,10 +11,11 @@ use std::{
 use triad_client::{
     chain::{
         self,
-        runtime_types::pallet_triad_tasks::types::{InputArg, Mode, Phase},
+        runtime_types::pallet_triad_tasks::types::{InputArg, Mode, Phase, Posted},
     },
-    AccountId32, Client, Signer, Wait,
+    registry, AccountId32, Client, Signer, Wait,
 };
+use triad_dataplane::{peers, BlobId, DataPlane, Keypair, Limits, Store};
 
 use crate::node::{sibling_binary, Node};
 
@@ -255,6 +256,33 @@ impl Network {
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
+    }
+
+    /// The result of an accepted task as its client gets it: the inline
+    /// output from chain state, or the off-chain one fetched by its hash from
+    /// the accepted attempt's seats over the data plane (checked as it
+    /// arrives). `None` for a task without an output.
+    pub async fn result_of(&self, view: &TaskView) -> Option<Vec<u8>> {
+        let last = view.info.attempts.0.last()?;
+        let Some(Posted::Offchain { hash, size }) = last.posted else {
+            return view.output.as_ref().map(|o| o.0.clone());
+        };
+        let store = Store::open(self.dir.join("results"), Limits { max_blob: size }).unwrap();
+        let config = triad_dataplane::net::Config {
+            listen: "/ip4/127.0.0.1/tcp/0".parse().unwrap(),
+            fetch_timeout: Duration::from_secs(20),
+        };
+        let plane = DataPlane::start(Keypair::generate_ed25519(), std::sync::Arc::new(store), config).await.unwrap();
+        let at = self.client.best().await.unwrap();
+        let mut sources = Vec::new();
+        for seat in &last.seats {
+            if let Some((peer, addr)) = registry::data_plane_address(&at, &seat.who).await.unwrap() {
+                sources.extend(peers::registered(&peer, &addr));
+            }
+        }
+        let id = BlobId { hash, size };
+        plane.fetch(id, &sources).await.unwrap_or_else(|e| panic!("task {}: the output is not served: {e}", view.id));
+        Some(plane.store().read(&id).unwrap())
     }
 
     /// Free balance of `who` at finalized block `n`.

@@ -6,14 +6,18 @@
 //! - honest work: twenty jobs settle, the CLI refuses bad files, audits a
 //!   task and follows one to its verified output;
 //! - the data plane: the CLI submits a 640x640 photo (4.9 MB, over the
-//!   inline limit) by its hash and serves it; the seats fetch and verify it
-//!   and the result is what ONNX Runtime computes; an off-chain input its
-//!   client never serves is answered "input unavailable", paid by the client;
+//!   inline limit) to the PP-OCRv4 text detector by its hash and serves it;
+//!   the seats fetch and verify it, the executor serves its 1.6 MB
+//!   probability map the same way, the verifiers fetch and check it, and
+//!   the CLI writes it to a `.npy` file: what ONNX Runtime computes here; an
+//!   off-chain input its client never serves is answered "input
+//!   unavailable", paid by the client;
 //! - clients that grief workers: inputs no honest worker can run are refused
 //!   at submission, and an input that runs for days is answered "too slow"
 //!   by every honest seat within its budget, paid by the client;
 //! - executors that cheat: `substitute` (another output), `collide` (a
-//!   null-space edit of a detection map), `withhold` (no reveal);
+//!   null-space edit of a detection map), `withhold` (no reveal), `hide` (an
+//!   output too large for a block revealed by its hash and never served);
 //! - verifiers that skip the model: `replay`, `copy`, `dictionary`;
 //! - a worker killed between commit and reveal, and one restarted there.
 //!
@@ -73,19 +77,25 @@ fn mlp_input(k: usize) -> Vec<u8> {
 /// normalized as RapidOCR feeds it (`x / 127.5 - 1`). The detector marks
 /// about a tenth of the pixels as text.
 fn patch(k: usize) -> TensorData {
-    let mut page = vec![0.95f32; 32 * 32];
-    for (n, x) in (4..28).step_by(4).enumerate() {
+    text_line(k, 32)
+}
+
+/// A 3x32x`width` line of "text" like [`patch`]. At a width of 160 the input
+/// (61 KB) goes inline and the probability map (20 KB) does not.
+fn text_line(k: usize, width: usize) -> TensorData {
+    let mut page = vec![0.95f32; 32 * width];
+    for (n, x) in (4..width - 4).step_by(4).enumerate() {
         let h = 5 + (n * 7 + k * 3) % 6;
         for y in 10..10 + h {
-            page[y * 32 + x] = 0.1;
-            page[y * 32 + x + 1] = 0.1;
+            page[y * width + x] = 0.1;
+            page[y * width + x + 1] = 0.1;
         }
     }
-    for x in 4..28 {
-        page[(15 + k % 3) * 32 + x] = 0.1;
+    for x in 4..width - 4 {
+        page[(15 + k % 3) * width + x] = 0.1;
     }
     let img: Vec<f32> = (0..3).flat_map(|_| page.iter().map(|v| (v - 0.5) / 0.5)).collect();
-    TensorData::f32(vec![1, 3, 32, 32], img)
+    TensorData::f32(vec![1, 3, 32, width], img)
 }
 
 /// A 640x640 RGB photo, as a detector or classifier takes it: 4.9 MB of
@@ -133,12 +143,18 @@ fn seats_of<'a>(
     })
 }
 
-/// The accepted result equals, element by element within the model's
-/// check, what ONNX Runtime computes here for the task's input (inline, or
-/// `offchain` when the input went over the data plane).
-fn assert_result_is_honest(v: &TaskView, model: &mut Model, name: &str, offchain: Option<&[u8]>) {
-    let output = v.output.as_ref().unwrap_or_else(|| panic!("{name} task {}: accepted without a result", v.id));
-    let posted = wire::decode(&output.0).unwrap();
+/// The accepted result, `output` as the client got it, equals, element by
+/// element within the model's check, what ONNX Runtime computes here for the
+/// task's input (inline, or `offchain` when the input went over the data
+/// plane), and is the output the chain names.
+fn assert_result_is_honest(v: &TaskView, model: &mut Model, name: &str, offchain: Option<&[u8]>, output: Option<Vec<u8>>) {
+    let output = output.unwrap_or_else(|| panic!("{name} task {}: accepted without a result", v.id));
+    let named = match v.info.attempts.0.last().and_then(|a| a.posted.as_ref()) {
+        Some(Posted::Output { hash } | Posted::Offchain { hash, .. }) => *hash,
+        other => panic!("{name} task {}: accepted with {other:?}", v.id),
+    };
+    assert_eq!(named, *blake3::hash(&output).as_bytes(), "{name} task {}: the output the chain names", v.id);
+    let posted = wire::decode(&output).unwrap();
     let input = match (&v.input, offchain) {
         (TaskInput::Inline(input), None) => &input.0[..],
         (TaskInput::Offchain { hash, .. }, Some(bytes)) => {
@@ -193,22 +209,17 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         "slow-cal.json",
         &[("steps", &[1], "INT64", serde_json::json!([10])), ("x", &[1, 64], "FP32", serde_json::json!(features(3)))],
     )];
-    let photo_cal: Vec<PathBuf> = (0..2)
-        .map(|k| {
-            let p = dir.join(format!("photo-cal{k}.npy"));
-            std::fs::write(&p, triad_inference::files::npy_bytes(&patch(80 + k))).unwrap();
-            p
-        })
-        .collect();
+    let threshold = vec!["--decision", "threshold:0.3"];
     let specs: Vec<(&str, PathBuf, &str, Vec<PathBuf>, Vec<&str>)> = vec![
         ("alice", mlp.clone(), "honest", cal("honest"), vec![]),
-        ("alice", fixtures.join("image_classifier.onnx"), "photo", photo_cal, vec![]),
+        ("alice", net.variant(&det_file, "photo"), "photo", det_cal.clone(), threshold.clone()),
+        ("alice", net.variant(&det_file, "hide"), "hide", det_cal.clone(), threshold.clone()),
         ("one", net.variant(&mlp, "substitute"), "substitute", cal("substitute"), vec![]),
         ("two", net.variant(&mlp, "withhold"), "withhold", cal("withhold"), vec![]),
         ("alice//stash", net.variant(&mlp, "replay"), "replay", cal("replay"), vec![]),
         ("bob//stash", net.variant(&mlp, "copy"), "copy", cal("copy"), vec![]),
         ("charlie//stash", fixtures.join("mlp_digit.onnx"), "dictionary", cal("dictionary"), vec![]),
-        ("dave//stash", det_file.clone(), "collide", det_cal, vec!["--decision", "threshold:0.3"]),
+        ("dave//stash", det_file.clone(), "collide", det_cal, threshold),
         ("eve//stash", fixtures.join("slow_loop.onnx"), "slow", slow_cal, vec![]),
         ("ferdie//stash", net.variant(&mlp, "crash"), "crash", cal("crash"), vec![]),
     ];
@@ -237,7 +248,9 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     // Workers: the honest four serve every model but `crash`, which bob and
     // charlie share with the two workers that crash there.
     let budget = ["--inference-budget-ms", "10000"];
-    let all = list(&["honest", "photo", "substitute", "withhold", "replay", "copy", "dictionary", "collide", "slow"]);
+    const MODELS: [&str; 10] =
+        ["honest", "photo", "substitute", "withhold", "replay", "copy", "dictionary", "collide", "slow", "hide"];
+    let all = list(&MODELS);
     let with_crash = format!("{all},{}", model("crash"));
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
     net.spawn_worker("bob", &["--models", &with_crash, "--metrics-port", &port, budget[0], budget[1]]);
@@ -254,7 +267,11 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         ("bob//stash", "copy", &["--behaviour", "copy", "--verifier-only", "--bond", "10000"][..]),
         ("charlie//stash", "dictionary", &["--behaviour", "dictionary", "--verifier-only", "--bond", "10000"][..]),
         ("dave//stash", "collide", &["--behaviour", "collide", "--bond", "10000"][..]),
+        ("three", "hide", &["--behaviour", "hide", "--bond", "10000"][..]),
     ];
+    // Three is no genesis account: Alice funds its bond.
+    let fund = chain::transactions().balances().transfer_keep_alive(who("three").into(), 20_000 * UNIT);
+    net.client.submit(&fund, &signer("alice"), Wait::InBlock).await.expect("alice funds three");
     for (seed, m, flags) in attackers {
         let mut args = vec!["--models".to_string(), model(m).to_string()];
         args.extend(flags.iter().map(|f| f.to_string()));
@@ -266,7 +283,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     let crashers = ["eve//stash", "ferdie//stash"];
     net.spawn_worker(crashers[0], &["--models", &crash_model, "--crash-after-commit"]);
     net.spawn_worker(crashers[1], &["--models", &crash_model, "--crash-after-commit", "--verifier-only"]);
-    for name in ["honest", "photo", "substitute", "withhold", "replay", "copy", "dictionary", "collide", "slow"] {
+    for name in MODELS {
         let mut accounts: Vec<AccountId32> = HONEST.iter().map(|s| who(s)).collect();
         accounts.extend(attackers.iter().filter(|a| a.1 == name).map(|a| who(a.0)));
         net.wait_qualified(model(name), &accounts, Duration::from_secs(400)).await;
@@ -335,11 +352,13 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         Scenario { name: "slow", model: model("slow"), attacker: None, ids: Vec::new() },
         Scenario { name: "crash", model: model("crash"), attacker: None, ids: Vec::new() },
         Scenario { name: "replay", model: model("replay"), attacker: Some("alice//stash"), ids: Vec::new() },
+        Scenario { name: "hide", model: model("hide"), attacker: Some("three"), ids: Vec::new() },
     ];
     let jobs = |name: &str| -> Vec<Vec<u8>> {
         match name {
             "honest" => (0..20).map(mlp_input).collect(),
             "collide" => (0..5).map(det_input).collect(),
+            "hide" => (0..5).map(|k| tensor("x", text_line(k, 160))).collect(),
             "slow" => vec![slow_input(1_000_000_000_000)],
             "crash" => vec![mlp_input(40)],
             "dictionary" => (0..5).map(|k| mlp_input(50 + k)).collect(),
@@ -368,7 +387,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     // would eat into its reveal period, and a reveal missed for the test's
     // sake leaves three workers, too few to re-run the task.
     let crash_start = std::time::Instant::now();
-    let crash_index = |seed: &str| 10 + crashers.iter().position(|c| *c == seed).unwrap();
+    let crash_index = |seed: &str| HONEST.len() + attackers.len() + crashers.iter().position(|c| *c == seed).unwrap();
     let (mut back, mut dead) = (false, false);
     while !(back && dead) {
         assert!(crash_start.elapsed() < Duration::from_secs(300), "the crashing workers never committed");
@@ -387,6 +406,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     let photo_file = dir.join("photo.npy");
     std::fs::write(&photo_file, triad_inference::files::npy_bytes(&photo())).unwrap();
     let photo_arg = model("photo").to_string();
+    let photo_map = dir.join("photo-map.npy");
     let (out, photo_out) = std::thread::scope(|s| {
         let net = &net;
         let job = s.spawn(|| {
@@ -395,12 +415,19 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         let photo = s.spawn(|| {
             let file = photo_file.to_str().unwrap();
             let listen = ["--p2p-listen", "/ip4/127.0.0.1/tcp/0"];
-            net.cli_ok(&["--dev-seed", "alice", "submit", "--model", &photo_arg, "--input", file, "--wait", listen[0], listen[1]])
+            let map = photo_map.to_str().unwrap();
+            let args = ["--dev-seed", "alice", "submit", "--model", &photo_arg, "--input", file, "--wait", "--output", map];
+            net.cli_ok(&[&args[..], &listen[..]].concat())
         });
         (job.join().unwrap(), photo.join().unwrap())
     });
     assert!(out.contains("Accepted") && out.contains("logits FP32 [1, 10] = ["), "{out}");
-    assert!(photo_out.contains("Accepted") && photo_out.contains("logits FP32 [1, 10] = ["), "{photo_out}");
+    assert!(
+        photo_out.contains("Accepted")
+            && photo_out.contains("output off chain")
+            && photo_out.contains("FP32 [1, 1, 640, 640] = ["),
+        "{photo_out}"
+    );
     let garbage = dir.join("garbage.npy");
     std::fs::write(&garbage, b"\x93NUMPY\x01\x00 this is not an array").unwrap();
     let wrong = kserve(&dir, "wrong.json", &[("features", &[1, 63], "FP32", serde_json::json!(features(0)[..63]))]);
@@ -447,11 +474,12 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     let mut digit_model = Model::load(fixtures.join("mlp_digit.onnx"), Settings::default()).unwrap();
     for s in &scenarios {
         for v in of(s).iter().filter(|v| accepted(v)) {
+            let result = net.result_of(v).await;
             match s.name {
-                "collide" => assert_result_is_honest(v, &mut det_model, s.name, None),
-                "dictionary" => assert_result_is_honest(v, &mut digit_model, s.name, None),
+                "collide" | "hide" => assert_result_is_honest(v, &mut det_model, s.name, None, result),
+                "dictionary" => assert_result_is_honest(v, &mut digit_model, s.name, None, result),
                 "slow" => {},
-                _ => assert_result_is_honest(v, &mut mlp_model, s.name, None),
+                _ => assert_result_is_honest(v, &mut mlp_model, s.name, None, result),
             }
         }
     }
@@ -486,7 +514,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         let caught: Vec<_> = seats.iter().filter(|(_, _, seat)| seat.slashed > 0).collect();
         let earned: u128 = seats.iter().map(|(_, _, seat)| seat.paid + seat.bounty).sum();
         match s.name {
-            "substitute" | "withhold" | "collide" => {
+            "substitute" | "withhold" | "collide" | "hide" => {
                 let executed: Vec<_> = seats.iter().filter(|(_, i, _)| *i == 0).collect();
                 assert!(!executed.is_empty(), "{}: never drawn as executor", s.name);
                 for (a, _, seat) in &executed {
@@ -518,15 +546,20 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         );
     }
 
-    // (7) The data plane: the photo's seats fetched it by hash and agreed on
-    // what ONNX Runtime computes; the input nobody served cost its client
-    // the price and no worker anything.
+    // (7) The data plane: the photo's seats fetched it by hash, the
+    // verifiers fetched the executor's probability map and agreed on what
+    // ONNX Runtime computes, and the CLI wrote that map; the input nobody
+    // served cost its client the price and no worker anything.
     let photo_task = views.iter().find(|v| v.info.model == model("photo")).expect("the photo task");
     assert!(accepted(photo_task) && photo_task.info.attempts.0.len() == 1, "photo: {:?}", photo_task.info.phase);
     assert!(matches!(photo_task.input, TaskInput::Offchain { size, .. } if size > 4_900_000));
-    let photo_bytes = wire::encode(&[wire::NamedTensor { name: "image".into(), tensor: photo() }]);
-    let mut photo_model = Model::load(fixtures.join("image_classifier.onnx"), Settings::default()).unwrap();
-    assert_result_is_honest(photo_task, &mut photo_model, "photo", Some(&photo_bytes));
+    let posted = &photo_task.info.attempts.0[0].posted;
+    assert!(matches!(posted, Some(Posted::Offchain { size, .. }) if *size > 1_600_000), "{posted:?}");
+    let photo_bytes = wire::encode(&[wire::NamedTensor { name: "x".into(), tensor: photo() }]);
+    let written = triad_inference::files::read_input(&photo_map, det_model.outputs()).expect("the CLI wrote the map as .npy");
+    let result = net.result_of(photo_task).await;
+    assert_eq!(Some(wire::encode(&written)), result, "the file holds the output the chain names");
+    assert_result_is_honest(photo_task, &mut det_model, "photo", Some(&photo_bytes), result);
     let unserved = &by_id[&unserved];
     assert!(matches!(unserved.info.phase, Phase::Done { resolution: Resolution::CannotRun, .. }), "{:?}", unserved.info.phase);
     let last = unserved.info.attempts.0.last().unwrap();
@@ -534,7 +567,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     assert!(last.seats.iter().all(|s| s.slashed == 0 && s.paid > 0), "every seat paid, none slashed");
     assert_eq!(unserved.info.escrow - unserved.info.refunded, unserved.info.price, "the client paid the price");
     println!(
-        "(7) data plane: a 4.9 MB photo fetched by hash and verified; an unserved input answered unavailable, paid by its client"
+        "(7) data plane: a 4.9 MB photo in and its 1.6 MB map out, fetched by hash and verified; an unserved input answered unavailable, paid by its client"
     );
 
     // (5) The crash: the restarted worker revealed from its saved state, the dead one is slashed.
