@@ -70,6 +70,16 @@ pub fn commit_offchain(task: TaskId, hash: [u8; 32]) {
     assert_ok!(TriadTasks::commit_answer(RuntimeOrigin::signed(who), task, answer_commitment(&hash, &salt(who), &who, task)));
 }
 
+/// Runs a drawn attempt to its reveal phase with the executor committed to
+/// an off-chain output at `hash` and every verifier to the honest output.
+pub fn offchain_to_reveal(task: TaskId, hash: [u8; 32]) {
+    commit_offchain(task, hash);
+    to_key(task);
+    for i in 1..4 {
+        commit_fp(task, i, &fp_of(task, HONEST));
+    }
+}
+
 pub fn commit_answer(task: TaskId, answer: &AnswerArg) {
     let who = seats(task)[0];
     let digest = match answer {

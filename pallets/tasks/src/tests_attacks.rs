@@ -287,11 +287,7 @@ fn an_off_chain_output_is_taken_on_the_executors_word_and_settled_by_the_verifie
         draw();
         let who = seats(task);
         let hash = [5; 32];
-        commit_offchain(task, hash);
-        to_key(task);
-        for i in 1..4 {
-            commit_fp(task, i, &fp_of(task, HONEST));
-        }
+        offchain_to_reveal(task, hash);
         let stated = offchain_output(hash, 1_000, fp_of(task, HONEST));
         assert_noop!(
             TriadTasks::reveal_answer(
@@ -333,11 +329,7 @@ fn an_executor_that_states_the_honest_fingerprint_over_other_bytes_is_rejected()
         let task = submit();
         draw();
         let who = seats(task);
-        commit_offchain(task, [5; 32]);
-        to_key(task);
-        for i in 1..4 {
-            commit_fp(task, i, &fp_of(task, HONEST));
-        }
+        offchain_to_reveal(task, [5; 32]);
         reveal_answer(task, &offchain_output([5; 32], 1_000, fp_of(task, HONEST)));
         for i in 1..4 {
             vote(task, i, &fp_of(task, HONEST), Vote::Mismatch);
@@ -361,11 +353,7 @@ fn an_off_chain_output_must_be_too_large_for_a_block_and_within_the_bound() {
             let task = submit();
             draw();
             let who = seats(task);
-            commit_offchain(task, [5; 32]);
-            to_key(task);
-            for i in 1..4 {
-                commit_fp(task, i, &fp_of(task, HONEST));
-            }
+            offchain_to_reveal(task, [5; 32]);
             let answer = offchain_output([5; 32], size, fp_of(task, HONEST));
             assert_noop!(TriadTasks::reveal_answer(RuntimeOrigin::signed(who[0]), task, answer, salt(who[0])), error);
         });
