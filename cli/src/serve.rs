@@ -93,12 +93,9 @@ pub async fn fetch_output(
     let id = BlobId { hash, size };
     if !plane.store().has(&id) {
         let at = client.finalized().await?;
-        let mut sources = Vec::new();
-        for seat in &a.seats {
-            if let Some((peer, addr)) = triad_client::registry::data_plane_address(&at, &seat.who).await? {
-                sources.extend(peers::registered(&peer, &addr));
-            }
-        }
+        let registered =
+            triad_client::registry::data_plane_addresses(&at, &a.seats.iter().map(|s| s.who.clone()).collect::<Vec<_>>()).await?;
+        let sources: Vec<_> = registered.iter().filter_map(peers::registered).collect();
         let bar = indicatif::ProgressBar::new(id.stream_len()).with_style(
             indicatif::ProgressStyle::with_template("output from {msg}: {bytes}/{total_bytes} {wide_bar} {bytes_per_sec}")
                 .expect("a valid template"),

@@ -20,6 +20,16 @@ pub async fn model_workers(at: &AtBlock, model: u32) -> Result<Vec<AccountId32>,
     Ok(stored.map(|s| s.decode()).transpose().map_err(ClientError::rpc_err)?.map(|l| l.0).unwrap_or_default())
 }
 
+/// The data-plane peer ids and addresses `workers` registered, in the
+/// binary forms the chain keeps, skipping those that registered none.
+pub async fn data_plane_addresses(at: &AtBlock, workers: &[AccountId32]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ClientError> {
+    let mut found = Vec::new();
+    for who in workers {
+        found.extend(data_plane_address(at, who).await?);
+    }
+    Ok(found)
+}
+
 /// The data-plane peer id and address `who` registered, in the binary forms
 /// the chain keeps; `None` when it is no worker or registered neither.
 pub async fn data_plane_address(at: &AtBlock, who: &AccountId32) -> Result<Option<(Vec<u8>, Vec<u8>)>, ClientError> {

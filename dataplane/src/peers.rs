@@ -19,8 +19,8 @@ pub fn split(addr: &Multiaddr) -> Option<(PeerId, Multiaddr)> {
 
 /// A peer id and address as the chain keeps them (libp2p's binary forms),
 /// ready to dial; `None` if either does not parse.
-pub fn registered(peer_id: &[u8], addr: &[u8]) -> Option<(PeerId, Multiaddr)> {
-    Some((PeerId::from_bytes(peer_id).ok()?, Multiaddr::try_from(addr.to_vec()).ok()?))
+pub fn registered((peer_id, addr): &(Vec<u8>, Vec<u8>)) -> Option<(PeerId, Multiaddr)> {
+    Some((PeerId::from_bytes(peer_id).ok()?, Multiaddr::try_from(addr.clone()).ok()?))
 }
 
 /// `addr` with `/p2p/<peer>` appended: a full address another peer can

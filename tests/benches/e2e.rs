@@ -29,9 +29,9 @@ use triad_client::{
     chain::runtime_types::pallet_triad_tasks::types::{InputArg, Phase},
     job, load_signer,
 };
-use triad_dataplane::{peers, DataPlane, Keypair, Limits, Store};
+use triad_dataplane::peers;
 use triad_inference::{files, wire, Model, Settings, TensorData};
-use triad_integration_tests::network::{repo_root, Network};
+use triad_integration_tests::network::{loopback_plane, repo_root, Network};
 use triad_verifier::{compare, default_check, LshParams};
 
 const UNIT: u128 = 1_000_000_000_000;
@@ -189,10 +189,7 @@ async fn main() {
     // The same detector on a 640x640 page: the client serves the input from a
     // data-plane peer of its own, the executor serves the map, the verifiers
     // and then the client fetch it.
-    let store = Store::open(dir.join("client-blobs"), Limits { max_blob: 1 << 30 }).unwrap();
-    let config =
-        triad_dataplane::net::Config { listen: "/ip4/127.0.0.1/tcp/0".parse().unwrap(), fetch_timeout: Duration::from_secs(20) };
-    let plane = DataPlane::start(Keypair::generate_ed25519(), std::sync::Arc::new(store), config).await.unwrap();
+    let plane = loopback_plane(&dir.join("client-blobs"), 1 << 30).await;
     let public = peers::public_address(&plane.addresses().await).unwrap();
     let provider = peers::join(plane.peer_id(), &public).to_vec();
     let mut large = Vec::new();

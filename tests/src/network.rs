@@ -267,19 +267,11 @@ impl Network {
         let Some(Posted::Offchain { hash, size }) = last.posted else {
             return view.output.as_ref().map(|o| o.0.clone());
         };
-        let store = Store::open(self.dir.join("results"), Limits { max_blob: size }).unwrap();
-        let config = triad_dataplane::net::Config {
-            listen: "/ip4/127.0.0.1/tcp/0".parse().unwrap(),
-            fetch_timeout: Duration::from_secs(20),
-        };
-        let plane = DataPlane::start(Keypair::generate_ed25519(), std::sync::Arc::new(store), config).await.unwrap();
+        let plane = loopback_plane(&self.dir.join("results"), size).await;
         let at = self.client.best().await.unwrap();
-        let mut sources = Vec::new();
-        for seat in &last.seats {
-            if let Some((peer, addr)) = registry::data_plane_address(&at, &seat.who).await.unwrap() {
-                sources.extend(peers::registered(&peer, &addr));
-            }
-        }
+        let registered =
+            registry::data_plane_addresses(&at, &last.seats.iter().map(|s| s.who.clone()).collect::<Vec<_>>()).await.unwrap();
+        let sources: Vec<_> = registered.iter().filter_map(peers::registered).collect();
         let id = BlobId { hash, size };
         plane.fetch(id, &sources).await.unwrap_or_else(|e| panic!("task {}: the output is not served: {e}", view.id));
         Some(plane.store().read(&id).unwrap())
@@ -313,6 +305,15 @@ impl Network {
         let score = view.standings.iter().find(|s| s.model == model).map_or(0, |s| s.score.0);
         (score, view.total_stake)
     }
+}
+
+/// A data-plane peer on loopback with its store in `dir`, as a client of
+/// the network runs one to serve inputs and fetch results.
+pub async fn loopback_plane(dir: &Path, max_blob: u64) -> DataPlane {
+    let store = Store::open(dir, Limits { max_blob }).unwrap();
+    let config =
+        triad_dataplane::net::Config { listen: "/ip4/127.0.0.1/tcp/0".parse().unwrap(), fetch_timeout: Duration::from_secs(20) };
+    DataPlane::start(Keypair::generate_ed25519(), std::sync::Arc::new(store), config).await.unwrap()
 }
 
 fn tail(s: &str) -> String {

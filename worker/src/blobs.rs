@@ -285,13 +285,9 @@ impl Worker {
         workers: impl Iterator<Item = &'a AccountId32>,
     ) -> Result<Vec<(PeerId, Multiaddr)>, ClientError> {
         let at = self.client.best().await?;
-        let mut sources = Vec::new();
-        for who in workers.filter(|w| **w != self.me) {
-            if let Some((peer, addr)) = registry::data_plane_address(&at, who).await? {
-                sources.extend(peers::registered(&peer, &addr));
-            }
-        }
-        Ok(sources)
+        let others: Vec<AccountId32> = workers.filter(|w| **w != self.me).cloned().collect();
+        let registered = registry::data_plane_addresses(&at, &others).await?;
+        Ok(registered.iter().filter_map(peers::registered).collect())
     }
 
     /// Blocks an inference and a commit take: the budget rounded up, plus one.
