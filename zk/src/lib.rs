@@ -47,6 +47,9 @@ pub use graph::{DType, Graph, Op};
 pub use keys::{decode_proving_key, encode_proving_key, Compiled, Keys, Proven};
 pub use triad_zk_verify as verify;
 
+/// A Groth16 proving key over BN254.
+pub type ProvingKey = ark_groth16::ProvingKey<ark_bn254::Bn254>;
+
 /// Log target of this crate.
 pub const LOG_TARGET: &str = "triad::zk";
 

@@ -205,3 +205,38 @@ fn models_the_compiler_cannot_express_are_refused_naming_the_operator() {
     let model = Compiled::from_onnx(&fixture("digits_mlp.onnx")).unwrap();
     assert_eq!(model.run(&[0; 63]), Err(CompileError::InputSize { expected: 64, got: 63 }));
 }
+
+/// Counts the spans a subscriber is asked to open.
+struct SpanCounter(std::sync::atomic::AtomicUsize);
+
+impl tracing::Subscriber for SpanCounter {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1 + self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst) as u64)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, _: &tracing::Event<'_>) {}
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn proving_opens_no_span_in_a_process_that_traces_everything() {
+    // arkworks' gadgets open a span per call; under a logging process that
+    // made proving 400 times slower. The prover hides them from the caller's
+    // subscriber.
+    let model = Compiled::from_onnx(&fixture("digits_mlp.onnx")).unwrap();
+    let mut rng = StdRng::seed_from_u64(9);
+    let keys = model.setup(&mut rng).unwrap();
+    let counter = std::sync::Arc::new(SpanCounter(Default::default()));
+    let dispatch = tracing::Dispatch::from(counter.clone());
+    tracing::dispatcher::with_default(&dispatch, || {
+        tracing::info_span!("the caller's own span").in_scope(|| {});
+        model.prove(&keys.proving, &[3; 64], Fr::from(1u64), &mut rng).unwrap();
+        model.constraint_counts().unwrap();
+    });
+    assert_eq!(counter.0.load(std::sync::atomic::Ordering::SeqCst), 1, "only the caller's span");
+}

@@ -1,10 +1,11 @@
 //! Decoding keys and proofs, and the pairing check.
 
+use alloc::vec::Vec;
 use ark_bn254::{Bn254, G1Affine, G1Projective, G2Affine};
 use ark_ec::{pairing::Pairing, AffineRepr, CurveGroup};
 use ark_ff::{One, PrimeField};
 use ark_groth16::{Proof, VerifyingKey};
-use ark_serialize::{CanonicalDeserialize, Compress, Validate};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 use core::ops::Neg;
 
 use crate::{Fr, ZkError};
@@ -76,4 +77,30 @@ pub fn verify_decoded(vk: &VerifyingKey<Bn254>, proof: &Proof<Bn254>, inputs: &[
     } else {
         Err(ZkError::ProofRejected)
     }
+}
+
+/// A well-formed verifying key for `public_inputs` inputs, made of the
+/// groups' generators. Anyone can forge proofs against it: it exists for
+/// benchmarks and tests of key handling, never for a model.
+pub fn generator_key(public_inputs: usize) -> Vec<u8> {
+    let (g1, g2) = (G1Affine::generator(), G2Affine::generator());
+    let vk = VerifyingKey::<Bn254> {
+        alpha_g1: g1,
+        beta_g2: g2,
+        gamma_g2: g2,
+        delta_g2: g2,
+        gamma_abc_g1: alloc::vec![g1; public_inputs + 1],
+    };
+    let mut out = Vec::new();
+    vk.serialize_with_mode(&mut out, Compress::No).expect("writing to a Vec cannot fail");
+    out
+}
+
+/// A well-formed proof of the groups' generators: it decodes, and proves
+/// nothing under any real key. For benchmarks that must run the whole check.
+pub fn generator_proof() -> [u8; PROOF_BYTES] {
+    let proof = Proof::<Bn254> { a: G1Affine::generator(), b: G2Affine::generator(), c: G1Affine::generator() };
+    let mut out = [0u8; PROOF_BYTES];
+    proof.serialize_with_mode(&mut out[..], Compress::Yes).expect("128 bytes hold a compressed proof");
+    out
 }

@@ -53,7 +53,9 @@ mod statement;
 mod tests;
 
 pub use ark_bn254::Fr;
-pub use groth16::{decode_key, decode_proof, decode_registered_key, verify, verify_decoded, vk_hash, PROOF_BYTES};
+pub use groth16::{
+    decode_key, decode_proof, decode_registered_key, generator_key, generator_proof, verify, verify_decoded, vk_hash, PROOF_BYTES,
+};
 pub use poseidon::{config as poseidon_config, input_hash, pack_bytes, BYTES_PER_ELEMENT};
 pub use statement::{context, pack_outputs, public_inputs, OutputSpec, PACK_BITS};
 

@@ -74,4 +74,12 @@ fn malformed_keys_and_proofs_are_refused() {
     assert_eq!(decode_key(&[0u8; 500]).err(), Some(ZkError::MalformedKey));
     assert_eq!(decode_proof(&[0u8; 127]).err(), Some(ZkError::MalformedProof));
     assert_eq!(decode_proof(&[0xffu8; 128]).err(), Some(ZkError::MalformedProof));
+    let key = generator_key(4);
+    // alpha, beta, gamma, delta, then a length-prefixed list of five points.
+    assert_eq!(key.len(), 64 + 3 * 128 + 8 + 5 * 64);
+    assert_eq!(decode_key(&key).unwrap().gamma_abc_g1.len(), 5);
+    let mut off_curve = key.clone();
+    off_curve[3] ^= 1;
+    assert_eq!(decode_key(&off_curve).err(), Some(ZkError::MalformedKey));
+    assert_eq!(decode_key(&key[..key.len() - 1]).err(), Some(ZkError::MalformedKey));
 }
