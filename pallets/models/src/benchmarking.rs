@@ -90,5 +90,21 @@ mod benchmarks {
         assert_eq!(CalibrationSets::<T>::decode_len(model).unwrap_or(0), n as usize);
     }
 
+    /// The largest key: decoding it checks every point (four G2 subgroup
+    /// checks and one G1 check per public input).
+    #[benchmark]
+    fn set_groth16_key() {
+        let owner = funded::<T>();
+        let (spec, key, _, _) = crate::registry::provable_for_benchmarks::<T>(1024, [9; 32]);
+        assert!(key.verifying_key.len() + 64 > T::MaxVerifyingKeyLen::get() as usize, "the largest key that fits");
+        Registry::<T>::register_model(RawOrigin::Signed(owner.clone()).into(), spec).expect("a provable spec is valid");
+        let model = NextModelId::<T>::get() - 1;
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(owner), model, key);
+
+        assert!(Groth16Keys::<T>::contains_key(model));
+    }
+
     impl_benchmark_test_suite!(Registry, crate::mock::new_test_ext(), crate::mock::Test);
 }

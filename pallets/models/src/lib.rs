@@ -16,7 +16,18 @@
 //! - **What a job may send**: [`ModelRegistry::check_input`] holds job input
 //!   bytes against the declared inputs, so the task pallet refuses at
 //!   submission what no honest worker could run.
-//! - **What it costs**: the price floor per job.
+//! - **What it costs**: the price floor per job, and for proved jobs the
+//!   price the owner sets with the Groth16 key.
+//! - **How to check a proof**: a model that declares the `blake3` hash of a
+//!   Groth16 verifying key in its modes gets that key from its owner, and
+//!   only its owner, through [`Pallet::set_groth16_key`]: the key's points
+//!   are checked once, its public inputs must match the model's single
+//!   `uint8` input and single integer output (`triad_zk_verify`), and the
+//!   proving key's hash is recorded for workers to fetch. The key is set
+//!   once: a proof made under one key never meets another, so an owner
+//!   cannot turn honest provers' work into slashes mid-task. Whoever ran the
+//!   setup could forge proofs for this key; clients who use the mode trust
+//!   the owner with that (see `triad-zk`).
 //! - **Proof of capability**: a calibration set of known inputs and the
 //!   fingerprints honest runs produce. New workers must reproduce them before
 //!   they serve real jobs (`pallet-triad-workers` keeps the count).
@@ -43,6 +54,8 @@
 //! - Calibration fingerprints were made under the model's parameters.
 //! - Every model has one valid output check per output, and only runnable
 //!   element types.
+//! - A Groth16 key exists only for a model whose modes declare its hash,
+//!   and its public inputs match the model's output.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -54,8 +67,10 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod impls;
 #[cfg(test)]
 mod mock;
+mod registry;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -72,8 +87,6 @@ use frame_support::traits::{
     Get,
 };
 use sp_runtime::{traits::Saturating, BoundedVec};
-use triad_primitives::{ModelRegistry, WireError};
-use triad_verifier::wire::Spec;
 
 /// Balance type of the currency that holds deposits.
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -81,7 +94,7 @@ pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::
 #[frame_support::pallet]
 pub mod pallet {
     use super::*;
-    use frame_support::{pallet_prelude::*, traits::tokens::Precision};
+    use frame_support::pallet_prelude::*;
     use frame_system::pallet_prelude::*;
 
     /// Version 1 added output checks to every model.
@@ -123,6 +136,11 @@ pub mod pallet {
         /// Largest inline input of one calibration case, in bytes.
         #[pallet::constant]
         type MaxCalibrationInputLen: Get<u32>;
+        /// Largest Groth16 verifying key, in bytes (an uncompressed BN254 key
+        /// is 520 bytes plus 64 per public input, and a statement has two
+        /// plus its packed output).
+        #[pallet::constant]
+        type MaxVerifyingKeyLen: Get<u32>;
         /// Benchmarked weights of the calls.
         type WeightInfo: WeightInfo;
     }
@@ -151,6 +169,10 @@ pub mod pallet {
     pub type CalibrationSets<T: Config> =
         StorageMap<_, Blake2_128Concat, ModelId, BoundedVec<CalibrationCaseOf<T>, T::MaxCalibrationCases>>;
 
+    /// Groth16 keys, per model that allows proofs.
+    #[pallet::storage]
+    pub type Groth16Keys<T: Config> = StorageMap<_, Blake2_128Concat, ModelId, Groth16Key<T>>;
+
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
     pub enum Event<T: Config> {
@@ -160,6 +182,14 @@ pub mod pallet {
         ModelDeprecated { model: ModelId },
         /// A model's calibration set was replaced; `deposit` is the model's new total deposit.
         CalibrationSetChanged { model: ModelId, cases: u32, deposit: BalanceOf<T> },
+        /// A model's Groth16 key was registered; `deposit` is the model's new total deposit.
+        Groth16KeySet {
+            model: ModelId,
+            vk_hash: [u8; 32],
+            proving_key_hash: [u8; 32],
+            price: BalanceOf<T>,
+            deposit: BalanceOf<T>,
+        },
     }
 
     #[pallet::error]
@@ -213,6 +243,22 @@ pub mod pallet {
         FingerprintParamsMismatch,
         /// The owner cannot cover the deposit.
         InsufficientDeposit,
+        /// The model's modes declare no Groth16 key.
+        Groth16NotDeclared,
+        /// The key's `blake3` hash is not the one the model declared.
+        Groth16KeyHashMismatch,
+        /// The model already has its Groth16 key.
+        Groth16KeyAlreadySet,
+        /// The verifying key does not decode, or a point is off the curve or
+        /// outside its subgroup.
+        MalformedVerifyingKey,
+        /// The verifying key is longer than `MaxVerifyingKeyLen`.
+        VerifyingKeyTooLarge,
+        /// A proof needs one `uint8` input and one `INT64` or `UINT8` output,
+        /// each of fixed shape.
+        ModelNotProvable,
+        /// The key's public inputs do not match the model's output at this width.
+        Groth16KeyShapeMismatch,
     }
 
     #[pallet::hooks]
@@ -294,16 +340,10 @@ pub mod pallet {
             }
 
             let new_set = if set.is_empty() { 0 } else { set.encoded_size() };
-            let old = info.deposit;
+            let key = Groth16Keys::<T>::get(model).map_or(0, |k| k.encoded_size());
             let new = Self::deposit_for(info.encoded_size())
-                .saturating_add(T::DepositPerByte::get().saturating_mul((new_set as u32).into()));
-            let reason = HoldReason::ModelDeposit.into();
-            if new > old {
-                T::Currency::hold(&reason, &who, new - old).map_err(|_| Error::<T>::InsufficientDeposit)?;
-            } else if old > new {
-                T::Currency::release(&reason, &who, old - new, Precision::Exact)?;
-            }
-            info.deposit = new;
+                .saturating_add(T::DepositPerByte::get().saturating_mul(((new_set + key) as u32).into()));
+            Self::adjust_deposit(&who, &mut info, new)?;
             let count = set.len() as u32;
             if set.is_empty() {
                 CalibrationSets::<T>::remove(model);
@@ -314,233 +354,50 @@ pub mod pallet {
             Self::deposit_event(Event::CalibrationSetChanged { model, cases: count, deposit: new });
             Ok(())
         }
-    }
-}
 
-impl<T: Config> Pallet<T> {
-    /// `DepositBase + DepositPerByte x bytes`.
-    pub fn deposit_for(bytes: usize) -> BalanceOf<T> {
-        T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul((bytes as u32).into()))
-    }
-
-    fn validate(owner: T::AccountId, spec: ModelSpec<BalanceOf<T>>) -> Result<ModelInfo<T>, Error<T>> {
-        ensure_nonempty(&spec.name)?;
-        ensure_nonempty(&spec.version)?;
-        if spec.onnx_size == 0 {
-            return Err(Error::ZeroSizeModel);
-        }
-        if spec.onnx_size > T::MaxModelSize::get() {
-            return Err(Error::ModelTooLarge);
-        }
-        spec.lsh.validate().map_err(|_| Error::InvalidLshParams)?;
-        if !spec.modes.any() {
-            return Err(Error::NoVerificationMode);
-        }
-        let outputs = tensors::<T>(spec.outputs)?;
-        Ok(ModelInfo {
-            owner,
-            name: bounded_name::<T>(spec.name)?,
-            version: bounded_name::<T>(spec.version)?,
-            onnx_hash: spec.onnx_hash,
-            onnx_size: spec.onnx_size,
-            opset: spec.opset,
-            checks: checks::<T>(&outputs, spec.checks)?,
-            inputs: tensors::<T>(spec.inputs)?,
-            outputs,
-            lsh: spec.lsh,
-            modes: spec.modes,
-            price_floor: spec.price_floor,
-            deposit: Default::default(),
-            state: ModelState::Active,
-            registered_at: frame_system::Pallet::<T>::block_number(),
-        })
-    }
-
-    /// Checks the invariants listed in the crate docs.
-    #[cfg(any(feature = "try-runtime", test))]
-    pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-        use alloc::collections::btree_map::BTreeMap;
-        let next = NextModelId::<T>::get();
-        let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-        for (id, info) in Models::<T>::iter() {
-            frame_support::ensure!(id < next, "model id at or above NextModelId");
-            frame_support::ensure!(ModelByHash::<T>::get(info.onnx_hash) == Some(id), "ModelByHash misses a model");
-            let entry = held.entry(info.owner.clone()).or_default();
-            *entry = entry.saturating_add(info.deposit);
-        }
-        for (hash, id) in ModelByHash::<T>::iter() {
-            let info = Models::<T>::get(id).ok_or("ModelByHash points at no model")?;
-            frame_support::ensure!(info.onnx_hash == hash, "ModelByHash key differs from the model's hash");
-        }
-        for (id, set) in CalibrationSets::<T>::iter() {
-            let info = Models::<T>::get(id).ok_or("calibration set of no model")?;
-            frame_support::ensure!(!set.is_empty(), "empty calibration sets are removed, not stored");
-            for case in set.iter() {
-                frame_support::ensure!(
-                    case.expected.family == info.lsh.family && case.expected.version == info.lsh.version,
-                    "calibration fingerprint made under other parameters"
-                );
-            }
-        }
-        for (_, info) in Models::<T>::iter() {
-            frame_support::ensure!(info.checks.len() == info.outputs.len(), "a model without one check per output");
-            frame_support::ensure!(
-                info.outputs.iter().zip(info.checks.iter()).all(|(o, c)| check_fits::<T>(o, c)),
-                "an output check that does not fit its output"
+        /// Registers the Groth16 key of a model that declared its hash, and
+        /// holds the deposit for it. Once per model; owner only.
+        #[pallet::call_index(3)]
+        #[pallet::weight(T::WeightInfo::set_groth16_key())]
+        pub fn set_groth16_key(origin: OriginFor<T>, model: ModelId, key: Groth16KeyInput<BalanceOf<T>>) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+            ensure!(info.owner == who, Error::<T>::NotOwner);
+            let declared = info.modes.groth16.ok_or(Error::<T>::Groth16NotDeclared)?;
+            ensure!(!Groth16Keys::<T>::contains_key(model), Error::<T>::Groth16KeyAlreadySet);
+            let vk_hash = triad_zk_verify::vk_hash(&key.verifying_key);
+            ensure!(vk_hash == declared, Error::<T>::Groth16KeyHashMismatch);
+            let verifying_key: BoundedVec<u8, T::MaxVerifyingKeyLen> =
+                key.verifying_key.try_into().map_err(|_| Error::<T>::VerifyingKeyTooLarge)?;
+            let vk = triad_zk_verify::decode_key(&verifying_key).map_err(|_| Error::<T>::MalformedVerifyingKey)?;
+            let output_count = impls::provable_output_count(&info).ok_or(Error::<T>::ModelNotProvable)?;
+            let spec = triad_zk_verify::OutputSpec { count: output_count, bits: key.output_bits };
+            ensure!(
+                (1..=64).contains(&key.output_bits) && vk.gamma_abc_g1.len() == 1 + spec.public_inputs(),
+                Error::<T>::Groth16KeyShapeMismatch
             );
-            frame_support::ensure!(
-                info.inputs.iter().chain(info.outputs.iter()).all(|t| t.datatype.runnable().is_some()),
-                "a tensor of a type workers cannot run"
-            );
+            let entry = Groth16Key::<T> {
+                verifying_key,
+                proving_key_hash: key.proving_key_hash,
+                proving_key_size: key.proving_key_size,
+                output_count,
+                output_bits: key.output_bits,
+                price: key.price,
+            };
+            let set = CalibrationSets::<T>::get(model).map_or(0, |s| s.encoded_size());
+            let new = Self::deposit_for(info.encoded_size())
+                .saturating_add(T::DepositPerByte::get().saturating_mul(((set + entry.encoded_size()) as u32).into()));
+            Self::adjust_deposit(&who, &mut info, new)?;
+            Models::<T>::insert(model, info);
+            Groth16Keys::<T>::insert(model, entry);
+            Self::deposit_event(Event::Groth16KeySet {
+                model,
+                vk_hash,
+                proving_key_hash: key.proving_key_hash,
+                price: key.price,
+                deposit: new,
+            });
+            Ok(())
         }
-        for (owner, deposit) in held {
-            let on_hold = T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &owner);
-            frame_support::ensure!(on_hold == deposit, "held deposit differs from the sum of model deposits");
-        }
-        Ok(())
-    }
-}
-
-fn ensure_nonempty<T: Config>(name: &[u8]) -> Result<(), Error<T>> {
-    if name.is_empty() {
-        Err(Error::EmptyName)
-    } else {
-        Ok(())
-    }
-}
-
-fn bounded_name<T: Config>(name: Vec<u8>) -> Result<BoundedVec<u8, T::MaxNameLen>, Error<T>> {
-    name.try_into().map_err(|_| Error::NameTooLong)
-}
-
-fn tensors<T: Config>(specs: Vec<TensorSpecInput>) -> Result<BoundedVec<TensorSpecOf<T>, T::MaxTensors>, Error<T>> {
-    if specs.is_empty() {
-        return Err(Error::NoTensors);
-    }
-    if specs.len() > T::MaxTensors::get() as usize {
-        return Err(Error::TooManyTensors);
-    }
-    let mut out = BoundedVec::new();
-    for spec in specs {
-        let datatype = DataType::from_kserve(&spec.datatype).ok_or(Error::UnknownDatatype)?;
-        datatype.runnable().ok_or(Error::UnsupportedDatatype)?;
-        core::str::from_utf8(&spec.name).map_err(|_| Error::NameNotUtf8)?;
-        if spec.shape.is_empty() || spec.shape.len() > T::MaxDims::get() as usize {
-            return Err(Error::BadRank);
-        }
-        if spec.shape.iter().any(|d| *d == 0 || *d < -1) {
-            return Err(Error::BadDimension);
-        }
-        let tensor = TensorSpec {
-            name: bounded_name::<T>(spec.name)?,
-            datatype,
-            shape: spec.shape.try_into().map_err(|_| Error::BadRank)?,
-        };
-        out.try_push(tensor).map_err(|_| Error::TooManyTensors)?;
-    }
-    Ok(out)
-}
-
-/// Whether `check` is a valid check of output `spec`: integers and bytes are
-/// compared exactly, so they take no decision.
-fn check_fits<T: Config>(spec: &TensorSpecOf<T>, check: &OutputCheck) -> bool {
-    let float = spec.datatype == DataType::F32;
-    check.is_valid() && (float || check.decision == triad_verifier::Decision::Values)
-}
-
-fn checks<T: Config>(
-    outputs: &[TensorSpecOf<T>],
-    checks: Vec<OutputCheck>,
-) -> Result<BoundedVec<OutputCheck, T::MaxTensors>, Error<T>> {
-    if checks.len() != outputs.len() {
-        return Err(Error::ChecksDoNotMatchOutputs);
-    }
-    if !outputs.iter().zip(&checks).all(|(o, c)| check_fits::<T>(o, c)) {
-        return Err(Error::InvalidOutputCheck);
-    }
-    checks.try_into().map_err(|_| Error::ChecksDoNotMatchOutputs)
-}
-
-impl<T: Config> ModelRegistry<BalanceOf<T>> for Pallet<T> {
-    fn exists(model: ModelId) -> bool {
-        Models::<T>::contains_key(model)
-    }
-
-    fn is_active(model: ModelId) -> bool {
-        Models::<T>::get(model).is_some_and(|m| m.state == ModelState::Active)
-    }
-
-    fn lsh_params(model: ModelId) -> Option<LshParams> {
-        Models::<T>::get(model).map(|m| m.lsh)
-    }
-
-    fn modes(model: ModelId) -> Option<VerificationModes> {
-        Models::<T>::get(model).map(|m| m.modes)
-    }
-
-    fn price_floor(model: ModelId) -> Option<BalanceOf<T>> {
-        Models::<T>::get(model).map(|m| m.price_floor)
-    }
-
-    fn calibration_cases(model: ModelId) -> u32 {
-        CalibrationSets::<T>::decode_len(model).unwrap_or(0) as u32
-    }
-
-    fn calibration_expected(model: ModelId, index: u32) -> Option<Fingerprint> {
-        CalibrationSets::<T>::get(model)?.get(index as usize).map(|c| c.expected)
-    }
-
-    fn check_input(model: ModelId, input: &[u8]) -> Result<(), WireError> {
-        let info = Models::<T>::get(model).ok_or(WireError::Malformed)?;
-        let names: Vec<&str> = info.inputs.iter().map(|s| core::str::from_utf8(&s.name).unwrap_or_default()).collect();
-        let specs: Vec<Spec<'_>> = info
-            .inputs
-            .iter()
-            .zip(&names)
-            .filter_map(|(s, name)| Some(Spec { name, dtype: s.datatype.runnable()?, shape: &s.shape }))
-            .collect();
-        if specs.len() != info.inputs.len() {
-            return Err(WireError::Malformed);
-        }
-        triad_verifier::wire::fit(&specs, input).map(|_| ())
-    }
-
-    #[cfg(feature = "runtime-benchmarks")]
-    fn register_for_benchmarks(index: u32) -> ModelId {
-        use frame_support::traits::fungible::Mutate;
-        let owner: T::AccountId = frame_benchmarking::account("model-owner", index, 0);
-        T::Currency::set_balance(&owner, <BalanceOf<T> as sp_runtime::traits::Bounded>::max_value() / 1024u32.into());
-        let t = |name: &[u8]| TensorSpecInput { name: name.to_vec(), datatype: b"FP32".to_vec(), shape: alloc::vec![-1, 4] };
-        let mut onnx_hash = [0xBE; 32];
-        onnx_hash[..4].copy_from_slice(&index.to_le_bytes());
-        let spec = ModelSpec {
-            name: b"bench".to_vec(),
-            version: b"1".to_vec(),
-            onnx_hash,
-            onnx_size: 1,
-            opset: 17,
-            inputs: alloc::vec![t(b"x")],
-            outputs: alloc::vec![t(b"y")],
-            lsh: LshParams::projection(index as u64),
-            checks: alloc::vec![OutputCheck::with_decision(triad_verifier::Decision::Argmax)],
-            modes: VerificationModes { lsh_majority: true, groth16: None, tee: false },
-            price_floor: 1u32.into(),
-        };
-        Self::register_model(frame_system::RawOrigin::Signed(owner.clone()).into(), spec).expect("a valid model registers");
-        let model = NextModelId::<T>::get() - 1;
-        let params = LshParams::projection(index as u64);
-        let case = |i: u32| CalibrationCaseInput {
-            input: alloc::vec![i as u8; T::MaxCalibrationInputLen::get() as usize],
-            expected: Fingerprint {
-                family: params.family,
-                version: params.version,
-                bits: [i as u8; triad_primitives::FINGERPRINT_BYTES],
-                decision: [0; 32],
-            },
-        };
-        let cases = (0..T::MaxCalibrationCases::get()).map(case).collect();
-        Self::set_calibration_set(frame_system::RawOrigin::Signed(owner).into(), model, cases)
-            .expect("a well-formed calibration set is accepted");
-        model
     }
 }

@@ -47,6 +47,7 @@ impl pallet_triad_models::Config for Test {
     type MaxModelSize = MaxModelSize;
     type MaxCalibrationCases = ConstU32<4>;
     type MaxCalibrationInputLen = ConstU32<256>;
+    type MaxVerifyingKeyLen = ConstU32<4096>;
     type WeightInfo = ();
 }
 

@@ -269,3 +269,121 @@ fn integrity_test_passes_for_the_mock() {
         <Registry as frame_support::traits::Hooks<u64>>::integrity_test();
     });
 }
+
+/// A model a circuit can take: 64 pixels in, 10 logits out, declaring `key`.
+fn provable_spec(hash: u8, key: &[u8]) -> ModelSpec<Balance> {
+    let mut s = spec(hash);
+    s.inputs = vec![tensor("pixels", "UINT8", &[1, 64])];
+    s.outputs = vec![tensor("logits", "INT64", &[1, 10])];
+    s.checks = vec![OutputCheck::with_decision(Decision::Values)];
+    s.modes.groth16 = Some(triad_zk_verify::vk_hash(key));
+    s
+}
+
+/// Ten 32-bit outputs pack into two field elements: ctx, h and two more.
+fn key_input(verifying_key: Vec<u8>) -> Groth16KeyInput<Balance> {
+    Groth16KeyInput { verifying_key, proving_key_hash: [4; 32], proving_key_size: 1 << 20, output_bits: 32, price: 25 }
+}
+
+#[test]
+fn the_owner_sets_a_groth16_key_once_and_pays_for_its_bytes() {
+    test(|| {
+        let vk = triad_zk_verify::generator_key(4);
+        assert_ok!(Registry::register_model(RuntimeOrigin::signed(ALICE), provable_spec(1, &vk)));
+        let before = held(ALICE);
+        assert_ok!(Registry::set_groth16_key(RuntimeOrigin::signed(ALICE), 0, key_input(vk.clone())));
+        let key = Groth16Keys::<Test>::get(0).expect("stored");
+        assert_eq!((&key.verifying_key[..], key.output_count, key.output_bits, key.price), (&vk[..], 10, 32, 25));
+        assert_eq!(key.proving_key_hash, [4; 32]);
+        let info = Models::<Test>::get(0).unwrap();
+        assert_eq!(info.deposit, before + DepositPerByte::get() * key.encoded_size() as Balance);
+        assert_eq!(held(ALICE), info.deposit);
+        System::assert_last_event(
+            Event::Groth16KeySet {
+                model: 0,
+                vk_hash: triad_zk_verify::vk_hash(&vk),
+                proving_key_hash: [4; 32],
+                price: 25,
+                deposit: info.deposit,
+            }
+            .into(),
+        );
+        let proof_key = <Registry as ModelRegistry<Balance>>::proof_key(0).expect("exposed");
+        assert_eq!(
+            (proof_key.verifying_key, proof_key.output_count, proof_key.output_bits, proof_key.price),
+            (vk.clone(), 10, 32, 25)
+        );
+        assert_noop!(
+            Registry::set_groth16_key(RuntimeOrigin::signed(ALICE), 0, key_input(vk.clone())),
+            Error::<Test>::Groth16KeyAlreadySet
+        );
+        // A calibration set afterwards keeps paying for the key's bytes too.
+        let lsh = LshParams::projection(7);
+        assert_ok!(Registry::set_calibration_set(RuntimeOrigin::signed(ALICE), 0, vec![case(&[1, 2], &lsh)]));
+        assert_ok!(Registry::set_calibration_set(RuntimeOrigin::signed(ALICE), 0, vec![]));
+        assert_eq!(held(ALICE), info.deposit);
+        Registry::do_try_state().unwrap();
+    });
+}
+
+#[test]
+fn groth16_keys_are_refused_with_typed_errors() {
+    test(|| {
+        let vk = triad_zk_verify::generator_key(4);
+        assert_ok!(Registry::register_model(RuntimeOrigin::signed(ALICE), provable_spec(1, &vk)));
+        let set = |who: u64, model: ModelId, key: Groth16KeyInput<Balance>| {
+            Registry::set_groth16_key(RuntimeOrigin::signed(who), model, key)
+        };
+        assert_noop!(set(BOB, 0, key_input(vk.clone())), Error::<Test>::NotOwner);
+        assert_noop!(set(ALICE, 9, key_input(vk.clone())), Error::<Test>::UnknownModel);
+        // Another key than the one declared.
+        assert_noop!(set(ALICE, 0, key_input(triad_zk_verify::generator_key(5))), Error::<Test>::Groth16KeyHashMismatch);
+        // Declared, but for another output width: its public inputs do not fit.
+        assert_noop!(
+            set(ALICE, 0, Groth16KeyInput { output_bits: 8, ..key_input(vk.clone()) }),
+            Error::<Test>::Groth16KeyShapeMismatch
+        );
+        assert_noop!(
+            set(ALICE, 0, Groth16KeyInput { output_bits: 65, ..key_input(vk.clone()) }),
+            Error::<Test>::Groth16KeyShapeMismatch
+        );
+        // A model that declared no key.
+        register(ALICE, 2);
+        assert_noop!(set(ALICE, 1, key_input(vk.clone())), Error::<Test>::Groth16NotDeclared);
+        // Declared bytes that are no key.
+        let mut bad = vk.clone();
+        bad[3] ^= 1;
+        assert_ok!(Registry::register_model(RuntimeOrigin::signed(ALICE), provable_spec(3, &bad)));
+        assert_noop!(set(ALICE, 2, key_input(bad)), Error::<Test>::MalformedVerifyingKey);
+        let huge = vec![0u8; 4097];
+        assert_ok!(Registry::register_model(RuntimeOrigin::signed(ALICE), provable_spec(4, &huge)));
+        assert_noop!(set(ALICE, 3, key_input(huge)), Error::<Test>::VerifyingKeyTooLarge);
+        // A float model cannot be proven.
+        let mut float = spec(5);
+        float.modes.groth16 = Some(triad_zk_verify::vk_hash(&vk));
+        assert_ok!(Registry::register_model(RuntimeOrigin::signed(ALICE), float));
+        assert_noop!(set(ALICE, 4, key_input(vk.clone())), Error::<Test>::ModelNotProvable);
+        // Without funds for the key's deposit.
+        assert_ok!(Registry::register_model(RuntimeOrigin::signed(BOB), provable_spec(6, &vk)));
+        <Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&BOB, 2);
+        assert_noop!(set(BOB, 5, key_input(vk)), Error::<Test>::InsufficientDeposit);
+        assert!(Groth16Keys::<Test>::iter().next().is_none());
+    });
+}
+
+#[test]
+fn outputs_the_chain_reads_are_checked_against_the_declared_outputs() {
+    test(|| {
+        let vk = triad_zk_verify::generator_key(4);
+        assert_ok!(Registry::register_model(RuntimeOrigin::signed(ALICE), provable_spec(1, &vk)));
+        let logits = |n: usize| {
+            wire::encode(&[NamedTensor {
+                name: "logits".into(),
+                tensor: TensorData { shape: vec![1, n], data: triad_verifier::Data::I64(vec![3; n]) },
+            }])
+        };
+        assert_eq!(<Registry as ModelRegistry<Balance>>::check_output(0, &logits(10)), Ok(()));
+        assert!(<Registry as ModelRegistry<Balance>>::check_output(0, &logits(9)).is_err());
+        assert_eq!(<Registry as ModelRegistry<Balance>>::check_output(0, b"junk"), Err(WireError::Malformed));
+    });
+}

@@ -211,3 +211,41 @@ pub struct CalibrationCaseInput {
 
 /// A calibration case under the pallet's bounds.
 pub type CalibrationCaseOf<T> = CalibrationCase<<T as Config>::MaxCalibrationInputLen>;
+
+/// A Groth16 key pair's public half as the model's owner submits it, after
+/// running the circuit's setup (`triad model register --groth16`).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct Groth16KeyInput<Balance> {
+    /// The uncompressed arkworks verifying key. Its `blake3` hash must be the
+    /// one the model declared in its modes at registration.
+    pub verifying_key: Vec<u8>,
+    /// `blake3` of the proving key, which workers fetch by it over the data plane.
+    pub proving_key_hash: [u8; 32],
+    /// Its length in bytes.
+    pub proving_key_size: u64,
+    /// Signed width of each output value in the statement.
+    pub output_bits: u8,
+    /// What a proved job costs.
+    pub price: Balance,
+}
+
+/// A model's registered Groth16 key.
+#[derive(
+    CloneNoBound, DebugNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Groth16Key<T: Config> {
+    /// The verifying key, its points checked on registration.
+    pub verifying_key: BoundedVec<u8, T::MaxVerifyingKeyLen>,
+    /// `blake3` of the proving key.
+    pub proving_key_hash: [u8; 32],
+    /// Length of the proving key in bytes.
+    pub proving_key_size: u64,
+    /// Output values the circuit proves: every element of the model's output.
+    pub output_count: u32,
+    /// Signed width of each output value in the statement.
+    pub output_bits: u8,
+    /// What a proved job costs.
+    pub price: BalanceOf<T>,
+}

@@ -20,6 +20,7 @@ pub trait WeightInfo {
     fn register_model() -> Weight;
     fn deprecate_model() -> Weight;
     fn set_calibration_set(n: u32) -> Weight;
+    fn set_groth16_key() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -59,6 +60,11 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
             .saturating_add(T::DbWeight::get().reads(2_u64))
             .saturating_add(T::DbWeight::get().writes(3_u64))
     }
+    fn set_groth16_key() -> Weight {
+        Weight::from_parts(30_000_000_000, 8_000)
+            .saturating_add(T::DbWeight::get().reads(4_u64))
+            .saturating_add(T::DbWeight::get().writes(3_u64))
+    }
 }
 
 /// The same measurements with RocksDB's database weights, for tests.
@@ -77,6 +83,11 @@ impl WeightInfo for () {
         Weight::from_parts(50_885_204, 5_978)
             .saturating_add(Weight::from_parts(16_382_014, 0).saturating_mul(n.into()))
             .saturating_add(RocksDbWeight::get().reads(2_u64))
+            .saturating_add(RocksDbWeight::get().writes(3_u64))
+    }
+    fn set_groth16_key() -> Weight {
+        Weight::from_parts(30_000_000_000, 8_000)
+            .saturating_add(RocksDbWeight::get().reads(4_u64))
             .saturating_add(RocksDbWeight::get().writes(3_u64))
     }
 }

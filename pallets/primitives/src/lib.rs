@@ -52,6 +52,22 @@ impl VerificationModes {
     }
 }
 
+/// What a Groth16 proof of one of a model's jobs is checked against: the
+/// verifying key its owner registered, and how the circuit lays out the
+/// output in the statement (`triad_zk_verify::OutputSpec`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProofKey<Balance> {
+    /// The uncompressed arkworks verifying key, checked when it was registered.
+    pub verifying_key: Vec<u8>,
+    /// Output values the circuit proves.
+    pub output_count: u32,
+    /// Signed width of each output value in the statement.
+    pub output_bits: u8,
+    /// What a proved job costs: it pays the prover alone, and proving costs
+    /// more than running.
+    pub price: Balance,
+}
+
 /// What the model registry tells the other pallets.
 pub trait ModelRegistry<Balance> {
     /// Whether the model is registered, in any state.
@@ -73,11 +89,23 @@ pub trait ModelRegistry<Balance> {
     /// no empty dimension, only finite floats. `Ok` means honest workers can
     /// run it.
     fn check_input(model: ModelId, input: &[u8]) -> Result<(), WireError>;
+    /// The key Groth16 proofs of `model`'s jobs are checked against, once
+    /// its owner registered one.
+    fn proof_key(model: ModelId) -> Option<ProofKey<Balance>>;
+    /// Checks an output's bytes against the model's declared outputs
+    /// (`triad_verifier::wire::fit`), for outputs the chain itself reads.
+    fn check_output(model: ModelId, output: &[u8]) -> Result<(), WireError>;
     /// Registers an active model with a full calibration set for other
     /// pallets' benchmarks, which need one without knowing how models are
     /// registered.
     #[cfg(feature = "runtime-benchmarks")]
     fn register_for_benchmarks(index: u32) -> ModelId;
+    /// Registers an active provable model whose `uint8` input `pixels`
+    /// encodes to at most `input_bytes` and whose Groth16 key is as large as
+    /// the registry allows, for the proof benchmark. Returns the model, its
+    /// input length and its output count.
+    #[cfg(feature = "runtime-benchmarks")]
+    fn register_provable_for_benchmarks(input_bytes: u32) -> (ModelId, u32, u32);
 }
 
 /// What a worker offers to do.

@@ -12,13 +12,14 @@
 
 use super::*;
 use crate::draw::pool;
+use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use polkadot_sdk::frame_benchmarking;
 use sp_runtime::traits::{Bounded, Saturating};
 use triad_primitives::Fingerprint;
-use triad_verifier::{wire, TensorData};
+use triad_verifier::{wire, Data, TensorData};
 
 const KEY: AttemptKey = [7; 32];
 const SALT: Hash32 = [1; 32];
@@ -60,7 +61,7 @@ fn submitted<T: Config>(model: ModelId, input_bytes: u32) -> (TaskId, T::Account
 }
 
 /// A task assigned among `workers` workers, in its execute phase.
-fn assigned<T: Config>(workers: u32) -> (TaskId, [T::AccountId; 4]) {
+fn assigned<T: Config>(workers: u32) -> (TaskId, Vec<T::AccountId>) {
     let model = model_with_workers::<T>(workers);
     let (task, _) = submitted::<T>(model, 64);
     let now = frame_system::Pallet::<T>::block_number().saturating_add(DRAW_DELAY.into());
@@ -73,8 +74,8 @@ fn assigned<T: Config>(workers: u32) -> (TaskId, [T::AccountId; 4]) {
     (task, seats::<T>(task))
 }
 
-fn seats<T: Config>(task: TaskId) -> [T::AccountId; 4] {
-    Tasks::<T>::get(task).expect("exists").attempts.last().expect("assigned").seats.clone().map(|s| s.who)
+fn seats<T: Config>(task: TaskId) -> Vec<T::AccountId> {
+    Tasks::<T>::get(task).expect("exists").attempts.last().expect("assigned").seats.iter().map(|s| s.who.clone()).collect()
 }
 
 fn now<T: Config>() -> BlockNumberFor<T> {
@@ -82,7 +83,7 @@ fn now<T: Config>() -> BlockNumberFor<T> {
 }
 
 /// The executor commits to `output`; the key is set as the check phase opens.
-fn keyed<T: Config>(task: TaskId, who: &[T::AccountId; 4], output: &[u8]) {
+fn keyed<T: Config>(task: TaskId, who: &[T::AccountId], output: &[u8]) {
     let c = answer_commitment(&Answer::Output(output).digest(), &SALT, &who[0], task);
     Pallet::<T>::commit_answer(RawOrigin::Signed(who[0].clone()).into(), task, c).expect("the executor commits");
     Tasks::<T>::mutate(task, |t| {
@@ -106,7 +107,7 @@ fn commit_fp<T: Config>(task: TaskId, who: &T::AccountId, fp: &Fingerprint) {
 
 /// The executor posts `lie`, the verifiers computed `truth`; all committed,
 /// the executor revealed, and the vote is open.
-fn voting<T: Config>(truth: &[u8], lie: &[u8]) -> (TaskId, [T::AccountId; 4], Fingerprint) {
+fn voting<T: Config>(truth: &[u8], lie: &[u8]) -> (TaskId, Vec<T::AccountId>, Fingerprint) {
     let (task, who) = assigned::<T>(4);
     keyed::<T>(task, &who, lie);
     let fp = fp_of::<T>(task, truth);
@@ -118,9 +119,53 @@ fn voting<T: Config>(truth: &[u8], lie: &[u8]) -> (TaskId, [T::AccountId; 4], Fi
     (task, who, fp)
 }
 
+/// A proved task on the registry's largest provable model (an input the
+/// size of `MaxProofInput`, a key as large as keys go), in its execute phase.
+fn proving<T: Config>() -> (TaskId, T::AccountId, u32) {
+    let (model, pixels, outputs) = T::Models::register_provable_for_benchmarks(T::MaxProofInput::get());
+    let who: T::AccountId = account("prover", 0, 0);
+    T::Workers::register_for_benchmarks(&who, model, bond::<T>(), true);
+    let client = funded::<T>("client", 0);
+    let tensor = TensorData { shape: alloc::vec![1, pixels as usize], data: Data::U8(alloc::vec![200; pixels as usize]) };
+    let input = wire::encode(&[wire::NamedTensor { name: "pixels".into(), tensor }]);
+    assert!(input.len() <= T::MaxProofInput::get() as usize, "the registry fits the input to the bound");
+    let fee = T::Models::proof_key(model).expect("registered with a key").price.saturating_add(1u32.into());
+    let deadline = now::<T>().saturating_add(T::MaxDeadline::get());
+    Pallet::<T>::submit_task(RawOrigin::Signed(client).into(), model, InputArg::Inline(input), fee, Mode::Groth16, deadline)
+        .expect("a valid proved task is accepted");
+    let task = NextTaskId::<T>::get() - 1;
+    let at = now::<T>().saturating_add(DRAW_DELAY.into());
+    frame_system::Pallet::<T>::set_block_number(at);
+    let mut info = Tasks::<T>::get(task).expect("submitted");
+    let mut candidates = pool::<T>(model, T::Workers::workers_for(model));
+    assert!(Pallet::<T>::assign_with_seed(task, &mut info, &mut candidates, at, alloc::vec![7]), "a prover");
+    Tasks::<T>::insert(task, info);
+    Queue::<T>::kill();
+    (task, who, outputs)
+}
+
 #[benchmarks]
 mod benchmarks {
     use super::*;
+
+    /// The most a proof check costs: the largest input hashed with
+    /// Poseidon, an output filling the largest key, and a proof of valid
+    /// points that proves nothing, so the whole pairing runs and the
+    /// executor is slashed and the task queued again.
+    #[benchmark]
+    fn submit_proof() {
+        let (task, who, outputs) = proving::<T>();
+        let values = TensorData { shape: alloc::vec![1, outputs as usize], data: Data::I64(alloc::vec![-3; outputs as usize]) };
+        let output = wire::encode(&[wire::NamedTensor { name: "logits".into(), tensor: values }]);
+        let proof = triad_zk_verify::generator_proof();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()), task, output, proof);
+
+        let info = Tasks::<T>::get(task).expect("exists");
+        assert_eq!(info.phase, Phase::Queued, "refused and queued again");
+        assert!(Proofs::<T>::contains_key(task, 0));
+    }
 
     #[benchmark]
     fn submit_task(i: Linear<1, { T::MaxInlineInput::get() }>) {

@@ -92,17 +92,33 @@ impl Stream {
     }
 }
 
-/// Draws an executor and three distinct verifiers, none of them the client or
-/// an account in `excluded`.
-pub(crate) fn seats<A: PartialEq>(seed: Vec<u8>, pool: &[Candidate<A>], client: &A, excluded: &[A]) -> Option<[usize; 4]> {
+/// Draws an executor and `verifiers` distinct verifiers, none of them the
+/// client or an account in `excluded`. Returns pool indices, executor first.
+pub(crate) fn seats<A: PartialEq>(
+    seed: Vec<u8>,
+    pool: &[Candidate<A>],
+    client: &A,
+    excluded: &[A],
+    verifiers: usize,
+) -> Option<Vec<usize>> {
     let mut stream = Stream { seed, counter: 0 };
     let allowed = |c: &Candidate<A>| c.who != *client && !excluded.contains(&c.who);
     let executor = stream.pick(pool, |_, c| c.executor && allowed(c))?;
-    let mut chosen = [executor; 4];
-    for k in 1..4 {
-        chosen[k] = stream.pick(pool, |i, c| c.verifier && allowed(c) && !chosen[..k].contains(&i))?;
+    let mut chosen = Vec::with_capacity(1 + verifiers);
+    chosen.push(executor);
+    for _ in 0..verifiers {
+        let next = stream.pick(pool, |i, c| c.verifier && allowed(c) && !chosen.contains(&i))?;
+        chosen.push(next);
     }
     Some(chosen)
+}
+
+/// Verifiers an attempt of a task in `mode` draws: a proof needs none.
+pub(crate) fn verifiers_for(mode: Mode) -> usize {
+    match mode {
+        Mode::Groth16 => 0,
+        Mode::Lsh | Mode::Tee => 3,
+    }
 }
 
 /// A calibration case index below `cases`, from the current block's randomness.
@@ -208,7 +224,7 @@ impl<T: Config> Pallet<T> {
     ) -> bool {
         let attempt = info.attempts.len() as u32;
         let excluded: Vec<T::AccountId> = info.attempts.iter().map(|a| a.seats[0].who.clone()).collect();
-        let Some(picked) = seats(seed, &pool.candidates, &info.client, &excluded) else {
+        let Some(picked) = seats(seed, &pool.candidates, &info.client, &excluded, verifiers_for(info.mode)) else {
             return false;
         };
         let stake = T::StakePerSeat::get();
@@ -220,9 +236,10 @@ impl<T: Config> Pallet<T> {
                 return false;
             }
         }
-        let who = picked.map(|i| pool.candidates[i].who.clone());
-        let seats = who.clone().map(Seat::new);
-        if info.attempts.try_push(Attempt { assigned_at: now, seats, key: None, posted: None, verdict: None }).is_err() {
+        let who: Vec<T::AccountId> = picked.iter().map(|i| pool.candidates[*i].who.clone()).collect();
+        let seats: BoundedVec<_, _> = who.iter().cloned().map(Seat::new).collect::<Vec<_>>().try_into().unwrap_or_default();
+        let attempt_record = Attempt { assigned_at: now, seats, key: None, posted: None, verdict: None };
+        if attempt_record.seats.len() != who.len() || info.attempts.try_push(attempt_record).is_err() {
             for w in &who {
                 T::Workers::unlock_stake(w, stake);
             }
@@ -243,8 +260,9 @@ impl<T: Config> Pallet<T> {
         let until = now.saturating_add(T::ExecutePeriod::get());
         info.phase = Phase::Execute { until };
         Self::push_timer(TimerKind::Execute, (task, until));
-        let [executor, v0, v1, v2] = who;
-        Self::deposit_event(Event::TaskAssigned { task, attempt, executor, verifiers: [v0, v1, v2], until });
+        let mut who = who.into_iter();
+        let executor = who.next().expect("a draw has an executor; qed");
+        Self::deposit_event(Event::TaskAssigned { task, attempt, executor, verifiers: who.collect(), until });
         true
     }
 }

@@ -43,12 +43,12 @@ pub fn draw() {
     }
 }
 
-pub fn current(task: TaskId) -> [Seat<AccountId, Balance>; 4] {
-    Tasks::<Test>::get(task).unwrap().attempts.last().unwrap().seats.clone()
+pub fn current(task: TaskId) -> Vec<Seat<AccountId, Balance>> {
+    Tasks::<Test>::get(task).unwrap().attempts.last().unwrap().seats.to_vec()
 }
 
-pub fn seats(task: TaskId) -> [AccountId; 4] {
-    current(task).map(|s| s.who)
+pub fn seats(task: TaskId) -> Vec<AccountId> {
+    current(task).into_iter().map(|s| s.who).collect()
 }
 
 pub fn phase(task: TaskId) -> Phase<u64> {
@@ -143,7 +143,7 @@ pub enum Act {
 
 /// Drives one attempt from the draw to settlement: the executor acts first
 /// (its output is what it posts), then each verifier.
-pub fn run_attempt(task: TaskId, acts: [Act; 4]) -> [AccountId; 4] {
+pub fn run_attempt(task: TaskId, acts: [Act; 4]) -> Vec<AccountId> {
     let who = seats(task);
     let posted = match acts[0] {
         Act::Output(o) | Act::Withhold(o) => {

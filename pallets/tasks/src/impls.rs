@@ -3,10 +3,41 @@
 
 use super::*;
 use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::Zero;
 use triad_primitives::WireError;
 use triad_verifier::{AttemptKey, Fingerprint, LshParams};
 
 impl<T: Config> Pallet<T> {
+    /// The configuration a running chain depends on; checked by `integrity_test`.
+    pub(crate) fn do_integrity_test() {
+        let periods = [T::ExecutePeriod::get(), T::CheckPeriod::get(), T::RevealPeriod::get(), T::VotePeriod::get()];
+        assert!(periods.iter().all(|p| !p.is_zero()), "phases need a block each");
+        assert!(T::MaxDeadline::get() > Self::min_deadline(), "the longest deadline must leave room for one attempt");
+        assert!(T::MaxAttempts::get() >= 1, "a task needs one attempt");
+        assert!(T::MaxQueued::get() > 0 && T::MaxAssignmentsPerBlock::get() > 0, "tasks must be assignable");
+        assert!(T::MaxOpenPerClient::get() > 0, "clients must be able to submit");
+        assert!(!T::StakePerSeat::get().is_zero(), "a seat with nothing at stake can lie for free");
+        assert!(
+            !T::TaskDeposit::get().is_zero(),
+            "a task must cost a deposit, or the queue and storage can be filled for fees alone"
+        );
+        assert!(
+            T::MaxInlineOutput::get() <= T::MaxInlineInput::get().saturating_mul(16),
+            "inline outputs are bounded like inputs"
+        );
+        assert!(
+            T::MaxOffchainOutput::get() > T::MaxInlineOutput::get() as u64,
+            "an output too large for a block must have somewhere to go"
+        );
+        let hooks = T::MaxHookWeight::get();
+        assert!(
+            hooks.all_gte(T::WeightInfo::expire()) && hooks.all_gte(T::WeightInfo::assign(0)),
+            "a block must be able to act on at least one deadline and one draw"
+        );
+        let max_block = <T as frame_system::Config>::BlockWeights::get().max_block;
+        assert!(max_block.all_gte(hooks.saturating_mul(4)), "hooks take at most a quarter of a block");
+    }
+
     /// Fewest blocks between submission and deadline: the draw delay, then
     /// one whole attempt.
     pub fn min_deadline() -> BlockNumberFor<T> {
@@ -94,7 +125,9 @@ impl<T: Config> Pallet<T> {
             _ => None,
         };
         let output = accepted.and_then(|a| outputs.iter().find(|(i, _)| *i as usize == a).map(|(_, o)| o.clone()));
-        Some(TaskView { id, input: Inputs::<T>::get(id)?, info, output, outputs })
+        let mut proofs: Vec<_> = Proofs::<T>::iter_prefix(id).collect();
+        proofs.sort_by_key(|(attempt, _)| *attempt);
+        Some(TaskView { id, input: Inputs::<T>::get(id)?, info, output, outputs, proofs })
     }
 
     /// The open seats of `who`, for the runtime API.

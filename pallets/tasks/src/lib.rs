@@ -108,9 +108,27 @@
 //!
 //! ## Modes
 //!
-//! [`Mode::Groth16`] and [`Mode::Tee`] exist in the types so clients and
-//! tools can name them, but are refused with [`Error::ModeNotSupported`]
-//! until the zk and attestation pallets land.
+//! [`Mode::Lsh`] is the lifecycle above. [`Mode::Groth16`], for a model
+//! whose owner registered a verifying key ([`ModelRegistry::proof_key`]),
+//! draws an executor alone. Within the execute phase it posts its output with
+//! a proof ([`Pallet::submit_proof`]) of the statement *this model, on the
+//! input whose Poseidon hash the chain computes from the stored bytes, gives
+//! this output, for this task, attempt and executor* (`triad_zk_verify`);
+//! nobody else's answer is there to copy, so there is no commitment. The
+//! runtime checks the proof:
+//!
+//! | proof | executor | escrow |
+//! |---|---|---|
+//! | valid | the model's proof price | rest refunded |
+//! | invalid (malformed, out of range, or of another statement) | `ExecutorSlash` | kept for a re-run |
+//! | none by the end of the execute phase | `NoShowSlash` | kept for a re-run |
+//!
+//! The input must be inline and at most `MaxProofInput` bytes, so the hash
+//! the chain computes has a bounded cost. A proof bound to another task,
+//! attempt, model or prover fails the pairing check, so replaying an earlier
+//! proof (or a re-randomized copy of one) is an invalid proof. [`Mode::Tee`]
+//! is refused with [`Error::ModeNotSupported`] until the attestation pallet
+//! lands.
 //!
 //! ## Invariants (checked by `try_state`)
 //!
@@ -124,7 +142,9 @@
 //!   seats of running attempts; an attempt past its key phase has a key.
 //! - `Outputs` holds an entry for exactly the attempts whose executor
 //!   posted an inline output; an off-chain output leaves only its hash and
-//!   size in the attempt.
+//!   size in the attempt. `Proofs` holds one for exactly the attempts of
+//!   proved tasks whose executor posted.
+//! - An attempt has four seats in [`Mode::Lsh`] and one in [`Mode::Groth16`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -145,11 +165,14 @@ mod impls;
 mod mock;
 pub mod payouts;
 mod phases;
+mod proofs;
 mod settle;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_attacks;
+#[cfg(test)]
+mod tests_proofs;
 #[cfg(test)]
 mod tests_random;
 mod timers;
@@ -225,6 +248,10 @@ pub mod pallet {
         /// Largest input served off chain, in bytes.
         #[pallet::constant]
         type MaxOffchainInput: Get<u64>;
+        /// Largest input of a proved task, in bytes: the chain hashes it with
+        /// Poseidon when it checks the proof.
+        #[pallet::constant]
+        type MaxProofInput: Get<u32>;
         /// Largest output the executor posts inline, in bytes.
         #[pallet::constant]
         type MaxInlineOutput: Get<u32>;
@@ -319,6 +346,10 @@ pub mod pallet {
     pub type Outputs<T: Config> =
         StorageDoubleMap<_, Twox64Concat, TaskId, Twox64Concat, u32, BoundedVec<u8, T::MaxInlineOutput>>;
 
+    /// Groth16 proofs executors posted, by task and attempt index.
+    #[pallet::storage]
+    pub type Proofs<T: Config> = StorageDoubleMap<_, Twox64Concat, TaskId, Twox64Concat, u32, Proof>;
+
     /// Tasks waiting for an assignment, oldest first.
     #[pallet::storage]
     pub type Queue<T: Config> = StorageValue<_, BoundedVec<TaskId, T::MaxQueued>, ValueQuery>;
@@ -363,7 +394,7 @@ pub mod pallet {
             task: TaskId,
             attempt: u32,
             executor: T::AccountId,
-            verifiers: [T::AccountId; 3],
+            verifiers: Vec<T::AccountId>,
             until: BlockNumberFor<T>,
         },
         /// The executor committed to its answer; the key is drawn at block `key_at`.
@@ -378,6 +409,9 @@ pub mod pallet {
         AnswerRevealed { task: TaskId, executor: T::AccountId, posted: Posted, until: BlockNumberFor<T> },
         /// The vote began without the executor's answer; verifiers reveal before `until`.
         VoteStarted { task: TaskId, until: BlockNumberFor<T> },
+        /// The executor of a proved task posted its output with a proof that
+        /// the chain checked: `valid`, or why not.
+        ProofChecked { task: TaskId, attempt: u32, executor: T::AccountId, failure: Option<ProofFailure> },
         /// A verifier opened its fingerprint and voted.
         VoteRevealed { task: TaskId, who: T::AccountId, vote: Vote },
         /// An attempt was decided.
@@ -407,8 +441,14 @@ pub mod pallet {
         ModelNotActive,
         /// The model does not allow this verification mode.
         ModeNotAllowed,
-        /// Groth16 and TEE tasks are not accepted yet.
+        /// TEE tasks are not accepted yet.
         ModeNotSupported,
+        /// The model allows proofs but its owner has not registered the key yet.
+        NoProofKey,
+        /// A proved task's input must be inline, at most `MaxProofInput` bytes.
+        ProofInputNotInline,
+        /// The call belongs to the other verification mode.
+        WrongMode,
         /// `max_fee` is below the model's price.
         FeeBelowPrice,
         /// The inline input is longer than `MaxInlineInput`, or the off-chain
@@ -499,32 +539,7 @@ pub mod pallet {
         }
 
         fn integrity_test() {
-            let periods = [T::ExecutePeriod::get(), T::CheckPeriod::get(), T::RevealPeriod::get(), T::VotePeriod::get()];
-            assert!(periods.iter().all(|p| !p.is_zero()), "phases need a block each");
-            assert!(T::MaxDeadline::get() > Self::min_deadline(), "the longest deadline must leave room for one attempt");
-            assert!(T::MaxAttempts::get() >= 1, "a task needs one attempt");
-            assert!(T::MaxQueued::get() > 0 && T::MaxAssignmentsPerBlock::get() > 0, "tasks must be assignable");
-            assert!(T::MaxOpenPerClient::get() > 0, "clients must be able to submit");
-            assert!(!T::StakePerSeat::get().is_zero(), "a seat with nothing at stake can lie for free");
-            assert!(
-                !T::TaskDeposit::get().is_zero(),
-                "a task must cost a deposit, or the queue and storage can be filled for fees alone"
-            );
-            assert!(
-                T::MaxInlineOutput::get() <= T::MaxInlineInput::get().saturating_mul(16),
-                "inline outputs are bounded like inputs"
-            );
-            assert!(
-                T::MaxOffchainOutput::get() > T::MaxInlineOutput::get() as u64,
-                "an output too large for a block must have somewhere to go"
-            );
-            let hooks = T::MaxHookWeight::get();
-            assert!(
-                hooks.all_gte(T::WeightInfo::expire()) && hooks.all_gte(T::WeightInfo::assign(0)),
-                "a block must be able to act on at least one deadline and one draw"
-            );
-            let max_block = <T as frame_system::Config>::BlockWeights::get().max_block;
-            assert!(max_block.all_gte(hooks.saturating_mul(4)), "hooks take at most a quarter of a block");
+            Self::do_integrity_test()
         }
 
         #[cfg(feature = "try-runtime")]
@@ -625,6 +640,17 @@ pub mod pallet {
         pub fn request_calibration(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
             let who = ensure_signed(origin)?;
             Self::do_request_calibration(who, model)
+        }
+
+        /// The executor of a proved task posts its output and the Groth16
+        /// proof of it. The chain checks the proof against the model's key:
+        /// a valid one settles the task; an invalid one is recorded, slashes
+        /// the executor and re-runs the task (the call itself succeeds).
+        #[pallet::call_index(8)]
+        #[pallet::weight(T::WeightInfo::submit_proof())]
+        pub fn submit_proof(origin: OriginFor<T>, task: TaskId, output: Vec<u8>, proof: Proof) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            Self::do_submit_proof(who, task, output, proof)
         }
 
         /// Answers the caller's calibration case with the fingerprint, under

@@ -47,7 +47,13 @@ impl pallet_balances::Config for Test {
 }
 
 pub const MODEL: ModelId = 0;
+/// Allows proofs, but its owner registered no key.
 pub const GROTH_ONLY: ModelId = 1;
+/// The digits MLP of `zk/fixtures`, with a real Groth16 key: 64 pixels in,
+/// 10 logits out.
+pub const PROVED: ModelId = 2;
+/// What a proved job on `PROVED` costs.
+pub const PROOF_PRICE: Balance = 120;
 pub const DEPRECATED: ModelId = 9;
 pub const PRICE: Balance = 100;
 
@@ -69,7 +75,7 @@ pub fn fp(flips: usize) -> Fingerprint {
 
 thread_local! {
     static ACTIVE: RefCell<BTreeMap<ModelId, bool>> =
-        RefCell::new(BTreeMap::from([(MODEL, true), (GROTH_ONLY, true), (DEPRECATED, false)]));
+        RefCell::new(BTreeMap::from([(MODEL, true), (GROTH_ONLY, true), (PROVED, true), (DEPRECATED, false)]));
     static NO_RANDOMNESS: RefCell<bool> = const { RefCell::new(false) };
 }
 
@@ -87,7 +93,11 @@ impl ModelRegistry<Balance> for TestModels {
     fn modes(model: ModelId) -> Option<VerificationModes> {
         Self::exists(model).then(|| VerificationModes {
             lsh_majority: model != GROTH_ONLY,
-            groth16: (model == GROTH_ONLY).then_some([1; 32]),
+            groth16: match model {
+                GROTH_ONLY => Some([1; 32]),
+                PROVED => Some(triad_zk_verify::vk_hash(&zk::digits().keys.verifying)),
+                _ => None,
+            },
             tee: false,
         })
     }
@@ -106,10 +116,32 @@ impl ModelRegistry<Balance> for TestModels {
         (index < Self::calibration_cases(model)).then(|| fp(100 + index as usize))
     }
     fn check_input(model: ModelId, input: &[u8]) -> Result<(), WireError> {
-        if !Self::exists(model) {
-            return Err(WireError::Malformed);
+        match model {
+            _ if !Self::exists(model) => Err(WireError::Malformed),
+            PROVED => wire::fit(&[Spec { name: "pixels", dtype: DType::U8, shape: &[1, 64] }], input).map(|_| ()),
+            _ => wire::fit(&[Spec { name: "x", dtype: DType::F32, shape: &[-1, 4] }], input).map(|_| ()),
         }
-        wire::fit(&[Spec { name: "x", dtype: DType::F32, shape: &[-1, 4] }], input).map(|_| ())
+    }
+    fn check_output(model: ModelId, output: &[u8]) -> Result<(), WireError> {
+        match model {
+            PROVED => wire::fit(&[Spec { name: "logits", dtype: DType::I64, shape: &[1, 10] }], output).map(|_| ()),
+            _ => wire::fit(&[Spec { name: "y", dtype: DType::F32, shape: &[-1, 4] }], output).map(|_| ()),
+        }
+    }
+    fn proof_key(model: ModelId) -> Option<triad_primitives::ProofKey<Balance>> {
+        (model == PROVED).then(|| {
+            let digits = zk::digits();
+            triad_primitives::ProofKey {
+                verifying_key: digits.keys.verifying.clone(),
+                output_count: digits.model.spec.count,
+                output_bits: digits.model.spec.bits,
+                price: PROOF_PRICE,
+            }
+        })
+    }
+    #[cfg(feature = "runtime-benchmarks")]
+    fn register_provable_for_benchmarks(_input_bytes: u32) -> (ModelId, u32, u32) {
+        (PROVED, 64, 10)
     }
     #[cfg(feature = "runtime-benchmarks")]
     fn register_for_benchmarks(index: u32) -> ModelId {
@@ -221,7 +253,8 @@ impl pallet_triad_tasks::Config for Test {
     type Workers = Workers;
     type Reputation = Reputation;
     type Randomness = TestRandomness;
-    type MaxInlineInput = ConstU32<64>;
+    type MaxInlineInput = ConstU32<128>;
+    type MaxProofInput = ConstU32<96>;
     type MaxOffchainInput = ConstU64<1_000_000>;
     type MaxInlineOutput = ConstU32<256>;
     type MaxOffchainOutput = ConstU64<100_000>;
@@ -267,12 +300,13 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
     ext
 }
 
-/// Registers `who` as a qualified executor and verifier of `MODEL`.
+/// Registers `who` as a qualified executor and verifier of `MODEL` and `PROVED`.
 pub fn worker(who: AccountId) {
     let both = Roles { executor: true, verifier: true };
-    assert_ok!(Workers::register_worker(RuntimeOrigin::signed(who), both, vec![MODEL], None, None, None, BOND));
+    assert_ok!(Workers::register_worker(RuntimeOrigin::signed(who), both, vec![MODEL, PROVED], None, None, None, BOND));
     let qualified = pallet_triad_workers::Probation { passed: 2, failed: 0, qualified_at: Some(0) };
     pallet_triad_workers::Calibrations::<Test>::insert(who, MODEL, qualified);
+    pallet_triad_workers::Calibrations::<Test>::insert(who, PROVED, qualified);
 }
 
 /// Runs a test with `n` qualified workers, registered long enough ago for
@@ -311,4 +345,36 @@ pub fn run_to(n: u64) {
 
 pub fn events() -> Vec<Event<Test>> {
     System::events().into_iter().filter_map(|r| if let RuntimeEvent::TriadTasks(e) = r.event { Some(e) } else { None }).collect()
+}
+
+/// The real circuits behind `PROVED`: set up once per test binary, from a
+/// seeded generator so every run uses the same keys.
+pub mod zk {
+    use rand::{rngs::StdRng, SeedableRng};
+    use std::sync::OnceLock;
+    use triad_zk::{Compiled, Keys};
+
+    pub struct Circuit {
+        pub model: Compiled,
+        pub keys: Keys,
+    }
+
+    fn load(file: &str, seed: u64) -> Circuit {
+        let bytes = std::fs::read(format!("{}/../../zk/fixtures/{file}", env!("CARGO_MANIFEST_DIR"))).expect("fixture");
+        let model = Compiled::from_onnx(&bytes).expect("the fixture compiles");
+        let keys = model.setup(&mut StdRng::seed_from_u64(seed)).expect("setup");
+        Circuit { model, keys }
+    }
+
+    /// The digits MLP: `PROVED`'s circuit and keys.
+    pub fn digits() -> &'static Circuit {
+        static C: OnceLock<Circuit> = OnceLock::new();
+        C.get_or_init(|| load("digits_mlp.onnx", 1))
+    }
+
+    /// The digits CNN: another model with the same input and output shapes.
+    pub fn other() -> &'static Circuit {
+        static C: OnceLock<Circuit> = OnceLock::new();
+        C.get_or_init(|| load("digits_cnn.onnx", 2))
+    }
 }

@@ -124,6 +124,54 @@ pub fn payouts<Balance: AtLeast32BitUnsigned + Copy>(
     })
 }
 
+/// What a proved attempt ended with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProofState {
+    /// The executor posted a proof the chain accepted.
+    Valid,
+    /// The executor posted a proof the chain refused.
+    Invalid,
+    /// The execute phase ended without a proof.
+    Missing,
+}
+
+/// The rule for a proved attempt, whose only seat is the executor: a valid
+/// proof is paid the whole price (there are no verifiers to share it with),
+/// an invalid one slashed as a rejected result, a missing one as a no-show.
+/// Nobody caught an invalid proof but the chain, so it pays no bounty.
+pub fn proof_payout<Balance: AtLeast32BitUnsigned + Copy>(
+    proof: ProofState,
+    price: Balance,
+    rates: &Rates,
+) -> SeatResult<Balance> {
+    let zero = Balance::zero();
+    match proof {
+        ProofState::Valid => SeatResult { paid: price, bounty: zero, slash: None, standing: Standing::AgreedWithMajority },
+        ProofState::Invalid => SeatResult {
+            paid: zero,
+            bounty: zero,
+            slash: Some((rates.executor_slash, SlashReason::InvalidProof)),
+            standing: Standing::RejectedMinority,
+        },
+        ProofState::Missing => SeatResult {
+            paid: zero,
+            bounty: zero,
+            slash: Some((rates.no_show_slash, SlashReason::NoShow)),
+            standing: Standing::NoShow,
+        },
+    }
+}
+
+/// The verdict a proved attempt records: the chain alone decided.
+pub fn proof_verdict(proof: ProofState) -> Verdict {
+    let outcome = match proof {
+        ProofState::Valid => Outcome::Accepted,
+        ProofState::Invalid => Outcome::Rejected,
+        ProofState::Missing => Outcome::Inconclusive,
+    };
+    Verdict { outcome, executor_in_majority: proof == ProofState::Valid, verifiers_in_majority: [false; 3] }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +249,23 @@ mod tests {
                 assert!(r.iter().map(|s| s.paid).sum::<u64>() <= price);
             }
         }
+    }
+
+    #[test]
+    fn a_proof_is_paid_whole_when_valid_and_slashed_otherwise() {
+        let valid = proof_payout(ProofState::Valid, 100u64, &RATES);
+        assert_eq!((valid.paid, valid.bounty, valid.slash, valid.standing), (100, 0, None, Standing::AgreedWithMajority));
+        let invalid = proof_payout(ProofState::Invalid, 100u64, &RATES);
+        assert_eq!((invalid.paid, invalid.bounty), (0, 0), "the client pays nothing for a refused proof");
+        assert_eq!(invalid.slash, Some((RATES.executor_slash, SlashReason::InvalidProof)));
+        assert_eq!(invalid.standing, Standing::RejectedMinority);
+        let missing = proof_payout(ProofState::Missing, 100u64, &RATES);
+        assert_eq!(missing.slash, Some((RATES.no_show_slash, SlashReason::NoShow)));
+        // A refused proof never costs less than not proving at all.
+        assert!(RATES.executor_slash >= RATES.no_show_slash);
+        assert_eq!(proof_verdict(ProofState::Valid).outcome, Outcome::Accepted);
+        assert_eq!(proof_verdict(ProofState::Invalid).outcome, Outcome::Rejected);
+        assert_eq!(proof_verdict(ProofState::Missing).outcome, Outcome::Inconclusive);
+        assert!(!proof_verdict(ProofState::Invalid).executor_in_majority);
     }
 }

@@ -24,11 +24,20 @@ impl<T: Config> Pallet<T> {
     ) -> DispatchResult {
         ensure!(T::Models::is_active(model), Error::<T>::ModelNotActive);
         let modes = T::Models::modes(model).ok_or(Error::<T>::ModelNotActive)?;
-        match mode {
-            Mode::Lsh => ensure!(modes.lsh_majority, Error::<T>::ModeNotAllowed),
-            Mode::Groth16 | Mode::Tee => return Err(Error::<T>::ModeNotSupported.into()),
-        }
-        let price = T::Models::price_floor(model).ok_or(Error::<T>::ModelNotActive)?;
+        let price = match mode {
+            Mode::Lsh => {
+                ensure!(modes.lsh_majority, Error::<T>::ModeNotAllowed);
+                T::Models::price_floor(model).ok_or(Error::<T>::ModelNotActive)?
+            },
+            Mode::Groth16 => {
+                ensure!(modes.groth16.is_some(), Error::<T>::ModeNotAllowed);
+                let key = T::Models::proof_key(model).ok_or(Error::<T>::NoProofKey)?;
+                let inline = matches!(&input, InputArg::Inline(b) if b.len() <= T::MaxProofInput::get() as usize);
+                ensure!(inline, Error::<T>::ProofInputNotInline);
+                key.price
+            },
+            Mode::Tee => return Err(Error::<T>::ModeNotSupported.into()),
+        };
         ensure!(max_fee >= price, Error::<T>::FeeBelowPrice);
         let input = Self::check_input(model, input)?;
         let now = frame_system::Pallet::<T>::block_number();
@@ -67,6 +76,7 @@ impl<T: Config> Pallet<T> {
 
     pub(crate) fn do_commit_answer(who: T::AccountId, task: TaskId, commitment: Hash32) -> DispatchResult {
         let mut info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
+        ensure!(info.mode == Mode::Lsh, Error::<T>::WrongMode);
         let now = frame_system::Pallet::<T>::block_number();
         ensure!(matches!(info.phase, Phase::Execute { until } if now < until), Error::<T>::NotExecuting);
         ensure!(Assigned::<T>::get(&who, task).ok_or(Error::<T>::NotAssigned)? == Role::Executor, Error::<T>::NotExecutor);

@@ -17,10 +17,10 @@ use sp_runtime::{
 };
 use triad_verifier::{majority, Outcome};
 
-use crate::payouts::{payouts, Rates, SeatState};
+use crate::payouts::{payouts, Rates, SeatResult, SeatState};
 
 impl<T: Config> Pallet<T> {
-    fn rates() -> Rates {
+    pub(crate) fn rates() -> Rates {
         Rates {
             executor_share: T::ExecutorShare::get(),
             executor_slash: T::ExecutorSlash::get(),
@@ -51,8 +51,9 @@ impl<T: Config> Pallet<T> {
         // Verifiers are asked to commit only once there is a key: an attempt
         // whose executor never committed owes them nothing and costs them nothing.
         let asked = attempt.key.is_some();
+        // An LSH attempt has four seats (see `draw::verifiers_for`).
         let states = core::array::from_fn(|i| {
-            let s = &attempt.seats[i];
+            let Some(s) = attempt.seats.get(i) else { return SeatState { committed: false, revealed: false } };
             if i > 0 && !asked {
                 SeatState { committed: true, revealed: true }
             } else {
@@ -72,7 +73,7 @@ impl<T: Config> Pallet<T> {
         // Catching verifiers are paid by the executor they caught, so a
         // rejected attempt costs the client nothing.
         let executor = attempt.seats[0].who.clone();
-        for i in 1..4 {
+        for i in 1..attempt.seats.len() {
             if results[i].bounty.is_zero() {
                 continue;
             }
@@ -84,35 +85,53 @@ impl<T: Config> Pallet<T> {
             Self::deposit_event(Event::BountyPaid { task, who, amount: taken });
         }
 
-        for (i, result) in results.iter().enumerate() {
-            let who = attempt.seats[i].who.clone();
-            if !result.paid.is_zero() {
-                let paid = T::Currency::transfer_on_hold(
-                    &HoldReason::TaskEscrow.into(),
-                    &client,
-                    &who,
-                    result.paid,
-                    Precision::Exact,
-                    Restriction::Free,
-                    Fortitude::Polite,
-                )
-                .defensive_unwrap_or_default();
-                attempt.seats[i].paid = paid;
-                Self::deposit_event(Event::WorkerPaid { task, who: who.clone(), amount: paid });
-            }
-            if let Some((fraction, reason)) = result.slash {
-                let taken = T::Workers::slash(&who, fraction, Zero::zero(), None).defensive_unwrap_or_default();
-                attempt.seats[i].slashed.saturating_accrue(taken);
-                let amount = attempt.seats[i].slashed;
-                Self::deposit_event(Event::WorkerSlashed { task, who: who.clone(), amount, reason });
-            }
-            T::Reputation::record_outcome(&who, model, result.standing);
+        for (seat, result) in attempt.seats.iter_mut().zip(&results) {
+            Self::carry_out(task, &client, model, seat, result);
         }
         let cannot_run = matches!(attempt.posted, Some(Posted::CannotRun(_)));
         Self::deposit_event(Event::AttemptSettled { task, attempt: attempts - 1, verdict });
+        Self::conclude(task, info, now, verdict.outcome, cannot_run);
+    }
 
+    /// Pays a seat from the client's escrow, slashes it, and moves its
+    /// standing, as `result` says.
+    pub(crate) fn carry_out(
+        task: TaskId,
+        client: &T::AccountId,
+        model: ModelId,
+        seat: &mut Seat<T::AccountId, BalanceOf<T>>,
+        result: &SeatResult<BalanceOf<T>>,
+    ) {
+        let who = seat.who.clone();
+        if !result.paid.is_zero() {
+            let paid = T::Currency::transfer_on_hold(
+                &HoldReason::TaskEscrow.into(),
+                client,
+                &who,
+                result.paid,
+                Precision::Exact,
+                Restriction::Free,
+                Fortitude::Polite,
+            )
+            .defensive_unwrap_or_default();
+            seat.paid = paid;
+            Self::deposit_event(Event::WorkerPaid { task, who: who.clone(), amount: paid });
+        }
+        if let Some((fraction, reason)) = result.slash {
+            let taken = T::Workers::slash(&who, fraction, Zero::zero(), None).defensive_unwrap_or_default();
+            seat.slashed.saturating_accrue(taken);
+            let amount = seat.slashed;
+            Self::deposit_event(Event::WorkerSlashed { task, who: who.clone(), amount, reason });
+        }
+        T::Reputation::record_outcome(&who, model, result.standing);
+    }
+
+    /// Ends the task on an accepted attempt; otherwise queues a re-run while
+    /// attempts and time allow, and ends it without a result when not.
+    pub(crate) fn conclude(task: TaskId, info: &mut TaskInfo<T>, now: BlockNumberFor<T>, outcome: Outcome, cannot_run: bool) {
+        let attempts = info.attempts.len() as u32;
         let may_rerun = attempts < T::MaxAttempts::get() && now.saturating_add(Self::min_deadline()) <= info.deadline;
-        match verdict.outcome {
+        match outcome {
             Outcome::Accepted if cannot_run => Self::finish(task, info, Resolution::CannotRun),
             Outcome::Accepted => Self::finish(task, info, Resolution::Accepted),
             _ if may_rerun && Queue::<T>::try_mutate(|q| q.try_push(task)).is_ok() => {
@@ -170,6 +189,7 @@ impl<T: Config> Pallet<T> {
             }
             Inputs::<T>::remove(task);
             let _ = Outputs::<T>::clear_prefix(task, T::MaxAttempts::get(), None);
+            let _ = Proofs::<T>::clear_prefix(task, T::MaxAttempts::get(), None);
             head.saturating_inc();
             used.saturating_accrue(per_task);
         }
@@ -202,6 +222,11 @@ impl<T: Config> Pallet<T> {
                     Outputs::<T>::contains_key(id, index as u32) == matches!(a.posted, Some(Posted::Output { .. })),
                     "an inline output is stored for its attempt, and nothing else is"
                 );
+                ensure!(
+                    Proofs::<T>::contains_key(id, index as u32) == (info.mode == Mode::Groth16 && a.posted.is_some()),
+                    "a proof is stored for exactly the posted attempts of proved tasks"
+                );
+                ensure!(a.seats.len() == 1 + crate::draw::verifiers_for(info.mode), "an attempt has the seats of its mode");
             }
             ensure!(queue.contains(&id) == (info.phase == Phase::Queued), "queue and queued tasks differ");
             let entry = held.entry(info.client.clone()).or_default();
@@ -243,6 +268,7 @@ impl<T: Config> Pallet<T> {
         ensure!(Assigned::<T>::iter().count() == seats, "the worker index lists seats of no running attempt");
         ensure!(queue.iter().all(|t| Tasks::<T>::contains_key(t)), "the queue lists an unknown task");
         ensure!(Outputs::<T>::iter_keys().all(|(t, _)| Tasks::<T>::contains_key(t)), "an output of a pruned task");
+        ensure!(Proofs::<T>::iter_keys().all(|(t, _)| Tasks::<T>::contains_key(t)), "a proof of a pruned task");
         for (client, (escrow, deposit, open)) in &held {
             ensure!(
                 T::Currency::balance_on_hold(&HoldReason::TaskEscrow.into(), client) == *escrow,

@@ -44,11 +44,12 @@ fn submit_refuses_bad_jobs_with_typed_errors() {
         let ok_input = || InputArg::Inline(input());
         assert_noop!(at(DEPRECATED, ok_input(), FEE, Mode::Lsh, 60), Error::<Test>::ModelNotActive);
         assert_noop!(at(42, ok_input(), FEE, Mode::Lsh, 60), Error::<Test>::ModelNotActive);
-        assert_noop!(at(MODEL, ok_input(), FEE, Mode::Groth16, 60), Error::<Test>::ModeNotSupported);
+        assert_noop!(at(MODEL, ok_input(), FEE, Mode::Groth16, 60), Error::<Test>::ModeNotAllowed);
+        assert_noop!(at(GROTH_ONLY, ok_input(), FEE, Mode::Groth16, 60), Error::<Test>::NoProofKey);
         assert_noop!(at(MODEL, ok_input(), FEE, Mode::Tee, 60), Error::<Test>::ModeNotSupported);
         assert_noop!(at(GROTH_ONLY, ok_input(), FEE, Mode::Lsh, 60), Error::<Test>::ModeNotAllowed);
         assert_noop!(at(MODEL, ok_input(), PRICE - 1, Mode::Lsh, 60), Error::<Test>::FeeBelowPrice);
-        assert_noop!(at(MODEL, InputArg::Inline(vec![0; 65]), FEE, Mode::Lsh, 60), Error::<Test>::InputTooLarge);
+        assert_noop!(at(MODEL, InputArg::Inline(vec![0; 129]), FEE, Mode::Lsh, 60), Error::<Test>::InputTooLarge);
         assert_noop!(at(MODEL, InputArg::Inline(vec![]), FEE, Mode::Lsh, 60), Error::<Test>::EmptyInput);
         let big = offchain(1_000_001);
         assert_noop!(at(MODEL, big, FEE, Mode::Lsh, 60), Error::<Test>::InputTooLarge);
@@ -88,7 +89,7 @@ fn a_later_block_draws_four_distinct_workers_and_locks_their_stake() {
             task,
             attempt: 0,
             executor: who[0],
-            verifiers: [who[1], who[2], who[3]],
+            verifiers: vec![who[1], who[2], who[3]],
             until: 7 + PERIOD,
         }));
     });
@@ -166,7 +167,7 @@ fn an_honest_task_goes_through_five_phases_pays_the_seats_and_refunds_the_rest()
         assert_eq!(attempt.posted, Some(Posted::Output { hash: *blake3::hash(&output_of(HONEST)).as_bytes() }));
         assert_eq!(Outputs::<Test>::get(task, 0).unwrap().into_inner(), output_of(HONEST));
         assert_eq!(TriadTasks::task_view(task).unwrap().output.unwrap().into_inner(), output_of(HONEST));
-        for w in who {
+        for w in who.iter().copied() {
             assert_eq!(<Workers as triad_primitives::WorkerRegistry<_, _>>::free_stake(&w), BOND, "stake unlocked");
             assert!(score(w) > Perbill::from_percent(50));
             assert!(Assigned::<Test>::get(w, task).is_none());

@@ -66,7 +66,10 @@ impl<T: Config> Pallet<T> {
         let Some(mut info) = Tasks::<T>::get(task) else { return false };
         match (kind, info.phase) {
             // The executor never committed: nothing can be checked.
-            (TimerKind::Execute, Phase::Execute { until }) if until == due => Self::settle(task, &mut info, now),
+            (TimerKind::Execute, Phase::Execute { until }) if until == due => match info.mode {
+                Mode::Groth16 => Self::settle_proof(task, &mut info, now, crate::payouts::ProofState::Missing),
+                Mode::Lsh | Mode::Tee => Self::settle(task, &mut info, now),
+            },
             (TimerKind::Key, Phase::Key { at }) if at == due => Self::draw_key(task, &mut info, now),
             (TimerKind::Check, Phase::Check { until }) if until == due => Self::start_reveal(task, &mut info, now),
             (TimerKind::Reveal, Phase::Reveal { until }) if until == due => {

@@ -32,7 +32,9 @@ pub type Provider = BoundedVec<u8, frame_support::traits::ConstU32<MAX_PROVIDER_
 pub enum Mode {
     /// An executor and three verifiers; a 2-of-3 fingerprint majority decides.
     Lsh,
-    /// A Groth16 proof of the inference. Refused until the zk pallet lands.
+    /// One executor runs the model and posts its output with a Groth16 proof
+    /// that the model gives it on the input, checked on chain against the
+    /// model's verifying key: no verifiers, no commitments.
     Groth16,
     /// A TEE attestation. Refused until the attestation pallet lands.
     Tee,
@@ -218,7 +220,28 @@ pub enum SlashReason {
     Minority,
     /// The seat never committed, or the executor withheld and nothing was decided.
     NoShow,
+    /// The executor's Groth16 proof does not prove its output on the input.
+    InvalidProof,
 }
+
+/// Why the chain refused an executor's Groth16 proof (`triad_zk_verify`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub enum ProofFailure {
+    /// The bytes are not three valid, subgroup-checked curve points.
+    Malformed,
+    /// An output value lies outside what the circuit can produce.
+    OutputOutOfRange,
+    /// The pairing check failed: the proof is of another statement (another
+    /// output, input, model, task, attempt or prover) or of nothing.
+    Rejected,
+}
+
+/// Bytes of a compressed Groth16 proof.
+pub type Proof = [u8; triad_zk_verify::PROOF_BYTES];
+
+/// Most seats of an attempt: an executor and three verifiers (LSH); a proved
+/// attempt has the executor alone.
+pub const MAX_SEATS: u32 = 4;
 
 /// The first-in-first-out queues of the pallet, one per kind of deadline:
 /// each kind's delay is fixed, so its entries are pushed in order.
@@ -293,8 +316,9 @@ pub enum AnswerArg {
 pub struct Attempt<AccountId, Balance, BlockNumber> {
     /// Block of the draw.
     pub assigned_at: BlockNumber,
-    /// The executor, then the three verifiers.
-    pub seats: [Seat<AccountId, Balance>; 4],
+    /// The executor, then the verifiers: three in [`Mode::Lsh`], none in
+    /// [`Mode::Groth16`].
+    pub seats: BoundedVec<Seat<AccountId, Balance>, frame_support::traits::ConstU32<MAX_SEATS>>,
     /// The key of every fingerprint of this attempt, drawn after the
     /// executor committed.
     pub key: Option<AttemptKey>,
@@ -381,4 +405,6 @@ pub struct TaskView<T: Config> {
     pub output: Option<BoundedVec<u8, T::MaxInlineOutput>>,
     /// Every output an executor posted, by attempt index, for auditors.
     pub outputs: alloc::vec::Vec<(u32, BoundedVec<u8, T::MaxInlineOutput>)>,
+    /// Every Groth16 proof an executor posted, by attempt index, for auditors.
+    pub proofs: alloc::vec::Vec<(u32, Proof)>,
 }

@@ -26,6 +26,7 @@ pub trait WeightInfo {
     fn reveal_vote_unsettled() -> Weight;
     fn request_calibration() -> Weight;
     fn submit_calibration() -> Weight;
+    fn submit_proof() -> Weight;
     fn assign(n: u32) -> Weight;
     fn draw_key() -> Weight;
     fn expire() -> Weight;
@@ -188,6 +189,11 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
             .saturating_add(T::DbWeight::get().reads(5_u64))
             .saturating_add(T::DbWeight::get().writes(2_u64))
     }
+    fn submit_proof() -> Weight {
+        Weight::from_parts(60_000_000_000, 40_000)
+            .saturating_add(T::DbWeight::get().reads(10_u64))
+            .saturating_add(T::DbWeight::get().writes(8_u64))
+    }
     /// Storage: `Tasks::Tasks` (r:1 w:1)
     /// Proof: `Tasks::Tasks` (`max_values`: None, `max_size`: Some(3715), added: 6190, mode: `MaxEncodedLen`)
     /// Storage: `Workers::ModelWorkers` (r:1 w:0)
@@ -341,6 +347,11 @@ impl WeightInfo for () {
         Weight::from_parts(146_189_000, 268_302)
             .saturating_add(RocksDbWeight::get().reads(5_u64))
             .saturating_add(RocksDbWeight::get().writes(2_u64))
+    }
+    fn submit_proof() -> Weight {
+        Weight::from_parts(60_000_000_000, 40_000)
+            .saturating_add(RocksDbWeight::get().reads(10_u64))
+            .saturating_add(RocksDbWeight::get().writes(8_u64))
     }
     fn assign(n: u32) -> Weight {
         Weight::from_parts(24_015_133, 11_671)

@@ -74,6 +74,16 @@ impl ModelRegistry<Balance> for TestModels {
     fn check_input(_model: ModelId, _input: &[u8]) -> Result<(), triad_primitives::WireError> {
         Ok(())
     }
+    fn check_output(_model: ModelId, _output: &[u8]) -> Result<(), triad_primitives::WireError> {
+        Ok(())
+    }
+    fn proof_key(_model: ModelId) -> Option<triad_primitives::ProofKey<Balance>> {
+        None
+    }
+    #[cfg(feature = "runtime-benchmarks")]
+    fn register_provable_for_benchmarks(_input_bytes: u32) -> (ModelId, u32, u32) {
+        unimplemented!("the worker pallet's benchmarks use no provable model")
+    }
     #[cfg(feature = "runtime-benchmarks")]
     fn register_for_benchmarks(index: u32) -> ModelId {
         let id = 1_000 + index;

@@ -35,6 +35,7 @@ impl pallet_triad_models::Config for Runtime {
     type MaxCalibrationCases = ConstU32<16>;
     /// Inline inputs up to 16 KiB: a small image or a batch of features.
     type MaxCalibrationInputLen = ConstU32<16_384>;
+    type MaxVerifyingKeyLen = ConstU32<4096>;
     type WeightInfo = pallet_triad_models::weights::SubstrateWeight<Runtime>;
 }
 
@@ -130,6 +131,9 @@ impl pallet_triad_tasks::Config for Runtime {
     /// blocks it comes from a block authored after the task was included.
     type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
     type MaxInlineInput = ConstU32<65_536>;
+    // A 784-pixel image encodes to about 800 bytes; the chain hashes a proved
+    // input with Poseidon, 31 bytes per field element.
+    type MaxProofInput = ConstU32<4_096>;
     type MaxOffchainInput = MaxOffchainInput;
     type MaxInlineOutput = ConstU32<16_384>;
     type MaxOffchainOutput = MaxOffchainOutput;
