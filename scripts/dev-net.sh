@@ -2,15 +2,19 @@
 # The main job: a local Triad network that takes inference jobs end to end.
 #
 #  1. builds and starts `triad-node --dev` (Alice validates; RPC ws://127.0.0.1:9944);
-#  2. registers two models with the `triad` CLI: PP-OCRv4 text detection, a
-#     pre-trained model from the PyPI package rapidocr-onnxruntime, and a
-#     generated feature classifier from inference/fixtures; each with
-#     calibration inputs;
+#  2. registers three models with the `triad` CLI: PP-OCRv4 text detection, a
+#     pre-trained model from the PyPI package rapidocr-onnxruntime; a
+#     generated feature classifier from inference/fixtures; and the int8
+#     digits MLP of zk/fixtures (trained by scripts/digits.py), with a
+#     Groth16 key: the CLI compiles it to a circuit and runs the setup;
+#     each with calibration inputs;
 #  3. starts four workers (Bob, Charlie, Dave, Eve) that run the models with
 #     ONNX Runtime, pass probation and serve; only Bob is given the model
 #     files, the others fetch them by hash over the data plane;
 #  4. submits one job per model as Ferdie, prints the verified result, what
-#     everyone was paid, and an audit of the task from chain data. The
+#     everyone was paid, and an audit of the task from chain data; the
+#     digit goes in twice, once checked by three verifiers (LSH) and once
+#     proved by one worker (Groth16, the proof checked on chain). The
 #     detector's job is a 640x640 page of text the script renders: its input
 #     (4.9 MB) and its probability map (1.6 MB) go over the data plane, and
 #     the script checks that the map the client got back shows the text and
@@ -50,7 +54,7 @@ pids+=($!)
 # detector, which marks about a tenth of the pixels as text) and 64-feature
 # rows for the classifier. The detector's job is a 640x640 page of text;
 # the classifier's a third row.
-"$triad_root/.triad/venv/bin/python" - "$net/inputs" <<'PY'
+"$triad_root/.triad/venv/bin/python" - "$net/inputs" "$triad_root/zk/fixtures/digits_test.bin" <<'PY'
 import sys, numpy as np
 out = sys.argv[1]
 rng = np.random.default_rng(2026)
@@ -63,11 +67,16 @@ for i in range(2):
     np.save(f"{out}/det{i}.npy", img)
 for i in range(3):
     np.save(f"{out}/mlp{i}.npy", rng.standard_normal((1, 64)).astype(np.float32))
+digits = np.fromfile(sys.argv[2], np.uint8).reshape(-1, 65)
+for i in range(3):
+    np.save(f"{out}/digit{i}.npy", digits[i, 1:].reshape(1, 64))
+print(f"the digit to classify is a {digits[2, 0]}")
 PY
 "$triad_root/.triad/venv/bin/python" "$triad_root/scripts/text_page.py" render "$net/inputs/page.npy" "$net/inputs/page-boxes.npy"
 site="$("$triad_root/.triad/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 det="$site/rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx"
 mlp="$triad_root/inference/fixtures/mlp_classifier.onnx"
+digits="$triad_root/zk/fixtures/digits_mlp.onnx"
 
 echo "==> registering models (each waits for finality)"
 for _ in $(seq 60); do triad workers >/dev/null 2>&1 && break; sleep 1; done
@@ -75,12 +84,14 @@ det_id=$(triad --dev-seed alice model register "$det" --name ppocr-v4-det --vers
     --calibration "$net/inputs/det0.npy" "$net/inputs/det1.npy")
 mlp_id=$(triad --dev-seed alice model register "$mlp" --name mlp-classifier \
     --calibration "$net/inputs/mlp0.npy" "$net/inputs/mlp1.npy")
-for m in "$det" "$mlp"; do "$bin/triad-worker" --models-dir "$net/models/bob" import "$m" >/dev/null; done
+digits_id=$(triad --dev-seed alice model register "$digits" --name digits-mlp-int8 --groth16 "$net/digits.pk" \
+    --calibration "$net/inputs/digit0.npy" "$net/inputs/digit1.npy")
+for m in "$det" "$mlp" "$digits" "$net/digits.pk"; do "$bin/triad-worker" --models-dir "$net/models/bob" import "$m" >/dev/null; done
 
 echo "==> workers (logs: $net/logs/<name>.log, metrics: 127.0.0.1:9616..9619/metrics)"
 port=9616
 for w in bob charlie dave eve; do
-    "$bin/triad-worker" --url "$url" --dev-seed "$w" --models "$det_id,$mlp_id" \
+    "$bin/triad-worker" --url "$url" --dev-seed "$w" --models "$det_id,$mlp_id,$digits_id" \
         --models-dir "$net/models/$w" --state-dir "$net/state/$w" --metrics-port "$port" \
         >"$net/logs/$w.log" 2>&1 &
     pids+=($!)
@@ -91,12 +102,13 @@ for _ in $(seq 180); do
     sleep 1
 done
 
-for job in "$det_id:page.npy" "$mlp_id:mlp2.npy"; do
-    model=${job%%:*} input=${job#*:}
-    echo "==> job on model $model with $input"
-    triad --dev-seed ferdie submit --model "$model" --input "$net/inputs/$input" --wait \
-        --output "$net/output-$model.npy" | tee "$net/result-$model.txt"
-    task=$(sed -n 's/^task \([0-9]*\) on model.*/\1/p' "$net/result-$model.txt")
+for job in "$det_id:page.npy:" "$mlp_id:mlp2.npy:" "$digits_id:digit2.npy:" "$digits_id:digit2.npy:--groth16"; do
+    IFS=: read -r model input mode <<<"$job"
+    echo "==> job on model $model with $input ${mode:-(three verifiers)}"
+    # shellcheck disable=SC2086
+    triad --dev-seed ferdie submit --model "$model" --input "$net/inputs/$input" --wait $mode \
+        --output "$net/output-$model$mode.npy" | tee "$net/result-$model$mode.txt"
+    task=$(sed -n 's/^task \([0-9]*\) on model.*/\1/p' "$net/result-$model$mode.txt")
     triad audit "$task"
 done
 echo "==> the probability map the client got back for the page"

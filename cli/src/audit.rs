@@ -18,7 +18,10 @@ use clap::Args;
 use triad_client::{
     chain::{
         self,
-        runtime_types::pallet_triad_tasks::types::{AnswerArg, Phase, Posted},
+        runtime_types::{
+            pallet_triad_models::types::Groth16Key,
+            pallet_triad_tasks::types::{AnswerArg, Mode, Phase, Posted},
+        },
     },
     job::EncodedAnswer,
     native, AccountId32,
@@ -88,9 +91,21 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
         Phase::Done { at, .. } => at as u64,
         _ => head,
     };
+    let proof_key = match view.info.mode {
+        Mode::Groth16 => Some(
+            triad_client::registry::proof_key(&client.finalized().await?, view.info.model)
+                .await?
+                .ok_or_else(|| CliError::Chain(format!("model {} has no Groth16 key", view.info.model)))?,
+        ),
+        _ => None,
+    };
     for (n, a) in attempts.iter().enumerate() {
         let end = attempts.get(n + 1).map(|next| next.assigned_at as u64).unwrap_or(end_of_task);
         println!("attempt {} (blocks #{}..=#{end})", n + 1, a.assigned_at);
+        if let Some(key) = &proof_key {
+            audit_proof(&mut report, &view, n, key)?;
+            continue;
+        }
         let from = a.assigned_at as u64;
         let answers = calls::<chain::tasks::calls::RevealAnswer>(&client, args.id, from, end, |c| c.task).await?;
         let votes = calls::<chain::tasks::calls::RevealVote>(&client, args.id, from, end, |c| c.task).await?;
@@ -100,7 +115,7 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
 
         // The executor: its reveal opens its commitment, and the chain's
         // fingerprint of what it posted is the one recomputed here.
-        let executor = &a.seats[0];
+        let executor = &a.seats.0[0];
         match (&executor.reveal, answers.iter().find(|(who, _)| *who == executor.who), key) {
             (
                 Some(stored),
@@ -166,7 +181,7 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
         }
 
         // The verifiers: each reveal opens its commitment.
-        for (s, seat) in a.seats.iter().enumerate().skip(1) {
+        for (s, seat) in a.seats.0.iter().enumerate().skip(1) {
             let Some(stored) = &seat.reveal else {
                 let note = if seat.commit.is_some() { "committed, never revealed" } else { "never committed" };
                 report.check(
@@ -204,7 +219,7 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
         }
     }
     if let Phase::Done { resolution, .. } = view.info.phase {
-        let paid: u128 = attempts.iter().flat_map(|a| a.seats.iter()).map(|s| s.paid).sum();
+        let paid: u128 = attempts.iter().flat_map(|a| a.seats.0.iter()).map(|s| s.paid).sum();
         report.check(
             paid + view.info.refunded == view.info.escrow,
             format!(
@@ -220,10 +235,49 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
         let posted = view.outputs.iter().find(|(i, _)| *i == last).map(|(_, o)| &o.0);
         report.check(posted == Some(&result.0), "the result the client receives is the accepted attempt's posted output".into());
     }
+    if attempts.is_empty() {
+        println!("  no attempt ran: nothing to audit but the escrow");
+    }
     if report.failures.is_empty() {
         println!("audit passed");
         Ok(())
     } else {
         Err(CliError::Audit(report.failures.join("; ")))
     }
+}
+
+/// A proved attempt: its proof verified here against the model's key, the
+/// verdict and the executor's pay or slash following from that.
+fn audit_proof(report: &mut Report, view: &crate::show::TaskView, n: usize, key: &Groth16Key) -> Result<(), CliError> {
+    let a = &view.info.attempts.0[n];
+    let executor = &a.seats.0[0];
+    let verdict: Option<Verdict> = a.verdict.as_ref().map(native).transpose()?;
+    let accepted = verdict.is_some_and(|v| v.outcome == triad_verifier::Outcome::Accepted);
+    if !view.proofs.iter().any(|(i, _)| *i as usize == n) {
+        report.check(
+            a.verdict.is_none() || (!accepted && executor.slashed > 0),
+            format!("executor {}: posted no proof; slashed {}", executor.who, executor.slashed),
+        );
+        return Ok(());
+    }
+    let verified = crate::prove::check(view, n, key)?;
+    let vk = hex::encode(&triad_zk::verify::vk_hash(&key.verifying_key.0)[..8]);
+    match &verified {
+        Ok(()) => println!("         proof verified here against vk blake3 {vk}…, the stored input and the posted output"),
+        Err(e) => println!("         proof refused here: {e}"),
+    }
+    report.check(
+        verified.is_ok() == accepted,
+        format!("the chain {} the executor's proof, as verifying it here does", if accepted { "accepted" } else { "refused" }),
+    );
+    let paid_right = if accepted {
+        executor.paid == view.info.price && executor.slashed == 0
+    } else {
+        executor.paid == 0 && executor.slashed > 0
+    };
+    report.check(
+        a.verdict.is_none() || paid_right,
+        format!("executor {}: paid {}, slashed {}", executor.who, crate::tokens(executor.paid), crate::tokens(executor.slashed)),
+    );
+    Ok(())
 }

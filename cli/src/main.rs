@@ -8,6 +8,7 @@
 
 mod audit;
 mod model;
+mod prove;
 mod serve;
 mod show;
 mod submit;

@@ -63,6 +63,16 @@ pub struct RegisterArgs {
     /// fingerprints new workers must reproduce.
     #[arg(long, num_args = 1..)]
     calibration: Vec<PathBuf>,
+    /// Also allow Groth16 proofs: compile the (integer-quantized) model to a
+    /// circuit, run its setup here, write the proving key to this file
+    /// (workers import it with `triad-worker import`), and register the
+    /// verifying key. Whoever runs the setup could forge proofs for this
+    /// model: clients of the mode trust its owner with that.
+    #[arg(long, value_name = "PROVING_KEY_FILE")]
+    groth16: Option<PathBuf>,
+    /// Price of a proved job, in milli-tokens: it pays the prover alone.
+    #[arg(long, default_value_t = 200)]
+    proof_price_milli: u128,
 }
 
 pub async fn run(url: &str, keys: &Keys, cmd: ModelCommand) -> Result<(), CliError> {
@@ -188,6 +198,10 @@ async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliE
         let fp = job::fingerprint(&lsh, &CALIBRATION_KEY, &outputs).map_err(|e| CliError::Input(e.to_string()))?;
         cases.push(models::CalibrationCaseInput { input, expected: generated(&fp)? });
     }
+    let proved = match &args.groth16 {
+        Some(path) => Some(crate::prove::setup(&bytes, path)?),
+        None => None,
+    };
     let spec = models::ModelSpec {
         name: args.name.clone().into_bytes(),
         version: args.version.into_bytes(),
@@ -198,7 +212,11 @@ async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliE
         outputs,
         lsh: generated(&lsh)?,
         checks: checks.iter().map(generated).collect::<Result<_, _>>()?,
-        modes: chain::runtime_types::triad_primitives::VerificationModes { lsh_majority: true, groth16: None, tee: false },
+        modes: chain::runtime_types::triad_primitives::VerificationModes {
+            lsh_majority: true,
+            groth16: proved.as_ref().map(|p| triad_zk::verify::vk_hash(&p.verifying_key)),
+            tee: false,
+        },
         price_floor: args.price_milli * UNIT / 1000,
     };
     let client = connect(url).await?;
@@ -211,6 +229,22 @@ async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliE
         .ok_or_else(|| chain_err("no ModelRegistered event"))?
         .map_err(chain_err)?;
     let id = registered.model;
+    if let Some(p) = proved {
+        let vk_hash = triad_zk::verify::vk_hash(&p.verifying_key);
+        let key = models::Groth16KeyInput {
+            verifying_key: p.verifying_key,
+            proving_key_hash: p.proving_key_hash,
+            proving_key_size: p.proving_key_size,
+            output_bits: p.output_bits,
+            price: args.proof_price_milli * UNIT / 1000,
+        };
+        client.submit(&chain::transactions().models().set_groth16_key(id, key), &signer, triad_client::Wait::Finalized).await?;
+        eprintln!(
+            "groth16: verifying key blake3 {} registered; proved jobs cost {}",
+            hex::encode(vk_hash),
+            crate::tokens(args.proof_price_milli * UNIT / 1000)
+        );
+    }
     if !cases.is_empty() {
         let n = cases.len();
         let call = chain::transactions().models().set_calibration_set(id, cases);
@@ -257,6 +291,21 @@ async fn show(url: &str, id: u32) -> Result<(), CliError> {
     }
     println!("  price    {}  state {:?}", crate::tokens(info.price_floor), info.state);
     println!("  lsh      {:?}", schema.lsh);
+    if let Some(vk_hash) = info.modes.groth16 {
+        match triad_client::registry::proof_key(&client.finalized().await?, id).await? {
+            Some(k) => println!(
+                "  groth16  vk blake3 {} ({} bytes), proving key blake3 {} ({} bytes), {} outputs of {} bits, price {}",
+                hex::encode(vk_hash),
+                k.verifying_key.0.len(),
+                hex::encode(k.proving_key_hash),
+                k.proving_key_size,
+                k.output_count,
+                k.output_bits,
+                crate::tokens(k.price)
+            ),
+            None => println!("  groth16  vk blake3 {} declared, key not registered yet", hex::encode(vk_hash)),
+        }
+    }
     for (o, c) in schema.outputs.iter().zip(&schema.checks) {
         println!(
             "  check    {}: {:?}, {} within {} ppm of its scale",

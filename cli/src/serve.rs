@@ -94,7 +94,8 @@ pub async fn fetch_output(
     if !plane.store().has(&id) {
         let at = client.finalized().await?;
         let registered =
-            triad_client::registry::data_plane_addresses(&at, &a.seats.iter().map(|s| s.who.clone()).collect::<Vec<_>>()).await?;
+            triad_client::registry::data_plane_addresses(&at, &a.seats.0.iter().map(|s| s.who.clone()).collect::<Vec<_>>())
+                .await?;
         let sources: Vec<_> = registered.iter().filter_map(peers::registered).collect();
         let bar = indicatif::ProgressBar::new(id.stream_len()).with_style(
             indicatif::ProgressStyle::with_template("output from {msg}: {bytes}/{total_bytes} {wide_bar} {bytes_per_sec}")
@@ -122,7 +123,7 @@ pub async fn fetch_output(
         );
     }
     let bytes = plane.store().read(&id).map_err(plane_err)?;
-    let stated = a.seats[0].reveal.as_ref().map(|f| triad_client::native::<triad_verifier::Fingerprint>(f)).transpose()?;
+    let stated = a.seats.0[0].reveal.as_ref().map(|f| triad_client::native::<triad_verifier::Fingerprint>(f)).transpose()?;
     match (stated, a.key) {
         (Some(stated), Some(key)) => triad_client::job::check_stated(lsh, &key, &bytes, &stated)
             .map(|_| bytes)

@@ -46,6 +46,7 @@ pub fn print_task(view: &TaskView, schema: &Schema, output: Option<&[u8]>) {
         tokens(i.escrow),
         tokens(i.price)
     );
+    println!("  mode       {:?}", i.mode);
     println!("  phase      {}", phase(&i.phase));
     for (n, a) in i.attempts.0.iter().enumerate() {
         let verdict = a.verdict.as_ref().map(|v| format!("{:?}", v.outcome)).unwrap_or_else(|| "pending".into());
@@ -61,7 +62,10 @@ pub fn print_task(view: &TaskView, schema: &Schema, output: Option<&[u8]>) {
             Some(Posted::CannotRun(r)) => println!("    posted       cannot run: {r:?}"),
             None => {},
         }
-        for (s, seat) in a.seats.iter().enumerate() {
+        if let Some((_, proof)) = view.proofs.iter().find(|(k, _)| *k as usize == n) {
+            println!("    proof        groth16, {} bytes: {}…", proof.len(), hex::encode(&proof[..12]));
+        }
+        for (s, seat) in a.seats.0.iter().enumerate() {
             let fp = seat
                 .reveal
                 .as_ref()
@@ -84,7 +88,7 @@ pub fn print_task(view: &TaskView, schema: &Schema, output: Option<&[u8]>) {
             println!("    {:<10} {}  {fp:<15} {}", SEATS[s], seat.who, money.join(", "));
         }
     }
-    let paid: u128 = i.attempts.0.iter().flat_map(|a| a.seats.iter()).map(|s| s.paid).sum();
+    let paid: u128 = i.attempts.0.iter().flat_map(|a| a.seats.0.iter()).map(|s| s.paid).sum();
     if let Phase::Done { .. } = i.phase {
         println!("  settlement paid {} to workers, refunded {} to the client", tokens(paid), tokens(i.refunded));
     }

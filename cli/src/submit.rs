@@ -35,6 +35,11 @@ pub struct SubmitArgs {
     /// Follow the job until it is settled and print the verified output.
     #[arg(long)]
     wait: bool,
+    /// Ask for a Groth16 proof instead of three verifiers: one worker runs
+    /// the model in its circuit and the chain checks the proof. The model
+    /// must allow it (`triad model show`), and the input must be inline.
+    #[arg(long)]
+    groth16: bool,
     /// With --wait, also write the output to this file: a .npy array
     /// (one-output models), else a KServe v2 response.
     #[arg(long)]
@@ -62,17 +67,39 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
             bytes.len()
         )));
     }
-    let max_fee = args.max_fee_milli.map(|m| m * UNIT / 1000).unwrap_or(info.price_floor);
+    let (mode, price) = if args.groth16 {
+        let key = triad_client::registry::proof_key(&at, args.model).await?.ok_or_else(|| {
+            CliError::Input(format!("model {} does not take proved jobs (no Groth16 key registered)", args.model))
+        })?;
+        let max_proof = at.constants().entry(chain::constants().tasks().max_proof_input()).map_err(chain_err)? as usize;
+        if bytes.len() > max_proof {
+            return Err(CliError::Input(format!(
+                "the encoded input is {} bytes; a proved job takes at most {max_proof}, inline",
+                bytes.len()
+            )));
+        }
+        (Mode::Groth16, key.price)
+    } else {
+        (Mode::Lsh, info.price_floor)
+    };
+    let max_fee = args.max_fee_milli.map(|m| m * UNIT / 1000).unwrap_or(price);
+    if max_fee < price {
+        return Err(CliError::Input(format!(
+            "a fee of {} is below the job's price of {}",
+            crate::tokens(max_fee),
+            crate::tokens(price)
+        )));
+    }
     let deadline = at.block_number() as u32 + args.deadline;
     let signer = keys.signer()?;
-    let (input, serving) = if bytes.len() > max_inline {
+    let (input, serving) = if bytes.len() > max_inline && matches!(mode, Mode::Lsh) {
         let serving = serve::start(&args.serve, &bytes, max_offchain).await?;
         let input = InputArg::Offchain { hash: serving.id.hash, size: serving.id.size, provider: serving.provider.clone() };
         (input, Some(serving))
     } else {
         (InputArg::Inline(bytes), None)
     };
-    let call = chain::transactions().tasks().submit_task(args.model, input, max_fee, Mode::Lsh, deadline);
+    let call = chain::transactions().tasks().submit_task(args.model, input, max_fee, mode, deadline);
     let included = client.submit(&call, &signer, Wait::Finalized).await?;
     let submitted = included
         .events
@@ -112,6 +139,9 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
         _ => view.output.as_ref().map(|o| o.0.clone()),
     };
     show::print_task(&view, &schema, output.as_deref());
+    if accepted && matches!(view.info.mode, Mode::Groth16) {
+        eprintln!("the chain verified the executor's Groth16 proof of this output; `triad audit {id}` verifies it again here");
+    }
     if let Some(path) = &args.output {
         let output = output.ok_or_else(|| chain_err("the task has no accepted output"))?;
         write_output(path, &schema.name, &output)?;
@@ -176,6 +206,12 @@ pub async fn follow(
             Phase::Done { resolution, at } => {
                 bar.finish_with_message(format!("#{}: done: {resolution:?} at #{at}", block.number()));
                 return Ok(view);
+            },
+            phase @ Phase::Execute { until } if matches!(view.info.mode, Mode::Groth16) => {
+                let prover =
+                    view.info.attempts.0.last().and_then(|a| a.seats.0.first()).map(|s| s.who.to_string()).unwrap_or_default();
+                let _ = phase;
+                format!("attempt {attempt}: {prover} runs the model in its circuit and proves it (until #{until})")
             },
             phase => format!("attempt {attempt}: {}", show::phase(phase)),
         };

@@ -65,6 +65,8 @@ pub struct Schema {
     pub lsh: LshParams,
     /// How each output is compared with a verifier's own, in output order.
     pub checks: Vec<OutputCheck>,
+    /// `blake3` of the Groth16 verifying key, when the model allows proofs.
+    pub groth16: Option<[u8; 32]>,
 }
 
 fn spec(kind: &'static str, s: &ChainSpec) -> Result<TensorSpec, JobError> {
@@ -90,6 +92,7 @@ impl Schema {
             outputs: info.outputs.0.iter().map(|s| spec("output", s)).collect::<Result<_, _>>()?,
             lsh: crate::native(&info.lsh).map_err(native)?,
             checks: info.checks.0.iter().map(|c| crate::native(c)).collect::<Result<_, _>>().map_err(native)?,
+            groth16: info.modes.groth16,
         })
     }
 

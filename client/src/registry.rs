@@ -1,8 +1,12 @@
 //! Registry reads every off-chain party needs: a worker's registration (its
-//! data-plane address among it) and the workers that serve a model.
+//! data-plane address among it), the workers that serve a model, and a
+//! model's Groth16 key.
 
 use crate::{
-    chain::{self, runtime_types::pallet_triad_workers::types::WorkerInfo},
+    chain::{
+        self,
+        runtime_types::{pallet_triad_models::types::Groth16Key, pallet_triad_workers::types::WorkerInfo},
+    },
     AccountId32, AtBlock, ClientError,
 };
 
@@ -10,6 +14,14 @@ use crate::{
 pub async fn worker(at: &AtBlock, who: &AccountId32) -> Result<Option<WorkerInfo>, ClientError> {
     let stored =
         at.storage().try_fetch(chain::storage().workers().workers(), (who.clone(),)).await.map_err(ClientError::rpc_err)?;
+    stored.map(|s| s.decode()).transpose().map_err(ClientError::rpc_err)
+}
+
+/// The Groth16 key the owner of `model` registered, if any: the verifying
+/// key, the proving key's hash and size, the output layout and the price.
+pub async fn proof_key(at: &AtBlock, model: u32) -> Result<Option<Groth16Key>, ClientError> {
+    let stored =
+        at.storage().try_fetch(chain::storage().models().groth16_keys(), (model,)).await.map_err(ClientError::rpc_err)?;
     stored.map(|s| s.decode()).transpose().map_err(ClientError::rpc_err)
 }
 

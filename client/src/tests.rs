@@ -46,6 +46,7 @@ fn schema() -> job::Schema {
         outputs: vec![spec("logits"), spec("extra")],
         lsh: LshParams::projection(7),
         checks: vec![OutputCheck::with_decision(Decision::Argmax), OutputCheck::with_decision(Decision::Values)],
+        groth16: None,
     }
 }
 

@@ -89,12 +89,18 @@ impl Network {
             args.extend(cal);
         }
         let id = self.cli_ok(&args).trim().parse().expect("register prints the model id");
+        self.import(model);
+        id
+    }
+
+    /// Copies a model file or proving key into the shared model store of
+    /// the workers that start with one.
+    pub fn import(&self, file: &Path) {
         let out = Command::new(&self.worker_bin)
-            .args(["--models-dir", self.dir.join("models").to_str().unwrap(), "import", model_str])
+            .args(["--models-dir", self.dir.join("models").to_str().unwrap(), "import", file.to_str().unwrap()])
             .output()
             .unwrap();
         assert!(out.status.success(), "import: {}", String::from_utf8_lossy(&out.stderr));
-        id
     }
 
     /// A copy of the ONNX file `model` with a distinct `blake3` hash and the
@@ -204,9 +210,18 @@ impl Network {
 
     /// [`Network::submit`] for inputs of any kind.
     pub async fn submit_inputs(&self, client: &Signer, model: u32, inputs: Vec<InputArg>, max_fee: u128) -> Vec<u64> {
+        self.submit_in(client, model, inputs, max_fee, || Mode::Lsh).await
+    }
+
+    /// [`Network::submit`] of proved jobs (`Mode::Groth16`).
+    pub async fn submit_proved(&self, client: &Signer, model: u32, inputs: Vec<Vec<u8>>, max_fee: u128) -> Vec<u64> {
+        self.submit_in(client, model, inputs.into_iter().map(InputArg::Inline).collect(), max_fee, || Mode::Groth16).await
+    }
+
+    async fn submit_in(&self, client: &Signer, model: u32, inputs: Vec<InputArg>, max_fee: u128, mode: fn() -> Mode) -> Vec<u64> {
         let now = self.client.finalized().await.unwrap().block_number() as u32;
         let jobs = inputs.into_iter().map(|input| {
-            let call = chain::transactions().tasks().submit_task(model, input, max_fee, Mode::Lsh, now + 200);
+            let call = chain::transactions().tasks().submit_task(model, input, max_fee, mode(), now + 200);
             async move {
                 let included = self.client.submit(&call, client, Wait::InBlock).await.expect("submit_task succeeds");
                 included.events.find_first::<chain::tasks::events::TaskSubmitted>().unwrap().unwrap().task
@@ -270,7 +285,7 @@ impl Network {
         let plane = loopback_plane(&self.dir.join("results"), size).await;
         let at = self.client.best().await.unwrap();
         let registered =
-            registry::data_plane_addresses(&at, &last.seats.iter().map(|s| s.who.clone()).collect::<Vec<_>>()).await.unwrap();
+            registry::data_plane_addresses(&at, &last.seats.0.iter().map(|s| s.who.clone()).collect::<Vec<_>>()).await.unwrap();
         let sources: Vec<_> = registered.iter().filter_map(peers::registered).collect();
         let id = BlobId { hash, size };
         plane.fetch(id, &sources).await.unwrap_or_else(|e| panic!("task {}: the output is not served: {e}", view.id));

@@ -19,6 +19,10 @@
 //!   null-space edit of a detection map), `withhold` (no reveal), `hide` (an
 //!   output too large for a block revealed by its hash and never served);
 //! - verifiers that skip the model: `replay`, `copy`, `dictionary`;
+//! - proved jobs: the digits MLP of `zk/fixtures` registered with a Groth16
+//!   key by the CLI, its proving key imported by three workers and fetched
+//!   by the fourth; one worker proves each job and the chain checks the
+//!   proof; `forge` posts a genuine proof beside an output it did not prove;
 //! - a worker killed between commit and reveal, and one restarted there.
 //!
 //! At the end, over every task: each attacker lost stake and earned nothing
@@ -125,6 +129,13 @@ fn mlp_case(dir: &std::path::Path, name: &str, k: usize) -> PathBuf {
     kserve(dir, name, &[("features", &[1, 64], "FP32", serde_json::json!(features(k)))])
 }
 
+/// Held-out digit `n` of `zk/fixtures/digits_test.bin`: wire bytes and tensor.
+fn digit(n: usize) -> (Vec<u8>, TensorData) {
+    let all = std::fs::read(repo_root().join("zk/fixtures/digits_test.bin")).unwrap();
+    let t = TensorData { shape: vec![1, 64], data: Data::U8(all[n * 65 + 1..n * 65 + 65].to_vec()) };
+    (tensor("pixels", t.clone()), t)
+}
+
 fn accepted(v: &TaskView) -> bool {
     matches!(v.info.phase, Phase::Done { resolution: Resolution::Accepted, .. })
 }
@@ -134,12 +145,9 @@ fn seats_of<'a>(
     who: &'a AccountId32,
 ) -> impl Iterator<Item = (usize, usize, &'a chain::runtime_types::pallet_triad_tasks::types::Seat<AccountId32, u128>)> {
     views.iter().flat_map(move |v| {
-        v.info
-            .attempts
-            .0
-            .iter()
-            .enumerate()
-            .flat_map(move |(a, at)| at.seats.iter().enumerate().filter(move |(_, s)| &s.who == who).map(move |(i, s)| (a, i, s)))
+        v.info.attempts.0.iter().enumerate().flat_map(move |(a, at)| {
+            at.seats.0.iter().enumerate().filter(move |(_, s)| &s.who == who).map(move |(i, s)| (a, i, s))
+        })
     })
 }
 
@@ -210,6 +218,17 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         &[("steps", &[1], "INT64", serde_json::json!([10])), ("x", &[1, 64], "FP32", serde_json::json!(features(3)))],
     )];
     let threshold = vec!["--decision", "threshold:0.3"];
+    // The proved model: the owner's CLI runs the circuit setup and writes the proving key.
+    let digits_file = repo_root().join("zk/fixtures/digits_mlp.onnx");
+    let digit_cal: Vec<PathBuf> = (0..2)
+        .map(|k| {
+            let p = dir.join(format!("digit-cal{k}.npy"));
+            std::fs::write(&p, triad_inference::files::npy_bytes(&digit(k).1)).unwrap();
+            p
+        })
+        .collect();
+    let pk = dir.join("digits.pk");
+    let proved = vec!["--groth16", pk.to_str().unwrap(), "--proof-price-milli", "100"];
     let specs: Vec<(&str, PathBuf, &str, Vec<PathBuf>, Vec<&str>)> = vec![
         ("alice", mlp.clone(), "honest", cal("honest"), vec![]),
         ("alice", net.variant(&det_file, "photo"), "photo", det_cal.clone(), threshold.clone()),
@@ -222,6 +241,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         ("dave//stash", det_file.clone(), "collide", det_cal, threshold),
         ("eve//stash", fixtures.join("slow_loop.onnx"), "slow", slow_cal, vec![]),
         ("ferdie//stash", net.variant(&mlp, "crash"), "crash", cal("crash"), vec![]),
+        ("ferdie", digits_file.clone(), "forge", digit_cal, proved),
     ];
     // One thread per owner, so no two registrations share a nonce.
     let mut owners: Vec<&str> = specs.iter().map(|s| s.0).collect();
@@ -244,12 +264,13 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     let model = |name: &str| ids[specs.iter().position(|s| s.2 == name).unwrap()];
     let list = |names: &[&str]| names.iter().map(|n| model(n).to_string()).collect::<Vec<_>>().join(",");
     println!("models: {:?}", specs.iter().map(|s| s.2).zip(&ids).collect::<Vec<_>>());
+    net.import(&pk);
 
     // Workers: the honest four serve every model but `crash`, which bob and
     // charlie share with the two workers that crash there.
     let budget = ["--inference-budget-ms", "10000"];
-    const MODELS: [&str; 10] =
-        ["honest", "photo", "substitute", "withhold", "replay", "copy", "dictionary", "collide", "slow", "hide"];
+    const MODELS: [&str; 11] =
+        ["honest", "photo", "substitute", "withhold", "replay", "copy", "dictionary", "collide", "slow", "hide", "forge"];
     let all = list(&MODELS);
     let with_crash = format!("{all},{}", model("crash"));
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
@@ -268,10 +289,14 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         ("charlie//stash", "dictionary", &["--behaviour", "dictionary", "--verifier-only", "--bond", "10000"][..]),
         ("dave//stash", "collide", &["--behaviour", "collide", "--bond", "10000"][..]),
         ("three", "hide", &["--behaviour", "hide", "--bond", "10000"][..]),
+        ("four", "forge", &["--behaviour", "forge", "--bond", "10000"][..]),
     ];
-    // Three is no genesis account: Alice funds its bond.
-    let fund = chain::transactions().balances().transfer_keep_alive(who("three").into(), 20_000 * UNIT);
-    net.client.submit(&fund, &signer("alice"), Wait::InBlock).await.expect("alice funds three");
+    // Three and four are no genesis accounts: Alice funds their bonds, and
+    // five, the client of the CLI's proved job.
+    for seed in ["three", "four", "five"] {
+        let fund = chain::transactions().balances().transfer_keep_alive(who(seed).into(), 20_000 * UNIT);
+        net.client.submit(&fund, &signer("alice"), Wait::InBlock).await.expect("alice funds the attacker");
+    }
     for (seed, m, flags) in attackers {
         let mut args = vec!["--models".to_string(), model(m).to_string()];
         args.extend(flags.iter().map(|f| f.to_string()));
@@ -299,6 +324,8 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         let hash = blake3::hash(&std::fs::read(file).unwrap()).to_hex();
         assert!(eve_models.join(format!("{hash}.onnx")).is_file(), "eve fetched the {name} model by its hash");
     }
+    let pk_hash = blake3::hash(&std::fs::read(&pk).unwrap()).to_hex();
+    assert!(eve_models.join(format!("{pk_hash}.pk")).is_file(), "eve fetched the proving key by its hash");
     let start = net.client.finalized().await.unwrap().block_number();
     let everyone: Vec<&str> = HONEST.iter().copied().chain(["ferdie", "alice"]).collect();
     let mut before = BTreeMap::new();
@@ -353,6 +380,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         Scenario { name: "crash", model: model("crash"), attacker: None, ids: Vec::new() },
         Scenario { name: "replay", model: model("replay"), attacker: Some("alice//stash"), ids: Vec::new() },
         Scenario { name: "hide", model: model("hide"), attacker: Some("three"), ids: Vec::new() },
+        Scenario { name: "forge", model: model("forge"), attacker: Some("four"), ids: Vec::new() },
     ];
     let jobs = |name: &str| -> Vec<Vec<u8>> {
         match name {
@@ -365,6 +393,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
             // The replayer needs something public to replay: the same input
             // goes in again once its first task is done.
             "replay" => vec![mlp_input(60)],
+            "forge" => (0..5).map(|k| digit(10 + k).0).collect(),
             _ => (0..5).map(|k| mlp_input(20 + k)).collect(),
         }
     };
@@ -373,7 +402,12 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     let nowhere = triad_dataplane::peers::join(triad_dataplane::PeerId::random(), &"/ip4/127.0.0.1/tcp/9".parse().unwrap());
     let unserved_input = InputArg::Offchain { hash: [7; 32], size: 4_915_200, provider: nowhere.to_vec() };
     let (submitted, unserved) = futures::future::join(
-        futures::future::join_all(scenarios.iter().map(|s| net.submit(&client, s.model, jobs(s.name), PRICE))),
+        futures::future::join_all(scenarios.iter().map(|s| async {
+            match s.name {
+                "forge" => net.submit_proved(&client, s.model, jobs(s.name), PRICE).await,
+                _ => net.submit(&client, s.model, jobs(s.name), PRICE).await,
+            }
+        })),
         net.submit_inputs(&client, honest_model, vec![unserved_input], PRICE),
     )
     .await;
@@ -407,7 +441,10 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     std::fs::write(&photo_file, triad_inference::files::npy_bytes(&photo())).unwrap();
     let photo_arg = model("photo").to_string();
     let photo_map = dir.join("photo-map.npy");
-    let (out, photo_out) = std::thread::scope(|s| {
+    let digit_file = dir.join("digit.npy");
+    std::fs::write(&digit_file, triad_inference::files::npy_bytes(&digit(30).1)).unwrap();
+    let forge_arg = model("forge").to_string();
+    let (out, photo_out, proved_out) = std::thread::scope(|s| {
         let net = &net;
         let job = s.spawn(|| {
             net.cli_ok(&["--dev-seed", "two", "submit", "--model", &honest_arg, "--input", job.to_str().unwrap(), "--wait"])
@@ -419,8 +456,13 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
             let args = ["--dev-seed", "alice", "submit", "--model", &photo_arg, "--input", file, "--wait", "--output", map];
             net.cli_ok(&[&args[..], &listen[..]].concat())
         });
-        (job.join().unwrap(), photo.join().unwrap())
+        let proved = s.spawn(|| {
+            let file = digit_file.to_str().unwrap();
+            net.cli_ok(&["--dev-seed", "five", "submit", "--model", &forge_arg, "--input", file, "--groth16", "--wait"])
+        });
+        (job.join().unwrap(), photo.join().unwrap(), proved.join().unwrap())
     });
+    assert!(proved_out.contains("Accepted") && proved_out.contains("logits INT64 [1, 10] = ["), "{proved_out}");
     assert!(out.contains("Accepted") && out.contains("logits FP32 [1, 10] = ["), "{out}");
     assert!(
         photo_out.contains("Accepted")
@@ -459,7 +501,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
 
     // Every task: nothing lost; no honest seat slashed.
     for v in &views {
-        let paid: u128 = v.info.attempts.0.iter().flat_map(|a| a.seats.iter()).map(|s| s.paid).sum();
+        let paid: u128 = v.info.attempts.0.iter().flat_map(|a| a.seats.0.iter()).map(|s| s.paid).sum();
         assert_eq!(paid + v.info.refunded, v.info.escrow, "task {}: nothing is lost", v.id);
     }
     for h in HONEST {
@@ -472,12 +514,27 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     let mut mlp_model = Model::load(&mlp, Settings::default()).unwrap();
     let mut det_model = Model::load(&det_file, Settings::default()).unwrap();
     let mut digit_model = Model::load(fixtures.join("mlp_digit.onnx"), Settings::default()).unwrap();
+    let mut digits_ort = Model::load(&digits_file, Settings::default()).unwrap();
+    let digits_zk = triad_zk::Compiled::from_onnx(&std::fs::read(&digits_file).unwrap()).unwrap();
     for s in &scenarios {
         for v in of(s).iter().filter(|v| accepted(v)) {
             let result = net.result_of(v).await;
             match s.name {
                 "collide" | "hide" => assert_result_is_honest(v, &mut det_model, s.name, None, result),
                 "dictionary" => assert_result_is_honest(v, &mut digit_model, s.name, None, result),
+                "forge" => {
+                    assert_result_is_honest(v, &mut digits_ort, s.name, None, result.clone());
+                    // Exactly the integers the circuit proves, and what ONNX Runtime computes.
+                    let TaskInput::Inline(input) = &v.input else { panic!("a proved task takes inline input") };
+                    let pixels = match &wire::decode(&input.0).unwrap()[0].tensor.data {
+                        Data::U8(p) => p.clone(),
+                        other => panic!("{other:?}"),
+                    };
+                    let posted = wire::decode(&result.unwrap()).unwrap();
+                    assert_eq!(posted[0].tensor.data, Data::I64(digits_zk.run(&pixels).unwrap()), "task {}", v.id);
+                    assert!(v.info.attempts.0.iter().all(|a| a.seats.0.len() == 1), "a proved attempt has its prover alone");
+                    assert_eq!(v.proofs.len(), v.info.attempts.0.len(), "every attempt posted a proof");
+                },
                 "slow" => {},
                 _ => assert_result_is_honest(v, &mut mlp_model, s.name, None, result),
             }
@@ -496,7 +553,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     assert!(matches!(slow.info.phase, Phase::Done { resolution: Resolution::CannotRun, .. }), "{:?}", slow.info.phase);
     let last = slow.info.attempts.0.last().unwrap();
     assert!(matches!(last.posted, Some(Posted::CannotRun(_))));
-    assert!(last.seats.iter().all(|s| s.slashed == 0 && s.paid > 0), "every seat paid, none slashed");
+    assert!(last.seats.0.iter().all(|s| s.slashed == 0 && s.paid > 0), "every seat paid, none slashed");
     println!("(3) an input that would run for days: answered too slow by all four seats, paid by its client");
 
     // (4) Each attacker: drawn, lost stake, and never paid for what it did not compute.
@@ -514,7 +571,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         let caught: Vec<_> = seats.iter().filter(|(_, _, seat)| seat.slashed > 0).collect();
         let earned: u128 = seats.iter().map(|(_, _, seat)| seat.paid + seat.bounty).sum();
         match s.name {
-            "substitute" | "withhold" | "collide" | "hide" => {
+            "substitute" | "withhold" | "collide" | "hide" | "forge" => {
                 let executed: Vec<_> = seats.iter().filter(|(_, i, _)| *i == 0).collect();
                 assert!(!executed.is_empty(), "{}: never drawn as executor", s.name);
                 for (a, _, seat) in &executed {
@@ -522,7 +579,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
                 }
                 for v in &tasks {
                     for (a, at) in v.info.attempts.0.iter().enumerate() {
-                        if at.seats[0].who == attacker {
+                        if at.seats.0[0].who == attacker {
                             assert!(
                                 matches!(at.verdict.as_ref().map(|x| &x.outcome), Some(Outcome::Rejected)),
                                 "{} task {} attempt {a}",
@@ -564,7 +621,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     assert!(matches!(unserved.info.phase, Phase::Done { resolution: Resolution::CannotRun, .. }), "{:?}", unserved.info.phase);
     let last = unserved.info.attempts.0.last().unwrap();
     assert!(matches!(last.posted, Some(Posted::CannotRun(CannotRun::InputUnavailable))), "{:?}", last.posted);
-    assert!(last.seats.iter().all(|s| s.slashed == 0 && s.paid > 0), "every seat paid, none slashed");
+    assert!(last.seats.0.iter().all(|s| s.slashed == 0 && s.paid > 0), "every seat paid, none slashed");
     assert_eq!(unserved.info.escrow - unserved.info.refunded, unserved.info.price, "the client paid the price");
     println!(
         "(7) data plane: a 4.9 MB photo in and its 1.6 MB map out, fetched by hash and verified; an unserved input answered unavailable, paid by its client"
@@ -572,7 +629,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
 
     // (5) The crash: the restarted worker revealed from its saved state, the dead one is slashed.
     let crash = &of(&scenarios[7])[0];
-    let first = &crash.info.attempts.0[0].seats;
+    let first = &crash.info.attempts.0[0].seats.0;
     let seat = |w: &AccountId32| first.iter().find(|s| &s.who == w).expect("holds a seat");
     let (back, dead) = (who(crashers[0]), who(crashers[1]));
     assert!(seat(&back).commit.is_some() && seat(&back).slashed == 0, "the restarted worker revealed from its saved state");
@@ -606,6 +663,13 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         of(&scenarios[1]).into_iter().find(|v| v.info.attempts.0.len() > 1).expect("a substituted output was rejected");
     let audit = net.cli_ok(&["audit", &rejected.id.to_string()]);
     assert!(audit.contains("audit passed") && !audit.contains("FAIL") && audit.contains("Rejected"), "{audit}");
+    // A forged proof and its honest re-run, verified again from chain data alone.
+    let forged = of(&scenarios[10]).into_iter().find(|v| v.info.attempts.0.len() > 1).expect("a forged output was refused");
+    let audit = net.cli_ok(&["audit", &forged.id.to_string()]);
+    assert!(
+        audit.contains("audit passed") && audit.contains("proof refused here") && audit.contains("proof verified here"),
+        "{audit}"
+    );
 }
 
 fn http_get(addr: &str, path: &str) -> String {

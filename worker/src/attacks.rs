@@ -35,7 +35,7 @@ impl Worker {
     /// attempt of this task, or in an earlier task.
     pub(crate) async fn earlier_fingerprint(&self, view: &TaskView, seat: usize) -> Option<Fingerprint> {
         let revealed = |a: &Attempt<_, _, _>| -> Option<Fingerprint> {
-            a.seats.iter().skip(1).find_map(|s: &chain::runtime_types::pallet_triad_tasks::types::Seat<AccountId32, u128>| {
+            a.seats.0.iter().skip(1).find_map(|s: &chain::runtime_types::pallet_triad_tasks::types::Seat<AccountId32, u128>| {
                 s.reveal.as_ref().and_then(|f| native(f).ok())
             })
         };
@@ -61,7 +61,7 @@ impl Worker {
     /// Reads the executor's answer off its commitment when it is the
     /// unsalted hash of a small discrete output, as commitments once were.
     pub(crate) fn dictionary(&self, schema: &Schema, view: &TaskView) -> Option<Answer> {
-        let commitment = view.info.attempts.0.last()?.seats[0].commit?;
+        let commitment = view.info.attempts.0.last()?.seats.0.first()?.commit?;
         let found = compute::candidates(schema).into_iter().find(|c| c.encoded(schema).digest() == commitment);
         tracing::warn!(
             target: LOG_TARGET,

@@ -43,6 +43,10 @@ pub enum Behaviour {
     /// fingerprint and never serves the bytes: verifiers that took the
     /// chain's copy of its word would endorse an output nobody can read.
     Hide,
+    /// As the prover of a proved task, posts its valid proof beside an output
+    /// it did not prove (one value moved): the proof is genuine and the
+    /// output is close, but the statement is not the one proven.
+    Forge,
     /// As verifier, tries to read a small discrete output off the executor's
     /// commitment by hashing every candidate value, then commits the
     /// fingerprint of what it found, or of a guess, without running the model.

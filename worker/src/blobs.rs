@@ -170,7 +170,7 @@ impl Worker {
         let attempt = view.info.attempts.0.len();
         let Some(assigned) = view.info.attempts.0.last() else { return Err(unavailable()) };
         let cutoff = cutoff(assigned.assigned_at, self.execute_period);
-        let executor = assigned.seats[0].who.clone();
+        let executor = assigned.seats.0[0].who.clone();
         // Until the chain says otherwise: the attempt's first block.
         let (mut phase, mut now) = (view.info.phase.clone(), assigned.assigned_at);
         // However the chain reads go, no attempt lasts longer than this.
@@ -272,7 +272,7 @@ impl Worker {
             Some(source) => sources.push(source),
             None => tracing::warn!(target: LOG_TARGET, task = view.id, "the task's provider address names no peer"),
         }
-        let mut seats: Vec<&AccountId32> = view.info.attempts.0.iter().flat_map(|a| a.seats.iter().map(|s| &s.who)).collect();
+        let mut seats: Vec<&AccountId32> = view.info.attempts.0.iter().flat_map(|a| a.seats.0.iter().map(|s| &s.who)).collect();
         seats.sort();
         seats.dedup();
         sources.extend(self.addresses_of(seats.into_iter()).await?);

@@ -158,6 +158,7 @@ mod tests {
             outputs: vec![spec("y")],
             lsh: LshParams::projection(5),
             checks: vec![OutputCheck::with_decision(Decision::Argmax)],
+            groth16: None,
         }
     }
 

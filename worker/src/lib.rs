@@ -54,6 +54,7 @@ mod calibration;
 mod compute;
 pub mod metrics;
 mod posted;
+mod prove;
 mod service;
 pub mod state;
 pub mod store;

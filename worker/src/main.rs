@@ -85,9 +85,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Copy an ONNX file into the model store under its blake3 hash.
+    /// Copy an ONNX file, or a Groth16 proving key (`.pk`, from `triad model
+    /// register --groth16`), into the model store under its blake3 hash.
     Import {
-        /// The ONNX file.
+        /// The ONNX file or proving key.
         file: PathBuf,
     },
 }

@@ -13,6 +13,8 @@ pub struct Metrics {
     pub inference_seconds: Histogram,
     /// Wall time of one fingerprint.
     pub fingerprint_seconds: Histogram,
+    /// Time to prove one job of a proved task.
+    pub prove_seconds: Histogram,
     /// Transactions the chain refused or failed, by call.
     pub failures: CounterVec<U64>,
     /// Data plane: stream bytes served to other peers.
@@ -49,6 +51,13 @@ impl Metrics {
             fingerprint_seconds: register(
                 Histogram::with_opts(
                     HistogramOpts::new("triad_worker_fingerprint_seconds", "Time of one LSH fingerprint").buckets(buckets),
+                )?,
+                registry,
+            )?,
+            prove_seconds: register(
+                Histogram::with_opts(
+                    HistogramOpts::new("triad_worker_prove_seconds", "Time to prove one job with Groth16")
+                        .buckets(vec![0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0]),
                 )?,
                 registry,
             )?,

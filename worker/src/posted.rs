@@ -94,7 +94,7 @@ impl Worker {
         let a = &view.info.attempts.0[attempt as usize];
         let (fingerprint, salt, vote) = if self.options.behaviour == Behaviour::Copy {
             let Some(revealed) =
-                a.seats.iter().enumerate().find_map(|(i, s)| (i != seat && i > 0).then_some(s.reveal.clone()).flatten())
+                a.seats.0.iter().enumerate().find_map(|(i, s)| (i != seat && i > 0).then_some(s.reveal.clone()).flatten())
             else {
                 return false;
             };
@@ -149,7 +149,7 @@ impl Worker {
                 view.outputs.iter().find(|(i, _)| *i == attempt).map(|(_, o)| EncodedAnswer::Output(o.0.clone()))
             },
             Some(Posted::Offchain { hash, size }) => {
-                let stated = a.seats[0].reveal.as_ref().and_then(|f| native::<Fingerprint>(f).ok());
+                let stated = a.seats.0[0].reveal.as_ref().and_then(|f| native::<Fingerprint>(f).ok());
                 let (Some(stated), Some(key)) = (stated, a.key) else { return Err(Disagreement::StatedFingerprint) };
                 let bytes = self.offchain_output(view, BlobId { hash: *hash, size: *size }).await?;
                 Some(job::check_stated(&schema.lsh, &key, &bytes, &stated)?)
@@ -164,7 +164,7 @@ impl Worker {
     async fn offchain_output(&self, view: &TaskView, id: BlobId) -> Result<Vec<u8>, Disagreement> {
         let attempt = view.info.attempts.0.len();
         let seats: Vec<_> =
-            view.info.attempts.0.last().map(|a| a.seats.iter().map(|s| s.who.clone()).collect()).unwrap_or_default();
+            view.info.attempts.0.last().map(|a| a.seats.0.iter().map(|s| s.who.clone()).collect()).unwrap_or_default();
         let started = std::time::Instant::now();
         // However the chain reads go, no vote period lasts longer than this.
         let patience = Duration::from_millis(self.block_ms * (self.execute_period as u64 + 10));

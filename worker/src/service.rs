@@ -14,7 +14,7 @@ use triad_client::{
     account_of,
     chain::{
         self,
-        runtime_types::pallet_triad_tasks::types::{Phase, TaskInput, TaskView},
+        runtime_types::pallet_triad_tasks::types::{Mode, Phase, TaskInput, TaskView},
     },
     job::{Answer, EncodedAnswer, JobError, Schema},
     AccountId32, AtBlock, Client, ClientError, Signer, Wait,
@@ -99,6 +99,7 @@ enum Step {
     CommitFingerprint,
     RevealAnswer,
     Vote,
+    Prove,
 }
 
 /// A running worker.
@@ -112,6 +113,7 @@ pub struct Worker {
     state: tokio::sync::Mutex<State>,
     busy: Mutex<HashSet<(u64, u32, Step)>>,
     pub(crate) schemas: Mutex<HashMap<u32, Schema>>,
+    pub(crate) provers: Mutex<HashMap<u32, Arc<crate::prove::Prover>>>,
     /// Largest output revealed in the extrinsic; larger ones go over the data plane.
     pub(crate) max_inline_output: usize,
     /// Largest output at all; larger ones are answered `OutputTooLarge`.
@@ -148,6 +150,7 @@ impl Worker {
             state: tokio::sync::Mutex::new(state),
             busy: Mutex::new(HashSet::new()),
             schemas: Mutex::new(HashMap::new()),
+            provers: Mutex::new(HashMap::new()),
             max_inline_output,
             max_offchain_output: max_offchain_output as usize,
             budget,
@@ -186,6 +189,9 @@ impl Worker {
             let schema = self.schema(*model).await?;
             self.provide_model(*model, &schema).await?;
             self.store.model(&schema.onnx_hash)?;
+            if schema.groth16.is_some() && self.options.executor {
+                self.provide_proving_key(*model).await?;
+            }
         }
         let registered = triad_client::registry::worker(&self.client.best().await?, &self.me).await?;
         let (peer_id, address) = self.blobs.registration();
@@ -322,11 +328,19 @@ impl Worker {
         let attempts = &view.info.attempts.0;
         let Some(attempt) = attempts.last() else { return Ok(()) };
         let index = attempts.len() as u32 - 1;
-        let Some(seat) = attempt.seats.iter().position(|s| s.who == self.me) else { return Ok(()) };
+        let Some(seat) = attempt.seats.0.iter().position(|s| s.who == self.me) else { return Ok(()) };
         if self.options.behaviour == Behaviour::Absent || attempt.verdict.is_some() {
             return Ok(());
         }
-        let mine = &attempt.seats[seat];
+        if matches!(view.info.mode, Mode::Groth16) {
+            // One seat, no commitments: prove and post within the execute phase.
+            if seat == 0 && matches!(view.info.phase, Phase::Execute { .. }) && attempt.posted.is_none() {
+                let v = view.clone();
+                self.spawn(id, index, Step::Prove, move |w| async move { w.prove(id, index, &v).await });
+            }
+            return Ok(());
+        }
+        let mine = &attempt.seats.0[seat];
         let have = pending == Some(index);
         match (&view.info.phase, seat) {
             (Phase::Execute { .. } | Phase::Key { .. }, _) if !have => {
@@ -473,7 +487,7 @@ impl Worker {
         let commitment = match self.options.behaviour {
             Behaviour::Copy => {
                 // Take another verifier's commitment, once there is one.
-                let Some(other) = a.seats.iter().enumerate().find(|(i, s)| *i != seat && *i > 0 && s.commit.is_some()) else {
+                let Some(other) = a.seats.0.iter().enumerate().find(|(i, s)| *i != seat && *i > 0 && s.commit.is_some()) else {
                     return false;
                 };
                 other.1.commit.expect("found committed")

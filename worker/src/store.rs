@@ -45,7 +45,8 @@ pub enum StoreError {
     Inference(#[from] triad_inference::InferenceError),
 }
 
-/// A directory of `<blake3 hex>.onnx` files and the sessions loaded from it.
+/// A directory of `<blake3 hex>.onnx` model files and `<blake3 hex>.pk`
+/// Groth16 proving keys, and the sessions loaded from the models.
 pub struct ModelStore {
     dir: PathBuf,
     settings: Settings,
@@ -63,27 +64,30 @@ impl ModelStore {
         self.dir.join(format!("{}.onnx", hex::encode(hash)))
     }
 
-    /// Copies an ONNX file into the store under its hash; returns the hash.
+    /// Where the proving key for `hash` lives.
+    pub fn key_path_for(&self, hash: &[u8; 32]) -> PathBuf {
+        self.dir.join(format!("{}.pk", hex::encode(hash)))
+    }
+
+    /// Copies a file into the store under its hash, as a proving key when its
+    /// name ends in `.pk` and as an ONNX model otherwise; returns the hash.
     pub fn import(&self, file: &Path) -> Result<[u8; 32], StoreError> {
         let io = |path: &Path, source| StoreError::Io { path: path.display().to_string(), source };
         let bytes = std::fs::read(file).map_err(|e| io(file, e))?;
         let hash = *blake3::hash(&bytes).as_bytes();
         std::fs::create_dir_all(&self.dir).map_err(|e| io(&self.dir, e))?;
-        let target = self.path_for(&hash);
+        let key = file.extension().is_some_and(|e| e == "pk");
+        let target = if key { self.key_path_for(&hash) } else { self.path_for(&hash) };
         std::fs::write(&target, &bytes).map_err(|e| io(&target, e))?;
         Ok(hash)
     }
 
-    /// The session for `hash`, loading and checking the file on first use.
-    pub fn model(&self, hash: &[u8; 32]) -> Result<Arc<Mutex<Model>>, StoreError> {
-        if let Some(m) = self.loaded.lock().expect("store lock").get(hash) {
-            return Ok(m.clone());
-        }
-        let path = self.path_for(hash);
+    /// The bytes stored at `path` for `hash`, checked against it.
+    pub fn read_checked(&self, path: &Path, hash: &[u8; 32]) -> Result<Vec<u8>, StoreError> {
         if !path.is_file() {
             return Err(StoreError::Missing { hash: hex::encode(hash), dir: self.dir.display().to_string() });
         }
-        let bytes = std::fs::read(&path).map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| StoreError::Io { path: path.display().to_string(), source })?;
         let found = blake3::hash(&bytes);
         if found.as_bytes() != hash {
             return Err(StoreError::HashMismatch {
@@ -92,6 +96,15 @@ impl ModelStore {
                 found: found.to_hex().to_string(),
             });
         }
+        Ok(bytes)
+    }
+
+    /// The session for `hash`, loading and checking the file on first use.
+    pub fn model(&self, hash: &[u8; 32]) -> Result<Arc<Mutex<Model>>, StoreError> {
+        if let Some(m) = self.loaded.lock().expect("store lock").get(hash) {
+            return Ok(m.clone());
+        }
+        let bytes = self.read_checked(&self.path_for(hash), hash)?;
         let model = Model::from_bytes(&bytes, self.settings)?;
         tracing::info!(target: "triad::worker", "loaded {}", model.describe());
         let model = Arc::new(Mutex::new(model));
