@@ -27,3 +27,5 @@ for pallet in models workers reputation tasks; do
         --template scripts/weights.hbs \
         --output "pallets/$pallet/src/weights.rs"
 done
+# The template's output, in the workspace's one formatting.
+cargo fmt --all

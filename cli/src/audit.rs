@@ -262,14 +262,14 @@ fn audit_proof(report: &mut Report, view: &crate::show::TaskView, n: usize, key:
     }
     let verified = crate::prove::check(view, n, key)?;
     let vk = hex::encode(&triad_zk::verify::vk_hash(&key.verifying_key.0)[..8]);
-    match &verified {
-        Ok(()) => println!("         proof verified here against vk blake3 {vk}…, the stored input and the posted output"),
-        Err(e) => println!("         proof refused here: {e}"),
-    }
     report.check(
         verified.is_ok() == accepted,
         format!("the chain {} the executor's proof, as verifying it here does", if accepted { "accepted" } else { "refused" }),
     );
+    match &verified {
+        Ok(()) => println!("         proof verified here against vk blake3 {vk}…, the stored input and the posted output"),
+        Err(e) => println!("         proof refused here: {e}"),
+    }
     let paid_right = if accepted {
         executor.paid == view.info.price && executor.slashed == 0
     } else {
