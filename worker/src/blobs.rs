@@ -238,30 +238,39 @@ impl Worker {
         if path.is_file() {
             return Ok(self.serve_model_file(schema)?);
         }
+        self.fetch_from_model_workers(model, id, "model file", MODEL_PATIENCE).await?;
+        self.store.import(&blobs.path(&id)?)?;
+        Ok(())
+    }
+
+    /// Fetches blob `id` from the workers that serve `model`, asking again
+    /// every 3 seconds for `patience`; `what` names it in the logs.
+    pub(crate) async fn fetch_from_model_workers(
+        &self,
+        model: u32,
+        id: BlobId,
+        what: &str,
+        patience: Duration,
+    ) -> Result<(), WorkerError> {
         let started = Instant::now();
         loop {
             let listed = registry::model_workers(&self.client.best().await?, model).await?;
             let sources = self.addresses_of(listed.iter()).await?;
             match self.blobs.plane.fetch(id, &sources).await {
                 Ok(from) => {
-                    tracing::info!(target: LOG_TARGET, model, from = ?from, bytes = id.size, "model file fetched by its hash");
-                    break;
+                    tracing::info!(target: LOG_TARGET, model, from = ?from, bytes = id.size, "{what} fetched by its hash");
+                    self.sync_plane_metrics();
+                    return Ok(());
                 },
-                Err(e) if started.elapsed() < MODEL_PATIENCE => {
-                    tracing::info!(target: LOG_TARGET, model, "model file not fetched yet, trying again: {e}");
+                Err(e) if started.elapsed() < patience => {
+                    tracing::info!(target: LOG_TARGET, model, "{what} not fetched yet, trying again: {e}");
                     tokio::time::sleep(Duration::from_secs(3)).await;
                 },
                 Err(e) => {
-                    return Err(WorkerError::Model {
-                        model,
-                        reason: format!("not in {} and no worker serving it delivered it: {e}", path.display()),
-                    })
+                    return Err(WorkerError::Model { model, reason: format!("no worker serving its {what} delivered it: {e}") })
                 },
             }
         }
-        self.sync_plane_metrics();
-        self.store.import(&blobs.path(&id)?)?;
-        Ok(())
     }
 
     /// Where an input may be fetched: the client's provider address, then

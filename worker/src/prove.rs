@@ -65,28 +65,7 @@ impl Worker {
             }
             return Ok(());
         }
-        let started = Instant::now();
-        loop {
-            let listed = registry::model_workers(&self.client.best().await?, model).await?;
-            let sources = self.addresses_of(listed.iter()).await?;
-            match self.blobs.plane().fetch(id, &sources).await {
-                Ok(from) => {
-                    tracing::info!(target: LOG_TARGET, model, from = ?from, bytes = id.size, "proving key fetched by its hash");
-                    break;
-                },
-                Err(e) if started.elapsed() < KEY_PATIENCE => {
-                    tracing::info!(target: LOG_TARGET, model, "proving key not fetched yet, trying again: {e}");
-                    tokio::time::sleep(Duration::from_secs(3)).await;
-                },
-                Err(e) => {
-                    return Err(WorkerError::Model {
-                        model,
-                        reason: format!("no worker serving its proving key delivered it: {e}"),
-                    })
-                },
-            }
-        }
-        self.sync_plane_metrics();
+        self.fetch_from_model_workers(model, id, "proving key", KEY_PATIENCE).await?;
         std::fs::copy(blobs.path(&id)?, &path)
             .map_err(|e| WorkerError::Model { model, reason: format!("{}: {e}", path.display()) })?;
         Ok(())
