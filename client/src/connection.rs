@@ -96,17 +96,21 @@ impl Client {
     /// before it serves its header ("cannot find the block header"), so a
     /// failed read is tried again a few times before it is an error.
     pub async fn best(&self) -> Result<AtBlock, ClientError> {
-        let mut last = None;
-        for _ in 0..10 {
+        header_race(|| async {
             let hash = self.rpc.chain_get_block_hash(None).await.map_err(ClientError::rpc)?;
             let hash = hash.ok_or_else(|| ClientError::Rpc("the node has no best block".into()))?;
-            match self.api.at_block(hash).await {
-                Ok(at) => return Ok(at),
-                Err(e) => last = Some(ClientError::rpc(e)),
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        }
-        Err(last.unwrap_or_else(|| ClientError::Rpc("no best block".into())))
+            self.api.at_block(hash).await.map_err(ClientError::rpc)
+        })
+        .await
+    }
+
+    /// A transaction builder at the current block, tried again like
+    /// [`Self::best`]: a transaction not sent for that race would leave a
+    /// seat absent.
+    async fn transactions(
+        &self,
+    ) -> Result<subxt::tx::TransactionsClient<Config, subxt::client::OnlineClientAtBlockImpl<Config>>, ClientError> {
+        header_race(|| async { self.api.transactions().await.map_err(ClientError::rpc) }).await
     }
 
     /// Signs `call` with the signer's next nonce, submits it and waits as told.
@@ -121,7 +125,7 @@ impl Client {
                 None => self.rpc.system_account_next_index(&who).await.map_err(ClientError::rpc)?,
             };
             let params = DefaultExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
-            let mut txs = self.api.transactions().await.map_err(ClientError::rpc)?;
+            let mut txs = self.transactions().await?;
             let submitted = async { txs.create_signed(call, signer, params).await?.submit_and_watch().await }.await;
             match submitted {
                 Ok(progress) => {
@@ -177,4 +181,22 @@ impl Client {
         }
         Err(unread.unwrap_or_else(|| ClientError::Rpc("the node closed the transaction's status stream".into())))
     }
+}
+
+/// Runs `read` up to ten times, 300 ms apart, until it succeeds: a node may
+/// announce a block before it serves the block's header.
+async fn header_race<R, F, Fut>(read: F) -> Result<R, ClientError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<R, ClientError>>,
+{
+    let mut last = None;
+    for _ in 0..10 {
+        match read().await {
+            Ok(r) => return Ok(r),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    Err(last.unwrap_or_else(|| ClientError::Rpc("no block to read at".into())))
 }
