@@ -14,7 +14,7 @@ use subxt::{
 };
 use tokio::sync::Mutex;
 
-use crate::{account_of, chain, error::ClientError, AtBlock, Config, Signer};
+use crate::{account_of, chain, error::ClientError, failover::Failover, AtBlock, Config, Signer};
 
 /// Block hash type of the chain.
 pub type Hash = subxt::config::substrate::H256;
@@ -50,13 +50,22 @@ pub struct Client {
 impl Client {
     /// Connects to `url` (`ws://…`), retrying until `patience` runs out so a
     /// worker can start before its node, and checks that the node's runtime
-    /// has the metadata this client was generated from.
+    /// has the metadata this client was generated from. If the connection
+    /// drops later, requests reconnect to the same node.
     pub async fn connect(url: &str, patience: Duration) -> Result<Self, ClientError> {
+        Self::connect_any(&[url.to_string()], patience).await
+    }
+
+    /// [`Self::connect`] over several nodes of one chain: requests go to the
+    /// first that answers, and to the next when its connection drops
+    /// ([`Failover`]).
+    pub async fn connect_any(urls: &[String], patience: Duration) -> Result<Self, ClientError> {
         let start = Instant::now();
-        let connect_err = |reason: String| ClientError::Connect { url: url.to_string(), reason };
+        let connect_err = |reason: String| ClientError::Connect { url: urls.join(","), reason };
         let (rpc_client, api) = loop {
             let attempt = async {
-                let rpc_client = RpcClient::from_insecure_url(url).await.map_err(|e| e.to_string())?;
+                let failover = Failover::connect(urls).await.map_err(|e| e.to_string())?;
+                let rpc_client = RpcClient::new(failover);
                 let api = OnlineClient::<Config>::from_rpc_client(rpc_client.clone()).await.map_err(|e| e.to_string())?;
                 Ok::<_, String>((rpc_client, api))
             };

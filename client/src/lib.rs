@@ -25,6 +25,7 @@
 
 mod connection;
 mod error;
+pub mod failover;
 pub mod job;
 mod keys;
 pub mod registry;

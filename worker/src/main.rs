@@ -7,7 +7,7 @@ use polkadot_sdk::substrate_prometheus_endpoint::{init_prometheus, Registry};
 use triad_client::{load_signer, Client};
 use triad_dataplane::Multiaddr;
 use triad_inference::{Optimization, Settings};
-use triad_worker::{blobs::BlobOptions, metrics::Metrics, store::ModelStore, Behaviour, Options, Worker};
+use triad_worker::{blobs::BlobOptions, metrics::Metrics, store::ModelStore, Behaviour, Options, Worker, WorkerError};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Opt {
@@ -22,9 +22,11 @@ enum Opt {
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Node RPC endpoint.
-    #[arg(long, default_value = "ws://127.0.0.1:9944")]
-    url: String,
+    /// Node RPC endpoints of one chain, comma separated or repeated: the
+    /// worker uses the first that answers and fails over to the next when
+    /// its connection drops.
+    #[arg(long, value_delimiter = ',', default_value = "ws://127.0.0.1:9944")]
+    url: Vec<String>,
     /// Development key: alice, bob, charlie, … (never for real stake).
     #[arg(long, conflicts_with = "key_file")]
     dev_seed: Option<String>,
@@ -62,6 +64,10 @@ struct Cli {
     /// Serve Prometheus metrics on this port (127.0.0.1).
     #[arg(long)]
     metrics_port: Option<u16>,
+    /// Serve metrics on every interface rather than 127.0.0.1 (containers,
+    /// a Prometheus on another host).
+    #[arg(long, requires = "metrics_port")]
+    metrics_external: bool,
     /// Log as JSON lines.
     #[arg(long)]
     log_json: bool,
@@ -132,7 +138,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let registry = Registry::new();
     let metrics = Metrics::register(&registry)?;
     if let Some(port) = cli.metrics_port {
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let ip = if cli.metrics_external { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
+        let addr = SocketAddr::from((ip, port));
         tokio::spawn(async move {
             if let Err(e) = init_prometheus(addr, registry).await {
                 tracing::error!(target: "triad::worker", "metrics endpoint: {e}");
@@ -142,13 +149,13 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(
         target: "triad::worker",
         %account,
-        url = %cli.url,
+        url = %cli.url.join(","),
         threads = settings.intra_threads,
         optimization = ?settings.optimization,
         behaviour = ?cli.behaviour,
         "starting"
     );
-    let client = Client::connect(&cli.url, Duration::from_secs(60)).await?;
+    let client = Client::connect_any(&cli.url, Duration::from_secs(60)).await?;
     let options = Options {
         models: cli.models,
         executor: !cli.verifier_only,
@@ -169,7 +176,20 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     };
     let worker = Worker::new(client, signer, options, metrics).await?;
     worker.prepare().await?;
-    let run = worker.run();
+    // A best-block stream ends when the node's connection drops; the next
+    // subscription goes to the next node that answers (`--url`), and pending
+    // reveals are on disk either way.
+    let run = async {
+        loop {
+            match worker.clone().run().await {
+                Err(WorkerError::StreamEnded) => {
+                    tracing::warn!(target: "triad::worker", "best-block stream ended; resubscribing");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                },
+                other => return other,
+            }
+        }
+    };
     tokio::select! {
         result = run => Ok(result?),
         _ = tokio::signal::ctrl_c() => {
