@@ -18,7 +18,7 @@ cargo build --release --locked --workspace --all-targets --features "$TRIAD_FEAT
 target_dir="${CARGO_TARGET_DIR:-$triad_root/target}"
 wasm="$target_dir/release/wbuild/triad-runtime/triad_runtime.compact.compressed.wasm"
 
-for pallet in models workers reputation tasks; do
+for pallet in models workers reputation tasks validators; do
     "$bencher" v1 benchmark pallet \
         --runtime "$wasm" \
         --pallet "pallet_triad_$pallet" \

@@ -1,6 +1,12 @@
-//! Genesis presets: `development` (one validator, Alice) and `local_testnet` (Alice and
-//! Bob). Both endow the well-known dev accounts so that clients and workers can pay fees,
-//! stake and escrow from block 1.
+//! Genesis presets: `development` (one validator, Alice) and `local_testnet` (four: Alice,
+//! Bob, Charlie and Dave, so that GRANDPA finalizes with one of them down). Both endow
+//! the well-known dev accounts so that clients and workers can pay fees, stake and escrow
+//! from block 1.
+//!
+//! A validator at genesis is bonded in `pallet-triad-validators` and has its session
+//! keys in `pallet-session`, which hands them to BABE and GRANDPA; those two pallets'
+//! own authority lists stay empty. [`validator_genesis`] builds the patch for any set of
+//! keys, for `triad-node build-spec --validator`.
 
 use crate::*;
 use alloc::{vec, vec::Vec};
@@ -15,20 +21,37 @@ use serde_json::Value;
 /// Every dev account starts with a million tokens.
 pub const ENDOWMENT: Balance = 1_000_000 * UNIT;
 
-fn genesis(authorities: Vec<(BabeId, GrandpaId)>, endowed: Vec<AccountId>, root: AccountId) -> Value {
-    let babe: Vec<_> = authorities.iter().map(|(b, _)| (b.clone(), 1u64)).collect();
-    let grandpa: Vec<_> = authorities.iter().map(|(_, g)| (g.clone(), 1u64)).collect();
+/// A genesis validator: its account and the session keys it validates with.
+pub type GenesisValidator = (AccountId, BabeId, GrandpaId);
+
+/// The genesis patch for `validators`, each bonded [`crate::configs::ValidatorMinBond`] and endowed
+/// with [`ENDOWMENT`] like every account in `endowed`, with `root` as the sudo key.
+pub fn validator_genesis(validators: Vec<GenesisValidator>, mut endowed: Vec<AccountId>, root: AccountId) -> Value {
+    for (account, _, _) in &validators {
+        if !endowed.contains(account) {
+            endowed.push(account.clone());
+        }
+    }
     let balances: Vec<_> = endowed.into_iter().map(|a| (a, ENDOWMENT)).collect();
+    let keys: Vec<_> = validators
+        .iter()
+        .map(|(account, babe, grandpa)| {
+            (account.clone(), account.clone(), opaque::SessionKeys { babe: babe.clone(), grandpa: grandpa.clone() })
+        })
+        .collect();
+    let bonds: Vec<_> =
+        validators.iter().map(|(account, _, _)| (account.clone(), crate::configs::ValidatorMinBond::get())).collect();
     serde_json::json!({
         "balances": { "balances": balances },
-        "babe": { "authorities": babe, "epochConfig": BABE_GENESIS_EPOCH_CONFIG },
-        "grandpa": { "authorities": grandpa },
+        "babe": { "epochConfig": BABE_GENESIS_EPOCH_CONFIG },
+        "session": { "keys": keys },
+        "validators": { "validators": bonds },
         "sudo": { "key": Some(root) },
     })
 }
 
-fn authority(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (BabeId, GrandpaId) {
-    (sr.public().into(), ed.public().into())
+fn authority(sr: Sr25519Keyring, ed: Ed25519Keyring) -> GenesisValidator {
+    (sr.to_account_id(), sr.public().into(), ed.public().into())
 }
 
 fn dev_accounts() -> Vec<AccountId> {
@@ -38,13 +61,18 @@ fn dev_accounts() -> Vec<AccountId> {
 /// The genesis patch for a preset name, or `None` for an unknown name.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
     let patch = match id.as_ref() {
-        sp_genesis_builder::DEV_RUNTIME_PRESET => genesis(
+        sp_genesis_builder::DEV_RUNTIME_PRESET => validator_genesis(
             vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
             dev_accounts(),
             Sr25519Keyring::Alice.to_account_id(),
         ),
-        sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => genesis(
-            vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice), authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob)],
+        sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => validator_genesis(
+            vec![
+                authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+                authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+                authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+                authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+            ],
             dev_accounts(),
             Sr25519Keyring::Alice.to_account_id(),
         ),

@@ -7,6 +7,9 @@
 //!   pallet draws executors and verifiers from that randomness.
 //! * **GRANDPA** finalizes blocks. Settlement of an inference task is final once the block
 //!   that settles it is finalized.
+//! * **Session** rotates the BABE and GRANDPA authorities once per epoch, from the set
+//!   **Validators** plans: bonded candidates admitted by governance, slashed through
+//!   **Offences** when they equivocate (proved against **Historical**'s record).
 //! * **Balances** and **TransactionPayment** hold the native token and charge fees;
 //!   **Sudo** is the dev-time governance.
 //!
@@ -70,8 +73,12 @@ pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
 pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);
 pub const HOURS: BlockNumber = MINUTES * 60;
 pub const DAYS: BlockNumber = HOURS * 24;
-/// Length of a BABE epoch, in slots. Epoch randomness rotates this often.
-pub const EPOCH_DURATION_IN_SLOTS: u64 = 10 * MINUTES as u64;
+/// Length of a BABE epoch, in slots, which is also a session: the validator set and
+/// the epoch randomness change this often. Two minutes, so that a validator admitted
+/// or removed takes part, or stops, within two sessions (at most four minutes). The
+/// cost: `pallet-session` charges the rotation block a full block's weight, so one
+/// block in twenty carries no extrinsics.
+pub const EPOCH_DURATION_IN_SLOTS: u64 = 2 * MINUTES as u64;
 
 /// BABE's chance of a primary slot (`c = 1/4`); with secondary VRF slots every slot still
 /// gets an author, and every block still carries a VRF output.
@@ -155,19 +162,32 @@ mod runtime {
     )]
     pub struct Runtime;
 
-    // Chain plumbing: 0-9.
+    // Chain plumbing: 0-19, declared in the order their hooks run. BABE's
+    // `on_initialize` must see the new slot before Session asks it whether
+    // the epoch ends; Session rotates before GRANDPA's `on_finalize` schedules
+    // the authority change it announced.
     #[runtime::pallet_index(0)]
     pub type System = frame_system;
     #[runtime::pallet_index(1)]
     pub type Timestamp = pallet_timestamp;
     #[runtime::pallet_index(2)]
     pub type Babe = pallet_babe;
-    #[runtime::pallet_index(3)]
-    pub type Grandpa = pallet_grandpa;
+    #[runtime::pallet_index(7)]
+    pub type Authorship = pallet_authorship;
     #[runtime::pallet_index(4)]
     pub type Balances = pallet_balances;
     #[runtime::pallet_index(5)]
     pub type TransactionPayment = pallet_transaction_payment;
+    #[runtime::pallet_index(8)]
+    pub type Offences = pallet_offences;
+    #[runtime::pallet_index(9)]
+    pub type Historical = pallet_session::historical;
+    #[runtime::pallet_index(10)]
+    pub type Validators = pallet_triad_validators;
+    #[runtime::pallet_index(11)]
+    pub type Session = pallet_session;
+    #[runtime::pallet_index(3)]
+    pub type Grandpa = pallet_grandpa;
     #[runtime::pallet_index(6)]
     pub type Sudo = pallet_sudo;
 

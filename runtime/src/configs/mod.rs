@@ -1,6 +1,8 @@
 //! Configuration of the chain pallets. The Triad pallets are configured in [`triad`].
 
+mod consensus;
 mod triad;
+pub use consensus::*;
 pub use triad::*;
 
 use crate::*;
@@ -54,38 +56,6 @@ impl pallet_timestamp::Config for Runtime {
     type OnTimestampSet = Babe;
     type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
     type WeightInfo = ();
-}
-
-parameter_types! {
-    pub const EpochDuration: u64 = EPOCH_DURATION_IN_SLOTS;
-    pub const ExpectedBlockTime: u64 = MILLISECS_PER_BLOCK;
-    pub const MaxAuthorities: u32 = 32;
-}
-
-impl pallet_babe::Config for Runtime {
-    type EpochDuration = EpochDuration;
-    type ExpectedBlockTime = ExpectedBlockTime;
-    // There is no session pallet: the authority set is the one in genesis, and epochs
-    // change on their own to rotate the VRF randomness.
-    type EpochChangeTrigger = pallet_babe::SameAuthoritiesForever;
-    type DisabledValidators = ();
-    type WeightInfo = ();
-    type MaxAuthorities = MaxAuthorities;
-    type MaxNominators = ConstU32<0>;
-    // Without a session pallet there is no key-ownership proof to check, so equivocation
-    // reports cannot be made; `Void` makes that explicit in the types.
-    type KeyOwnerProof = polkadot_sdk::sp_core::Void;
-    type EquivocationReportSystem = ();
-}
-
-impl pallet_grandpa::Config for Runtime {
-    type RuntimeEvent = RuntimeEvent;
-    type WeightInfo = ();
-    type MaxAuthorities = MaxAuthorities;
-    type MaxNominators = ConstU32<0>;
-    type MaxSetIdSessionEntries = ConstU64<0>;
-    type KeyOwnerProof = polkadot_sdk::sp_core::Void;
-    type EquivocationReportSystem = ();
 }
 
 impl pallet_balances::Config for Runtime {
