@@ -28,13 +28,25 @@ pub fn development() -> Result<ChainSpec, String> {
         .build())
 }
 
-/// Two validators (Alice and Bob), for a local multi-node network.
+/// Four validators (Alice, Bob, Charlie and Dave), for a local multi-node network
+/// that finalizes with one of them down.
 pub fn local_testnet() -> Result<ChainSpec, String> {
     Ok(ChainSpec::builder(wasm()?, None)
         .with_name("Triad Local Testnet")
         .with_id("triad_local_testnet")
         .with_chain_type(ChainType::Local)
         .with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+        .with_properties(properties())
+        .build())
+}
+
+/// A chain with the genesis `patch` (from [`triad_runtime::genesis::validator_genesis`]).
+pub fn custom(name: &str, id: &str, chain_type: ChainType, patch: serde_json::Value) -> Result<ChainSpec, String> {
+    Ok(ChainSpec::builder(wasm()?, None)
+        .with_name(name)
+        .with_id(id)
+        .with_chain_type(chain_type)
+        .with_genesis_config_patch(patch)
         .with_properties(properties())
         .build())
 }

@@ -21,6 +21,9 @@ pub enum Subcommand {
     /// Print a chain specification (JSON), for example to start a shared testnet.
     BuildSpec(sc_cli::BuildSpecCmd),
 
+    /// Write a chain specification for your own validators, from their public keys.
+    NewSpec(crate::new_spec::NewSpecCmd),
+
     /// Export a chain specification, the newer form of `build-spec`.
     ExportChainSpec(sc_cli::ExportChainSpecCmd),
 

@@ -55,6 +55,7 @@ pub fn run() -> polkadot_sdk::sc_cli::Result<()> {
             let runner = cli.create_runner(cmd)?;
             runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
         },
+        Some(Subcommand::NewSpec(cmd)) => cmd.run(),
         Some(Subcommand::ExportChainSpec(cmd)) => {
             let chain_spec = cli.load_spec(&cmd.chain)?;
             cmd.run(chain_spec)

@@ -99,7 +99,7 @@ pub fn new_partial(
 
     let transaction_pool = Arc::from(
         sc_transaction_pool::Builder::new(
-            task_manager.spawn_essential_handle(),
+            crate::shutdown::ShutdownTolerant::new(&task_manager),
             client.clone(),
             config.role.is_authority().into(),
         )
@@ -226,17 +226,30 @@ pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(config: Confi
     let enable_grandpa = !config.disable_grandpa;
     let prometheus_registry = config.prometheus_registry().cloned();
 
+    let shared_voter_state = grandpa::SharedVoterState::empty();
     let rpc_extensions_builder = {
         let client = client.clone();
         let pool = transaction_pool.clone();
         let keystore = keystore_container.keystore();
         let select_chain = select_chain.clone();
-        Box::new(move |_| {
+        let shared_voter_state = shared_voter_state.clone();
+        let shared_authority_set = grandpa_link.shared_authority_set().clone();
+        let justification_stream = grandpa_link.justification_stream();
+        let finality_provider =
+            grandpa::FinalityProofProvider::new_for_service(backend.clone(), Some(shared_authority_set.clone()));
+        Box::new(move |subscription_executor| {
             crate::rpc::create_full(crate::rpc::FullDeps {
                 client: client.clone(),
                 pool: pool.clone(),
                 select_chain: select_chain.clone(),
                 babe: crate::rpc::BabeDeps { worker_handle: babe_worker_handle.clone(), keystore: keystore.clone() },
+                grandpa: crate::rpc::GrandpaDeps {
+                    shared_voter_state: shared_voter_state.clone(),
+                    shared_authority_set: shared_authority_set.clone(),
+                    justification_stream: justification_stream.clone(),
+                    subscription_executor,
+                    finality_provider: finality_provider.clone(),
+                },
             })
             .map_err(Into::into)
         })
@@ -308,7 +321,7 @@ pub fn new_full<N: NetworkBackend<Block, <Block as BlockT>::Hash>>(config: Confi
             notification_service: grandpa_notification_service,
             voting_rule: grandpa::VotingRulesBuilder::default().build(),
             prometheus_registry,
-            shared_voter_state: grandpa::SharedVoterState::empty(),
+            shared_voter_state,
             telemetry: telemetry.as_ref().map(|x| x.handle()),
             offchain_tx_pool_factory: OffchainTransactionPoolFactory::new(transaction_pool),
         })?;
