@@ -6,11 +6,13 @@
 //! cargo target directory (`target/release/triad-node`). A missing binary is a test
 //! failure with a message that says how to build it.
 
+pub mod cluster;
 pub mod network;
 pub mod node;
 pub mod rpc;
 pub mod tx;
 
+pub use cluster::Cluster;
 pub use network::Network;
 pub use node::{Node, NodeError};
 pub use rpc::Rpc;

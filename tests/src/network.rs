@@ -30,9 +30,13 @@ pub struct WorkerProc {
     log: PathBuf,
 }
 
-/// A running network: one dev node, any number of workers.
+/// A running network: one dev node (or a node of a network started
+/// elsewhere), any number of workers.
 pub struct Network {
-    pub node: Node,
+    /// The dev node this network started, if it started one.
+    pub node: Option<Node>,
+    /// The node RPC endpoint workers, the CLI and the client use.
+    pub url: String,
     pub client: Client,
     pub dir: PathBuf,
     workers: Vec<WorkerProc>,
@@ -49,19 +53,30 @@ impl Network {
     /// Starts a dev node and connects a client; `name` labels the scratch
     /// directory that holds worker logs, state and model store.
     pub async fn start(name: &str) -> Self {
+        let node = Node::start_dev().unwrap_or_else(|e| panic!("{e}"));
+        let url = node.ws_url();
+        Self::with(name, Some(node), url).await
+    }
+
+    /// Workers and the CLI around a node that runs already, at `url`
+    /// (`ws://…`), for example a validator of a multi-validator network.
+    pub async fn attach(name: &str, url: &str) -> Self {
+        Self::with(name, None, url.to_string()).await
+    }
+
+    async fn with(name: &str, node: Option<Node>, url: String) -> Self {
         let worker_bin = sibling_binary("triad-worker").unwrap_or_else(|e| panic!("{e}"));
         let cli_bin = sibling_binary("triad").unwrap_or_else(|e| panic!("{e}"));
-        let node = Node::start_dev().unwrap_or_else(|e| panic!("{e}"));
-        let client = Client::connect(&node.ws_url(), Duration::from_secs(90)).await.expect("client connects");
+        let client = Client::connect(&url, Duration::from_secs(90)).await.expect("client connects");
         let dir = std::env::temp_dir().join(format!("triad-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("logs")).unwrap();
-        Network { node, client, dir, workers: Vec::new(), worker_bin, cli_bin }
+        Network { node, url, client, dir, workers: Vec::new(), worker_bin, cli_bin }
     }
 
     /// Runs the CLI against this node.
     pub fn cli(&self, args: &[&str]) -> Output {
-        Command::new(&self.cli_bin).arg("--url").arg(self.node.ws_url()).args(args).output().expect("the triad CLI runs")
+        Command::new(&self.cli_bin).arg("--url").arg(&self.url).args(args).output().expect("the triad CLI runs")
     }
 
     /// Runs the CLI and fails the test, showing its stderr, if it fails.
@@ -135,15 +150,18 @@ impl Network {
     }
 
     /// Starts worker `i`; its models come from the store the test fills,
-    /// unless its flags name a `--models-dir` of its own.
+    /// unless its flags name a `--models-dir` of its own, and it uses the
+    /// network's node unless they name `--url`s.
     fn launch(&mut self, i: usize) {
         let w = &self.workers[i];
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&w.log).unwrap();
         let shared = self.dir.join("models");
         let models_dir =
             if w.args.iter().any(|a| a == "--models-dir") { vec![] } else { vec!["--models-dir", shared.to_str().unwrap()] };
+        let url = if w.args.iter().any(|a| a == "--url") { vec![] } else { vec!["--url", self.url.as_str()] };
         let child = Command::new(&self.worker_bin)
-            .args(["--url", &self.node.ws_url(), "--dev-seed", &w.seed])
+            .args(url)
+            .args(["--dev-seed", &w.seed])
             .args(models_dir)
             .args(["--state-dir", self.dir.join("state").join(w.seed.replace('/', "_")).to_str().unwrap()])
             // Every peer of the test network is on this host.

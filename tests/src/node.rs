@@ -23,6 +23,8 @@ pub enum NodeError {
     ShutdownTimeout(Duration),
     #[error("triad-node exited with {0} after SIGTERM")]
     UncleanExit(ExitStatus),
+    #[error("triad-node stopped on SIGTERM but logged: {0}")]
+    ShutdownComplaint(String),
     #[error("waiting for triad-node: {0}")]
     Wait(std::io::Error),
 }
@@ -71,6 +73,8 @@ fn free_port() -> Result<u16, NodeError> {
 pub struct Node {
     child: Option<Child>,
     pub rpc_port: u16,
+    /// Where the node's stderr goes; printed when the node is dropped if `TRIAD_NODE_LOG` is set.
+    log: PathBuf,
 }
 
 impl Node {
@@ -79,16 +83,17 @@ impl Node {
         let bin = node_binary()?;
         let rpc_port = free_port()?;
         let p2p_port = free_port()?;
-        let log = std::env::var("TRIAD_NODE_LOG").ok();
+        let log = std::env::temp_dir().join(format!("triad-node-{}-{rpc_port}.log", std::process::id()));
+        let file = std::fs::File::create(&log).map_err(NodeError::Spawn)?;
         let child = Command::new(bin)
             .args(["--dev", "--tmp", "--no-prometheus", "--no-telemetry", "--no-mdns"])
             .args(["--rpc-port", &rpc_port.to_string()])
             .args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
             .stdout(Stdio::null())
-            .stderr(if log.is_some() { Stdio::inherit() } else { Stdio::null() })
+            .stderr(file)
             .spawn()
             .map_err(NodeError::Spawn)?;
-        Ok(Self { child: Some(child), rpc_port })
+        Ok(Self { child: Some(child), rpc_port, log })
     }
 
     pub fn rpc_url(&self) -> String {
@@ -100,7 +105,13 @@ impl Node {
         format!("ws://127.0.0.1:{}", self.rpc_port)
     }
 
-    /// Sends SIGTERM and waits for a clean exit (status 0).
+    /// Everything the node logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM and waits for a clean exit: status 0, and no essential
+    /// task reported as failed on the way out.
     pub fn shutdown(mut self, within: Duration) -> Result<(), NodeError> {
         let mut child = self.child.take().expect("a node is shut down once");
         let pid = child.id().to_string();
@@ -108,7 +119,14 @@ impl Node {
         let start = Instant::now();
         loop {
             if let Some(status) = child.try_wait().map_err(NodeError::Wait)? {
-                return if status.success() { Ok(()) } else { Err(NodeError::UncleanExit(status)) };
+                if !status.success() {
+                    return Err(NodeError::UncleanExit(status));
+                }
+                let log = self.log();
+                return match log.lines().find(|l| l.contains("Essential task") || l.contains("panicked")) {
+                    Some(line) => Err(NodeError::ShutdownComplaint(line.trim().to_string())),
+                    None => Ok(()),
+                };
             }
             if start.elapsed() > within {
                 let _ = child.kill();
@@ -124,6 +142,11 @@ impl Drop for Node {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
+        }
+        if std::env::var_os("TRIAD_NODE_LOG").is_some() {
+            eprintln!("--- triad-node log ({})\n{}", self.log.display(), self.log());
+        } else {
+            let _ = std::fs::remove_file(&self.log);
         }
     }
 }

@@ -82,6 +82,42 @@ impl Rpc {
         Ok(crate::tx::SigningContext { genesis: self.genesis_hash().await?, spec_version, tx_version, nonce })
     }
 
+    /// The best block's number.
+    pub async fn best_number(&self) -> Result<u32, Error> {
+        let header: Value = self.client.request("chain_getHeader", rpc_params![]).await?;
+        hex_u32(&header["number"])
+    }
+
+    /// `(best, finalized)` block numbers.
+    pub async fn heads(&self) -> Result<(u32, u32), Error> {
+        Ok((self.best_number().await?, self.finalized_number().await?))
+    }
+
+    /// The digest items of block `hash`, decoded.
+    pub async fn digest(&self, hash: H256) -> Result<Vec<polkadot_sdk::sp_runtime::DigestItem>, Error> {
+        let header: Value = self.client.request("chain_getHeader", rpc_params![hash]).await?;
+        let logs: Vec<Bytes> = serde_json::from_value(header["digest"]["logs"].clone())?;
+        logs.iter().map(|b| Ok(polkadot_sdk::sp_runtime::DigestItem::decode(&mut &b.0[..])?)).collect()
+    }
+
+    /// `author_rotateKeysWithOwner`: new session keys in the node's keystore,
+    /// and the proof that `owner` (an encoded account) holds them.
+    pub async fn rotate_keys(&self, owner: Vec<u8>) -> Result<(Vec<u8>, Vec<u8>), Error> {
+        let v: Value = self.client.request("author_rotateKeysWithOwner", rpc_params![Bytes(owner)]).await?;
+        let keys: Bytes = serde_json::from_value(v["keys"].clone())?;
+        let proof: Bytes = serde_json::from_value(v["proof"].clone()).map_err(|_| "the node gave no ownership proof")?;
+        Ok((keys.0, proof.0))
+    }
+
+    /// Any JSON-RPC method, for what has no typed helper here.
+    pub async fn request(&self, method: &str, params: Vec<Value>) -> Result<Value, Error> {
+        let mut p = jsonrpsee::core::params::ArrayParams::new();
+        for v in params {
+            p.insert(v)?;
+        }
+        Ok(self.client.request(method, p).await?)
+    }
+
     pub async fn account_next_index(&self, ss58: &str) -> Result<u32, Error> {
         Ok(self.client.request("system_accountNextIndex", rpc_params![ss58]).await?)
     }

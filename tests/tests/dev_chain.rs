@@ -57,3 +57,40 @@ fn missing_node_binary_is_a_clear_error() {
     let msg = err.to_string();
     assert!(msg.contains("cargo build --release -p triad-node"), "unhelpful message: {msg}");
 }
+
+/// `triad-node new-spec` builds a chain spec from validators' public keys:
+/// each validator's session keys and bond are in its genesis, and a key that
+/// is not SS58 is a one-line error.
+#[test]
+fn new_spec_writes_a_chain_spec_from_public_keys() {
+    use polkadot_sdk::sp_keyring::Ed25519Keyring;
+    let node = triad_integration_tests::node::node_binary().unwrap_or_else(|e| panic!("{e}"));
+    let validator = |sr: Sr25519Keyring, ed: Ed25519Keyring| {
+        format!("{},{},{}", sr.to_account_id().to_ss58check(), sr.public().to_ss58check(), ed.public().to_ss58check())
+    };
+    let out = std::process::Command::new(&node)
+        .args(["new-spec", "--name", "Test", "--id", "triad_test", "--sudo"])
+        .arg(Sr25519Keyring::Alice.to_account_id().to_ss58check())
+        .args(["--validator", &validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)])
+        .args(["--validator", &validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob)])
+        .args(["--endow", &Sr25519Keyring::Ferdie.to_account_id().to_ss58check()])
+        .output()
+        .expect("triad-node runs");
+    assert!(out.status.success(), "new-spec failed: {}", String::from_utf8_lossy(&out.stderr));
+    let spec: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON chain spec");
+    assert_eq!(spec["id"], "triad_test");
+    let patch = &spec["genesis"]["runtimeGenesis"]["patch"];
+    let keys = patch["session"]["keys"].as_array().expect("session keys in genesis");
+    assert_eq!(keys.len(), 2, "one session-keys entry per validator");
+    let bonds = patch["validators"]["validators"].as_array().expect("validator bonds in genesis");
+    assert_eq!(bonds.len(), 2);
+    assert_eq!(patch["balances"]["balances"].as_array().map(Vec::len), Some(3), "two validators and Ferdie endowed");
+
+    let bad = std::process::Command::new(&node)
+        .args(["new-spec", "--sudo", "nonsense", "--validator", "a,b,c"])
+        .output()
+        .expect("triad-node runs");
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("is not an SS58 account"), "unhelpful error: {err}");
+}
