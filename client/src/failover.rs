@@ -43,6 +43,13 @@ const PING_EVERY: Duration = Duration::from_secs(5);
 /// How long a connection may be silent before it counts as dropped.
 const DEAD_AFTER: Duration = Duration::from_secs(15);
 
+/// A connection to `url` and the genesis hash it serves.
+async fn open(url: &str) -> Result<(JsonrpseeRpcClient, String), String> {
+    let client = ws_client(url).await.map_err(|e| e.to_string())?;
+    let genesis = genesis_of(&client).await?;
+    Ok((client, genesis))
+}
+
 async fn genesis_of(client: &JsonrpseeRpcClient) -> Result<String, String> {
     let raw = client
         .request_raw("chain_getBlockHash", Some(RawValue::from_string("[0]".into()).expect("valid JSON")))
@@ -56,12 +63,9 @@ impl Failover {
     pub async fn connect(urls: &[String]) -> Result<Self, ClientError> {
         let mut last = String::from("no URL given");
         for (i, url) in urls.iter().enumerate() {
-            match ws_client(url).await {
-                Ok(client) => match genesis_of(&client).await {
-                    Ok(genesis) => {
-                        return Ok(Self { urls: urls.to_vec(), current: Mutex::new((i, Arc::new(client))), genesis });
-                    },
-                    Err(e) => last = format!("{url}: {e}"),
+            match open(url).await {
+                Ok((client, genesis)) => {
+                    return Ok(Self { urls: urls.to_vec(), current: Mutex::new((i, Arc::new(client))), genesis });
                 },
                 Err(e) => last = format!("{url}: {e}"),
             }
@@ -80,9 +84,8 @@ impl Failover {
         for step in 1..=n {
             let i = (current.0 + step) % n;
             let url = &self.urls[i];
-            let Ok(client) = ws_client(url).await else { continue };
-            match genesis_of(&client).await {
-                Ok(genesis) if genesis == self.genesis => {
+            match open(url).await {
+                Ok((client, genesis)) if genesis == self.genesis => {
                     tracing::warn!(target: LOG_TARGET, from = %self.urls[current.0], to = %url, "node connection lost; failing over");
                     *current = (i, Arc::new(client));
                     return Ok(current.1.clone());
@@ -92,11 +95,6 @@ impl Failover {
             }
         }
         Err(subxt::rpcs::Error::Client(format!("no node of {} answers", self.urls.join(",")).into()))
-    }
-
-    /// The URL of the node in use.
-    pub async fn current_url(&self) -> String {
-        self.urls[self.current.lock().await.0].clone()
     }
 }
 

@@ -214,11 +214,6 @@ impl Cluster {
         rpc.wait_ready(within).await?;
         Ok(rpc)
     }
-
-    /// The container names' common prefix (for logs and cleanup).
-    pub fn prefix(&self) -> &str {
-        &self.prefix
-    }
 }
 
 impl Drop for Cluster {

@@ -109,15 +109,6 @@ impl Rpc {
         Ok((keys.0, proof.0))
     }
 
-    /// Any JSON-RPC method, for what has no typed helper here.
-    pub async fn request(&self, method: &str, params: Vec<Value>) -> Result<Value, Error> {
-        let mut p = jsonrpsee::core::params::ArrayParams::new();
-        for v in params {
-            p.insert(v)?;
-        }
-        Ok(self.client.request(method, p).await?)
-    }
-
     pub async fn account_next_index(&self, ss58: &str) -> Result<u32, Error> {
         Ok(self.client.request("system_accountNextIndex", rpc_params![ss58]).await?)
     }
