@@ -9,6 +9,7 @@
 mod audit;
 mod model;
 mod prove;
+mod runtime;
 mod serve;
 mod show;
 mod submit;
@@ -54,6 +55,9 @@ enum Command {
     Audit(audit::AuditArgs),
     /// List workers with stake, reputation and status.
     Workers,
+    /// The chain's runtime: its version, and upgrading it.
+    #[command(subcommand)]
+    Runtime(runtime::RuntimeCommand),
 }
 
 /// An error as the user sees it: one line.
@@ -107,6 +111,7 @@ async fn main() -> ExitCode {
         Command::Task { id } => show::task(&cli.url, id).await,
         Command::Audit(args) => audit::run(&cli.url, args).await,
         Command::Workers => show::workers(&cli.url).await,
+        Command::Runtime(cmd) => runtime::run(&cli.url, &keys, cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

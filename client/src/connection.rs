@@ -113,13 +113,27 @@ impl Client {
         .await
     }
 
-    /// A transaction builder at the current block, tried again like
+    /// A transaction builder at the finalized block, tried again like
     /// [`Self::best`]: a transaction not sent for that race would leave a
-    /// seat absent.
+    /// seat absent. From a runtime upgrade until the block that made it is
+    /// finalized, the best block runs a newer spec than the finalized one,
+    /// and the pool refuses what is signed for the older; the builder then
+    /// signs at the best block instead.
     async fn transactions(
         &self,
     ) -> Result<subxt::tx::TransactionsClient<Config, subxt::client::OnlineClientAtBlockImpl<Config>>, ClientError> {
-        header_race(|| async { self.api.transactions().await.map_err(ClientError::rpc) }).await
+        header_race(|| async {
+            let finalized = self.api.at_current_block().await.map_err(ClientError::rpc)?;
+            let best = self.rpc.chain_get_block_hash(None).await.map_err(ClientError::rpc)?;
+            if let Some(best) = best.filter(|b| *b != finalized.block_hash()) {
+                let at_best = self.api.at_block(best).await.map_err(ClientError::rpc)?;
+                if at_best.spec_version() != finalized.spec_version() {
+                    return Ok(at_best.transactions());
+                }
+            }
+            Ok(finalized.transactions())
+        })
+        .await
     }
 
     /// Signs `call` with the signer's next nonce, submits it and waits as told.

@@ -71,6 +71,15 @@ impl ClientError {
 }
 
 impl ClientError {
+    /// A `DispatchError` that arrived inside an event (`sudo`'s `Sudid`, a
+    /// batch's `ItemFailed`) as SCALE bytes, named through `metadata`.
+    pub fn from_dispatch_bytes(bytes: &[u8], metadata: subxt::ArcMetadata) -> Self {
+        match subxt::error::DispatchError::decode_from(bytes, metadata) {
+            Ok(e) => Self::from_dispatch(&e),
+            Err(e) => ClientError::DispatchOther(format!("undecodable dispatch error: {e}")),
+        }
+    }
+
     /// Wraps any subxt error as [`ClientError::Rpc`].
     pub fn rpc_err(e: impl std::fmt::Display) -> Self {
         ClientError::Rpc(e.to_string())

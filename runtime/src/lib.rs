@@ -22,6 +22,15 @@
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
+/// The same runtime with `spec_version` one higher: what a runtime upgrade
+/// submits, so the end-to-end tests can rehearse one on a running network
+/// (`system.set_code` through sudo) without a second checkout. The node never
+/// embeds it.
+#[cfg(feature = "std")]
+pub mod next {
+    include!(concat!(env!("OUT_DIR"), "/triad_runtime_next"));
+}
+
 extern crate alloc;
 use alloc::vec::Vec;
 
@@ -111,17 +120,30 @@ pub mod opaque {
     }
 }
 
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-    spec_name: alloc::borrow::Cow::Borrowed("triad"),
-    impl_name: alloc::borrow::Cow::Borrowed("triad"),
-    authoring_version: 1,
-    spec_version: 101,
-    impl_version: 1,
-    apis: apis::RUNTIME_API_VERSIONS,
-    transaction_version: 1,
-    system_version: 1,
-};
+/// Declares [`VERSION`] with the given `spec_version`. `#[runtime_version]` reads
+/// the fields as literals to write the wasm's `runtime_version` section, so the
+/// number is passed as a token rather than computed.
+macro_rules! runtime_version {
+    ($spec_version:tt) => {
+        #[sp_version::runtime_version]
+        pub const VERSION: RuntimeVersion = RuntimeVersion {
+            spec_name: alloc::borrow::Cow::Borrowed("triad"),
+            impl_name: alloc::borrow::Cow::Borrowed("triad"),
+            authoring_version: 1,
+            spec_version: $spec_version,
+            impl_version: 1,
+            apis: apis::RUNTIME_API_VERSIONS,
+            transaction_version: 1,
+            system_version: 1,
+        };
+    };
+}
+#[cfg(not(triad_next_spec))]
+runtime_version!(101);
+// The upgrade rehearsal: this runtime one `spec_version` higher, built only as
+// the second wasm blob of `build.rs` ([`next`]), never as the node's own.
+#[cfg(triad_next_spec)]
+runtime_version!(102);
 
 /// The checks every signed extrinsic passes through, in order.
 pub type TxExtension = (

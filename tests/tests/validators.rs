@@ -19,7 +19,12 @@
 //!    chain slashes his bond and removes him;
 //! 8. Eve joins (`author_rotateKeysWithOwner`, `session.set_keys`, a bond,
 //!    and admission by sudo) while Dave is removed: after the session change
-//!    Eve authors blocks and Dave does not.
+//!    Eve authors blocks and Dave does not;
+//! 9. a runtime upgrade (`triad runtime upgrade`: sudo `set_code` with the
+//!    runtime one `spec_version` higher) lands while three jobs are in flight
+//!    on scenario 6's workers: every validator runs the new spec and the jobs
+//!    settle, escrow exact; the same blob again, and a file that is no
+//!    runtime, are refused before anything is signed.
 //!
 //! Needs the images of `docker/build.sh`.
 
@@ -33,8 +38,13 @@ use polkadot_sdk::{
     sp_keyring::Sr25519Keyring,
     sp_runtime::DigestItem,
 };
+use triad_client::chain::runtime_types::pallet_triad_tasks::types::Phase;
 use triad_inference::{wire, TensorData};
-use triad_integration_tests::{network::repo_root, rpc::Error, tx, Cluster, Network, Rpc};
+use triad_integration_tests::{
+    network::{repo_root, TaskView},
+    rpc::Error,
+    tx, Cluster, Network, Rpc,
+};
 use triad_runtime::{opaque::SessionKeys, AccountId, Runtime, RuntimeCall, UNIT};
 
 const BLOCK: Duration = Duration::from_secs(6);
@@ -220,7 +230,7 @@ async fn scenarios(c: &mut Cluster) -> Result<(), Error> {
     assert_eq!(d.block_hash(target).await?, a.block_hash(target).await?);
 
     // 6. Jobs settle with a validator down; workers fail over.
-    jobs_with_a_validator_down(c).await?;
+    let (mut net, model) = jobs_with_a_validator_down(c).await?;
 
     // 7. Dave equivocates and is slashed.
     let twin = c.join_with("dave-twin", &["--dave"])?;
@@ -318,13 +328,17 @@ async fn scenarios(c: &mut Cluster) -> Result<(), Error> {
         n += 1;
     }
     println!("Eve authored #{} after joining; Dave authored none of #{changed}..#{n}", eve_authored.unwrap_or_default());
+
+    // 9. A runtime upgrade with jobs in flight, on the validators of now.
+    jobs_across_a_runtime_upgrade(c, &mut net, model, &["alice", "bob", "charlie", "eve"]).await?;
     Ok(())
 }
 
 /// Scenario 6: four workers (Bob, Charlie, Dave, Ferdie) whose first node is
 /// Charlie's and second Alice's; Charlie's validator is killed after they
-/// qualify, and three jobs submitted through Alice's node settle.
-async fn jobs_with_a_validator_down(c: &Cluster) -> Result<(), Error> {
+/// qualify, and three jobs submitted through Alice's node settle. Returns the
+/// workers, still running, and their model.
+async fn jobs_with_a_validator_down(c: &Cluster) -> Result<(Network, u32), Error> {
     let (alice, charlie) = (c.index("alice"), c.index("charlie"));
     let ws = |i: usize| c.rpc_url(i).map(|u| u.replace("http://", "ws://"));
     let mut net = Network::attach("faults", &ws(alice)?).await;
@@ -344,27 +358,87 @@ async fn jobs_with_a_validator_down(c: &Cluster) -> Result<(), Error> {
     c.kill(charlie)?;
     println!("Charlie's validator killed with four workers connected to it");
     let client = triad_client::load_signer(Some("eve"), None)?;
-    let inputs = (0..3)
-        .map(|k| {
-            let features = (0..64).map(|j| ((j * 7 + k * 13) % 17) as f32 / 8.0 - 1.0).collect();
-            let t = TensorData::f32(vec![1, 64], features);
-            wire::encode(&[wire::NamedTensor { name: "features".into(), tensor: t }])
-        })
-        .collect();
-    let ids = net.submit(&client, model, inputs, UNIT / 10).await;
+    let ids = net.submit(&client, model, job_inputs(0..3), UNIT / 10).await;
     let (views, _) = net.wait_done(&ids, Duration::from_secs(400)).await;
-    for v in &views {
-        let paid: u128 = v.info.attempts.0.iter().flat_map(|a| a.seats.0.iter()).map(|s| s.paid).sum();
-        assert_eq!(paid + v.info.refunded, v.info.escrow, "task {}: escrow paid out or refunded to the plank", v.id);
-        let slashed: u128 = v.info.attempts.0.iter().flat_map(|a| a.seats.0.iter()).map(|s| s.slashed).sum();
-        assert_eq!(slashed, 0, "task {}: an honest worker was slashed while its node was down", v.id);
-        assert!(v.output.is_some(), "task {} settled without a result", v.id);
-    }
+    settled_honestly(&views, "while its node was down");
     for i in 0..workers.len() {
         let log = net.worker_log(i);
         assert!(log.contains("failing over"), "{} did not fail over:\n{log}", workers[i]);
     }
     println!("three jobs settled with Charlie's validator down; the four workers failed over to Alice's node");
     c.restart(charlie)?;
+    c.wait_ready(charlie, Duration::from_secs(60)).await?;
+    Ok((net, model))
+}
+
+/// Inputs of the 64-feature MLP, one per `k`.
+fn job_inputs(ks: std::ops::Range<usize>) -> Vec<Vec<u8>> {
+    ks.map(|k| {
+        let features = (0..64).map(|j| ((j * 7 + k * 13) % 17) as f32 / 8.0 - 1.0).collect();
+        let t = TensorData::f32(vec![1, 64], features);
+        wire::encode(&[wire::NamedTensor { name: "features".into(), tensor: t }])
+    })
+    .collect()
+}
+
+/// Every task settled with a result, its escrow paid out or refunded to the
+/// plank, and no worker slashed.
+fn settled_honestly(views: &[TaskView], when: &str) {
+    for v in views {
+        let paid: u128 = v.info.attempts.0.iter().flat_map(|a| a.seats.0.iter()).map(|s| s.paid).sum();
+        assert_eq!(paid + v.info.refunded, v.info.escrow, "task {}: escrow paid out or refunded to the plank", v.id);
+        let slashed: u128 = v.info.attempts.0.iter().flat_map(|a| a.seats.0.iter()).map(|s| s.slashed).sum();
+        assert_eq!(slashed, 0, "task {}: an honest worker was slashed {when}", v.id);
+        assert!(v.output.is_some(), "task {} settled without a result", v.id);
+    }
+}
+
+/// Scenario 7: the documented upgrade path, `triad runtime upgrade` with the
+/// runtime one `spec_version` higher ([`triad_runtime::next`]), run while
+/// three jobs are in flight. Every validator moves to the new spec; the jobs,
+/// submitted before the upgrade and settled after it, settle honestly.
+async fn jobs_across_a_runtime_upgrade(c: &Cluster, net: &mut Network, model: u32, validators: &[&str]) -> Result<(), Error> {
+    let blob = triad_runtime::next::WASM_BINARY.ok_or("the next runtime was not built")?;
+    let file = net.dir.join("triad_runtime_next.compact.compressed.wasm");
+    std::fs::write(&file, blob)?;
+    let file = file.to_str().ok_or("a non-UTF-8 scratch path")?;
+    let a = c.rpc(c.index("alice"))?;
+    let (spec, tx_version) = a.runtime_versions().await?;
+
+    let not_a_runtime = repo_root().join("inference/fixtures/mlp_classifier.onnx");
+    let out = net.cli(&["--dev-seed", "alice", "runtime", "upgrade", not_a_runtime.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("is not a wasm runtime"), "an ONNX file was taken for a runtime: {err}");
+
+    let client = triad_client::load_signer(Some("eve"), None)?;
+    let ids = net.submit(&client, model, job_inputs(3..6), UNIT / 10).await;
+    let said = net.cli_ok(&["--dev-seed", "alice", "runtime", "upgrade", file]);
+    println!("{}", said.trim());
+    let set_at: u32 = said
+        .split_once("in #")
+        .and_then(|(_, rest)| rest.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("unexpected upgrade report: {said}"))?;
+    for name in validators {
+        let i = c.index(name);
+        let rpc = c.rpc(i)?;
+        finalized_reaches(&rpc, set_at + 1, Duration::from_secs(120)).await?;
+        let (now, now_tx) = rpc.runtime_versions().await?;
+        assert_eq!((now, now_tx), (spec + 1, tx_version), "{} runs spec {now} after the upgrade", c.members[i].name);
+    }
+    let again = net.cli(&["--dev-seed", "alice", "runtime", "upgrade", file]);
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        !again.status.success() && err.contains("spec_version 102 is not above the chain's 102"),
+        "the same runtime was set twice: {err}"
+    );
+
+    let (views, _) = net.wait_done(&ids, Duration::from_secs(400)).await;
+    settled_honestly(&views, "across the upgrade");
+    for v in &views {
+        let Phase::Done { at, .. } = v.info.phase else { unreachable!("wait_done returns settled tasks") };
+        assert!(at > set_at, "task {} settled at #{at}, before the upgrade in #{set_at}: not in flight", v.id);
+    }
+    println!("spec {spec} -> {}: three jobs in flight across the upgrade settled with escrow exact", spec + 1);
     Ok(())
 }
