@@ -170,6 +170,21 @@ pub async fn workers(url: &str) -> Result<(), CliError> {
             format!("{:?}", view.info.status),
             scores.join(", ")
         );
+        if let Some((a, valid)) = &view.attestation {
+            println!("    {}", attestation_line(a, *valid));
+        }
     }
     Ok(())
+}
+
+/// One line of a worker's TEE attestation: kind, measurement, TCB status,
+/// and until when it counts.
+fn attestation_line(a: &chain::runtime_types::pallet_triad_attestation::types::Attestation, valid: bool) -> String {
+    use chain::runtime_types::triad_tee::Measurement;
+    let (kind, measurement) = match &a.measurement {
+        Measurement::MrEnclave(m) => ("SGX MRENCLAVE", hex::encode(m)),
+        Measurement::MrTd(m) => ("TDX MRTD", hex::encode(m)),
+    };
+    let state = if valid { "valid until" } else { "expired at" };
+    format!("attested {kind} {measurement}, TCB {:?}, {state} {} (Unix s)", a.tcb_status, a.expires_at)
 }

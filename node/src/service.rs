@@ -21,10 +21,14 @@ use polkadot_sdk::{
 use triad_runtime::opaque::Block;
 
 #[cfg(not(feature = "runtime-benchmarks"))]
-pub type HostFunctions = sp_io::SubstrateHostFunctions;
+pub type HostFunctions = (sp_io::SubstrateHostFunctions, pallet_triad_attestation::host::tee_quotes::HostFunctions);
 /// A runtime built with benchmarks imports the benchmarking host functions too.
 #[cfg(feature = "runtime-benchmarks")]
-pub type HostFunctions = (sp_io::SubstrateHostFunctions, polkadot_sdk::frame_benchmarking::benchmarking::HostFunctions);
+pub type HostFunctions = (
+    sp_io::SubstrateHostFunctions,
+    pallet_triad_attestation::host::tee_quotes::HostFunctions,
+    polkadot_sdk::frame_benchmarking::benchmarking::HostFunctions,
+);
 pub type RuntimeExecutor = sc_executor::WasmExecutor<HostFunctions>;
 pub type FullClient = sc_service::TFullClient<Block, triad_runtime::apis::RuntimeApi, RuntimeExecutor>;
 type FullBackend = sc_service::TFullBackend<Block>;

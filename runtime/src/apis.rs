@@ -44,6 +44,9 @@ pub struct WorkerView {
     pub standings: Vec<ModelStanding>,
     /// Bond plus unbonding stake: what a slash can reach.
     pub total_stake: Balance,
+    /// Its latest TEE attestation, and whether it still counts at the
+    /// queried block's time.
+    pub attestation: Option<(pallet_triad_attestation::Attestation, bool)>,
 }
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -54,6 +57,7 @@ mod benches {
         [pallet_triad_reputation, Reputation]
         [pallet_triad_tasks, Tasks]
         [pallet_triad_validators, Validators]
+        [pallet_triad_attestation, Attestation]
     );
 }
 
@@ -291,7 +295,9 @@ impl_runtime_apis! {
                 })
                 .collect();
             let total_stake = pallet_triad_workers::Pallet::<Runtime>::total_stake(&who);
-            Some(WorkerView { info, standings, total_stake })
+            let now = <Timestamp as polkadot_sdk::frame_support::traits::UnixTime>::now().as_secs();
+            let attestation = pallet_triad_attestation::Attestations::<Runtime>::get(&who).map(|a| (a, a.is_valid_at(now)));
+            Some(WorkerView { info, standings, total_stake, attestation })
         }
 
         fn workers_for_model(model: triad_primitives::ModelId, start: u32, limit: u32) -> Vec<AccountId> {

@@ -13,8 +13,8 @@
 //! * **Balances** and **TransactionPayment** hold the native token and charge fees;
 //!   **Sudo** is the dev-time governance.
 //!
-//! The Triad pallets (model registry, worker stake, reputation, task escrow) sit at
-//! indices 20-23 of [`Runtime`]; the task pallet draws its seats from BABE's
+//! The Triad pallets (model registry, worker stake, reputation, task escrow, TEE
+//! attestation) sit at indices 20-25 of [`Runtime`]; the task pallet draws its seats from BABE's
 //! `ParentBlockRandomness`, two blocks after a task is queued.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![recursion_limit = "256"]
@@ -223,4 +223,6 @@ mod runtime {
     pub type Reputation = pallet_triad_reputation;
     #[runtime::pallet_index(23)]
     pub type Tasks = pallet_triad_tasks;
+    #[runtime::pallet_index(25)]
+    pub type Attestation = pallet_triad_attestation;
 }

@@ -58,6 +58,7 @@ mod prove;
 mod service;
 pub mod state;
 pub mod store;
+pub mod tee;
 
 pub use behaviour::Behaviour;
 pub use service::{Options, Worker, WorkerError};

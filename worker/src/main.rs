@@ -10,6 +10,12 @@ use triad_inference::{Optimization, Settings};
 use triad_worker::{blobs::BlobOptions, metrics::Metrics, store::ModelStore, Behaviour, Options, Worker, WorkerError};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+enum Tee {
+    Sgx,
+    Tdx,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
 enum Opt {
     Disable,
     Basic,
@@ -87,6 +93,16 @@ struct Cli {
     /// Data plane: hours a fetched input nobody used stays on disk.
     #[arg(long, default_value_t = 24)]
     blob_retention_hours: u64,
+    /// Attest this host's TEE on chain, and again before each attestation
+    /// expires: `tdx` quotes through configfs-tsm, `sgx` through Gramine's
+    /// `/dev/attestation`. Without the hardware it says so and serves as a
+    /// plain worker.
+    #[arg(long, value_enum)]
+    tee: Option<Tee>,
+    /// Collateral of this platform (JSON, as Intel's PCS or a PCCS serves
+    /// it), posted with the quote when the chain keeps none for its FMSPC.
+    #[arg(long, requires = "tee")]
+    tee_collateral: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -176,6 +192,14 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     };
     let worker = Worker::new(client, signer, options, metrics).await?;
     worker.prepare().await?;
+    if let Some(tee) = cli.tee {
+        let kind = match tee {
+            Tee::Sgx => triad_tee::TeeKind::Sgx,
+            Tee::Tdx => triad_tee::TeeKind::Tdx,
+        };
+        let opts = triad_worker::tee::TeeOptions { kind, collateral: cli.tee_collateral };
+        tokio::spawn(worker.clone().keep_attested(opts));
+    }
     // A best-block stream ends when the node's connection drops; the next
     // subscription goes to the next node that answers (`--url`), and pending
     // reveals are on disk either way.

@@ -125,6 +125,12 @@ pub struct Worker {
 }
 
 impl Worker {
+    /// Keeps this worker attested while it runs, on the same connection and
+    /// nonces as its other transactions ([`crate::tee`]).
+    pub async fn keep_attested(self: Arc<Self>, tee: crate::tee::TeeOptions) {
+        crate::tee::keep_attested(&self.client, &self.signer, tee).await
+    }
+
     /// A worker for `signer` on `client`.
     pub async fn new(client: Client, signer: Signer, options: Options, metrics: Metrics) -> Result<Arc<Self>, WorkerError> {
         let state = State::open(&options.state_dir)?;

@@ -143,6 +143,16 @@ pub trait WorkerRegistry<AccountId, Balance> {
     fn register_for_benchmarks(who: &AccountId, model: ModelId, bond: Balance, qualified: bool);
 }
 
+/// Who a registered worker is on the data plane: what a TEE attestation binds.
+pub trait WorkerPeers<AccountId> {
+    /// The libp2p peer id (multihash bytes) `who` registered, if `who` is a
+    /// worker and gave one.
+    fn peer_id(who: &AccountId) -> Option<Vec<u8>>;
+    /// Registers `who` as a worker with `peer_id`, for other pallets' benchmarks.
+    #[cfg(feature = "runtime-benchmarks")]
+    fn register_peer_for_benchmarks(who: &AccountId, peer_id: Vec<u8>);
+}
+
 /// What a worker commits to before revealing `fingerprint` for task `task`:
 /// `blake3(fingerprint ‖ salt ‖ who ‖ task)`, each part SCALE-encoded.
 ///

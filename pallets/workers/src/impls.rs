@@ -246,6 +246,31 @@ impl<T: Config> WorkerRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
     }
 }
 
+impl<T: Config> WorkerPeers<T::AccountId> for Pallet<T> {
+    fn peer_id(who: &T::AccountId) -> Option<Vec<u8>> {
+        Workers::<T>::get(who)?.peer_id.map(|p| p.into_inner())
+    }
+
+    #[cfg(feature = "runtime-benchmarks")]
+    fn register_peer_for_benchmarks(who: &T::AccountId, peer_id: Vec<u8>) {
+        let model = T::Models::register_for_benchmarks(0);
+        let bond = T::MinStake::get();
+        let ed = T::Currency::minimum_balance();
+        T::Currency::set_balance(who, bond.saturating_mul(2u32.into()).saturating_add(ed));
+        let both = Roles { executor: true, verifier: true };
+        Self::register_worker(
+            frame_system::RawOrigin::Signed(who.clone()).into(),
+            both,
+            alloc::vec![model],
+            Some(peer_id),
+            None,
+            None,
+            bond,
+        )
+        .expect("a funded worker on an active model registers");
+    }
+}
+
 impl<T: Config> Slash<T::AccountId, BalanceOf<T>> for Pallet<T> {
     fn slash(
         who: &T::AccountId,

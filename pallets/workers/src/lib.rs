@@ -85,7 +85,7 @@ use polkadot_sdk::{frame_support, frame_system, sp_runtime};
 use alloc::vec::Vec;
 use frame_support::traits::fungible::{Inspect, InspectHold, Mutate, MutateHold};
 use sp_runtime::{traits::Saturating, BoundedVec};
-pub use triad_primitives::{ModelRegistry, Slash, WorkerRegistry};
+pub use triad_primitives::{ModelRegistry, Slash, WorkerPeers, WorkerRegistry};
 
 /// Balance type of the currency that holds bonds.
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;

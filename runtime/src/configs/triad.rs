@@ -1,4 +1,5 @@
-//! Configuration of the Triad pallets: model registry, worker stake, reputation, tasks.
+//! Configuration of the Triad pallets: model registry, worker stake, reputation, tasks,
+//! TEE attestation.
 //!
 //! Amounts are sized for the dev presets, where every account holds a million
 //! tokens: a model costs about one token of deposit, a worker bonds at least a
@@ -242,5 +243,31 @@ mod tests {
             per_model.saturating_mul(128).ref_time() > budget.ref_time().saturating_mul(5),
             "the worst registry is far more than one budget: the budget is what bounds it"
         );
+    }
+}
+
+impl pallet_triad_attestation::Config for Runtime {
+    type Workers = Workers;
+    type Time = Timestamp;
+    /// The node's `tee_quotes` host function.
+    type Verifier = pallet_triad_attestation::Dcap;
+    /// A v4 TDX quote with its PCK certificate chain is about 5 KiB.
+    type MaxQuoteLen = ConstU32<8_192>;
+    /// Intel's collateral for one FMSPC is 10 to 25 KiB.
+    type MaxCollateralLen = ConstU32<32_768>;
+    /// Ten minutes to obtain a quote.
+    type NonceLifetime = ConstU32<{ 10 * MINUTES }>;
+    type WeightInfo = pallet_triad_attestation::weights::SubstrateWeight<Runtime>;
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = BenchmarkClock;
+}
+
+/// Sets `pallet_timestamp`'s clock for the attestation benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkClock;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_triad_attestation::BenchmarkHelper for BenchmarkClock {
+    fn set_time(secs: u64) {
+        polkadot_sdk::pallet_timestamp::Now::<Runtime>::put(secs * 1_000);
     }
 }
