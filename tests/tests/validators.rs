@@ -410,6 +410,9 @@ async fn jobs_across_a_runtime_upgrade(c: &Cluster, net: &mut Network, model: u3
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("is not a wasm runtime"), "an ONNX file was taken for a runtime: {err}");
 
+    // Eve signed `set_keys` and `bond` outside this client since scenario 6,
+    // so its cached nonce is behind: a fresh connection reads it anew.
+    net.client = triad_client::Client::connect(&net.url, Duration::from_secs(30)).await?;
     let client = triad_client::load_signer(Some("eve"), None)?;
     let ids = net.submit(&client, model, job_inputs(3..6), UNIT / 10).await;
     let said = net.cli_ok(&["--dev-seed", "alice", "runtime", "upgrade", file]);
