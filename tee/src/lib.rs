@@ -71,6 +71,23 @@ pub enum Measurement {
 }
 
 impl Measurement {
+    /// A measurement from its bytes: 32 are an MRENCLAVE, 48 an MRTD.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        match bytes.len() {
+            32 => Some(Measurement::MrEnclave(bytes.try_into().ok()?)),
+            48 => Some(Measurement::MrTd(bytes.try_into().ok()?)),
+            _ => None,
+        }
+    }
+
+    /// Its bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Measurement::MrEnclave(m) => m,
+            Measurement::MrTd(m) => m,
+        }
+    }
+
     /// The TEE this measurement belongs to.
     pub fn kind(&self) -> TeeKind {
         match self {
@@ -122,6 +139,27 @@ impl TcbStatus {
     fn bit(self) -> u16 {
         1 << (self as u16)
     }
+
+    /// The status named as Intel's TCB info names it (`UpToDate`,
+    /// `SWHardeningNeeded`, ...), in any case.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name().eq_ignore_ascii_case(name))
+    }
+
+    /// Intel's name of the status.
+    pub fn name(self) -> &'static str {
+        match self {
+            TcbStatus::UpToDate => "UpToDate",
+            TcbStatus::SwHardeningNeeded => "SWHardeningNeeded",
+            TcbStatus::ConfigurationNeeded => "ConfigurationNeeded",
+            TcbStatus::ConfigurationAndSwHardeningNeeded => "ConfigurationAndSWHardeningNeeded",
+            TcbStatus::OutOfDate => "OutOfDate",
+            TcbStatus::OutOfDateConfigurationNeeded => "OutOfDateConfigurationNeeded",
+            TcbStatus::TdRelaunchAdvised => "TDRelaunchAdvised",
+            TcbStatus::TdRelaunchAdvisedConfigurationNeeded => "TDRelaunchAdvisedConfigurationNeeded",
+            TcbStatus::Revoked => "Revoked",
+        }
+    }
 }
 
 /// A set of TCB statuses a model accepts from its TEE workers.
@@ -146,6 +184,11 @@ impl TcbStatuses {
     /// Whether a platform with `status` is accepted.
     pub fn allows(&self, status: TcbStatus) -> bool {
         status != TcbStatus::Revoked && self.0 & status.bit() != 0
+    }
+
+    /// The statuses in the set, in declaration order.
+    pub fn statuses(&self) -> impl Iterator<Item = TcbStatus> + '_ {
+        TcbStatus::ALL.into_iter().filter(|s| self.0 & s.bit() != 0)
     }
 }
 

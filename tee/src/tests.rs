@@ -156,6 +156,21 @@ fn tcb_policy() {
     assert!(!all.allows(TcbStatus::Revoked), "Revoked is never accepted");
     assert!(all.allows(TcbStatus::OutOfDate));
     assert_eq!(TcbStatuses(u16::MAX).allows(TcbStatus::Revoked), false);
+    // Owners name statuses as Intel's TCB info does.
+    for s in TcbStatus::ALL {
+        assert_eq!(TcbStatus::from_name(s.name()), Some(s));
+        assert_eq!(TcbStatus::from_name(&s.name().to_lowercase()), Some(s));
+    }
+    assert_eq!(TcbStatus::from_name("Patched"), None);
+    assert_eq!(d.statuses().collect::<Vec<_>>(), vec![TcbStatus::UpToDate, TcbStatus::SwHardeningNeeded]);
+}
+
+#[test]
+fn a_measurement_is_told_by_its_length() {
+    assert_eq!(Measurement::from_bytes(&[1; 32]), Some(Measurement::MrEnclave([1; 32])));
+    assert_eq!(Measurement::from_bytes(&[2; 48]), Some(Measurement::MrTd([2; 48])));
+    assert_eq!(Measurement::from_bytes(&[3; 33]), None);
+    assert_eq!(Measurement::MrTd([2; 48]).as_bytes(), &[2; 48]);
 }
 
 #[test]

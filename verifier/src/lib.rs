@@ -22,7 +22,8 @@
 //!   on the result.
 //! - [`majority`] turns the executor's fingerprint and three verifiers'
 //!   fingerprints and votes into a [`Verdict`]: accepted, rejected or
-//!   inconclusive, and who was in the majority.
+//!   inconclusive, and who was in the majority; [`pair`] does the same for
+//!   TEE mode's single verifier, which can confirm but never overrule.
 //!
 //! The crate has no chain types and builds `no_std` with `alloc`, so the
 //! runtime and the worker share one implementation. The calibration harness
@@ -49,7 +50,7 @@ pub use fingerprint::{
     agrees, cannot_run, distance, fingerprint, AttemptKey, CannotRun, Fingerprint, CALIBRATION_KEY, FINGERPRINT_BYTES,
     INCOMPARABLE,
 };
-pub use majority::{majority, Outcome, Verdict, Vote};
+pub use majority::{majority, pair, Outcome, Verdict, Vote};
 pub use params::{Family, LshParams, ParamsError, Quantization, MAX_BITS, MAX_CELLS_LOG2, MAX_SYMBOL_BITS, PHASH_SIDE};
 pub use projection::{null_space_edit, sketch_slot, SKETCH_DIM};
 pub use tensor::{all_finite, DType, Data, FingerprintError, Tensor, TensorData};

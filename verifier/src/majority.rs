@@ -1,4 +1,4 @@
-//! The three-verifier majority rule.
+//! The three-verifier majority rule, and the one-verifier rule of TEE mode.
 //!
 //! The executor's answer is fingerprinted on chain under the attempt key
 //! (its output, or the fixed fingerprint of a "cannot run" answer; `None` if
@@ -33,6 +33,16 @@
 //! the executor committed and revealed before anyone saw its output, shows
 //! the verifier computed something close to the truth; the vote, cast with
 //! the verifier's full output in hand, catches every difference beyond noise.
+
+//! ## One attested executor, one verifier
+//!
+//! In TEE mode the executor runs inside attested hardware and a single
+//! verifier re-runs the job ([`pair`]). The verifier alone can confirm the
+//! executor but not overrule it: one seat against one seat says nothing
+//! about which of the two is wrong, so a disagreement is inconclusive and
+//! the task is re-run with other seats. Nobody is paid for a disagreement,
+//! so a lazy verifier earns nothing, and a cheating executor has to both
+//! break its TEE and be checked by its own accomplice.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -98,4 +108,19 @@ pub fn majority(executor: Option<&Fingerprint>, verifiers: [Option<(&Fingerprint
         return Verdict { outcome: Outcome::Rejected, executor_in_majority: false, verifiers_in_majority: against };
     }
     Verdict { outcome: Outcome::Inconclusive, executor_in_majority: false, verifiers_in_majority: [false; 3] }
+}
+
+/// Decides an attempt with one verifier: accepted when it endorses the
+/// executor (its fingerprint agrees and it voted [`Vote::Match`]),
+/// inconclusive otherwise. Never rejected: see the module docs.
+pub fn pair(executor: Option<&Fingerprint>, verifier: Option<(&Fingerprint, Vote)>, params: &LshParams) -> Verdict {
+    let endorses = match (executor, verifier) {
+        (Some(e), Some((fp, Vote::Match))) => agrees(e, fp, params),
+        _ => false,
+    };
+    if endorses {
+        Verdict { outcome: Outcome::Accepted, executor_in_majority: true, verifiers_in_majority: [true, false, false] }
+    } else {
+        Verdict { outcome: Outcome::Inconclusive, executor_in_majority: false, verifiers_in_majority: [false; 3] }
+    }
 }

@@ -268,6 +268,28 @@ fn majority_accepts_rejects_and_abstains() {
 }
 
 #[test]
+fn one_verifier_confirms_but_never_overrules() {
+    use Vote::{Match, Mismatch};
+    let p = LshParams::projection(0);
+    let (good, bad) = (f(0), f(0xff));
+    let accepted =
+        Verdict { outcome: Outcome::Accepted, executor_in_majority: true, verifiers_in_majority: [true, false, false] };
+    let inconclusive = Verdict { outcome: Outcome::Inconclusive, executor_in_majority: false, verifiers_in_majority: [false; 3] };
+    assert_eq!(pair(Some(&good), Some((&good, Match)), &p), accepted);
+    // A verifier that disagrees, by fingerprint or by vote, cannot reject alone.
+    assert_eq!(pair(Some(&good), Some((&good, Mismatch)), &p), inconclusive);
+    assert_eq!(pair(Some(&good), Some((&bad, Match)), &p), inconclusive);
+    assert_eq!(pair(Some(&bad), Some((&good, Mismatch)), &p), inconclusive);
+    // Nothing revealed on either side decides nothing.
+    assert_eq!(pair(None, Some((&good, Match)), &p), inconclusive);
+    assert_eq!(pair(Some(&good), None, &p), inconclusive);
+    // Fingerprints under other parameters never agree.
+    let mut foreign = good;
+    foreign.version = good.version.wrapping_add(1);
+    assert_eq!(pair(Some(&good), Some((&foreign, Match)), &p), inconclusive);
+}
+
+#[test]
 fn max_encoded_len_is_fixed_and_small() {
     assert_eq!(Fingerprint::max_encoded_len(), f(1).encode().len());
     assert!(Fingerprint::max_encoded_len() <= 170);
