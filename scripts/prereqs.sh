@@ -7,8 +7,11 @@ triad_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # One feature set for every build (node, tests, benchmarks), so nothing is
 # compiled twice: the pallets' benchmarks run as tests, and the runtime carries
-# the benchmarking API that scripts/bench-weights.sh drives.
-TRIAD_FEATURES="triad-node/runtime-benchmarks,triad-runtime/runtime-benchmarks,pallet-triad-models/runtime-benchmarks,pallet-triad-workers/runtime-benchmarks,pallet-triad-reputation/runtime-benchmarks,pallet-triad-tasks/runtime-benchmarks,pallet-triad-validators/runtime-benchmarks,pallet-triad-attestation/runtime-benchmarks"
+# the benchmarking API that scripts/bench-weights.sh drives. `recorded-quotes`
+# adds the test-only `Attestation::attest_recorded`, through which the
+# end-to-end tests attest workers with quotes recorded on real TEE hardware;
+# a production build leaves out both features (see README).
+TRIAD_FEATURES="triad-node/runtime-benchmarks,triad-runtime/runtime-benchmarks,pallet-triad-models/runtime-benchmarks,pallet-triad-workers/runtime-benchmarks,pallet-triad-reputation/runtime-benchmarks,pallet-triad-tasks/runtime-benchmarks,pallet-triad-validators/runtime-benchmarks,pallet-triad-attestation/runtime-benchmarks,triad-runtime/recorded-quotes,pallet-triad-attestation/recorded-quotes"
 
 triad_sudo() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -295,8 +295,8 @@ impl_runtime_apis! {
                 })
                 .collect();
             let total_stake = pallet_triad_workers::Pallet::<Runtime>::total_stake(&who);
-            let now = <Timestamp as polkadot_sdk::frame_support::traits::UnixTime>::now().as_secs();
-            let attestation = pallet_triad_attestation::Attestations::<Runtime>::get(&who).map(|a| (a, a.is_valid_at(now)));
+            let valid = pallet_triad_attestation::Pallet::<Runtime>::valid_attestation(&who).is_some();
+            let attestation = pallet_triad_attestation::Attestations::<Runtime>::get(&who).map(|a| (a, valid));
             Some(WorkerView { info, standings, total_stake, attestation })
         }
 

@@ -29,6 +29,11 @@
 //! - *Precomputed*: the nonce hashes the parent block's hash and a counter,
 //!   so it is unknown before it is issued; a quote made before cannot carry it.
 //!
+//! An attestation counts ([`Pallet::valid_attestation`], and
+//! `triad_primitives::Attestations::valid` for the task pallet's draw) until
+//! it expires, and only while the worker keeps the peer id its quote bound:
+//! a worker that moves its data-plane identity elsewhere must attest again.
+//!
 //! ## Collateral
 //!
 //! Intel's TCB info, QE identity, CRLs and their certificate chains are the
@@ -45,6 +50,15 @@
 //! recorded, and each model decides which it accepts
 //! ([`triad_tee::TcbStatuses`]; by default `UpToDate` and
 //! `SwHardeningNeeded`).
+//!
+//! ## Recorded quotes (test runtimes only)
+//!
+//! With the `recorded-quotes` feature, `attest_recorded` accepts a quote
+//! recorded on real hardware, verified in full at its recording time but
+//! binding nothing: the only way to run TEE jobs end to end on machines
+//! without a TEE. Anyone may present any published quote there, so a chain
+//! with the call has no TEE guarantee; production runtimes are built
+//! without the feature, and the call's absence from their metadata shows it.
 //!
 //! ## Verification runs natively
 //!
@@ -295,20 +309,35 @@ pub mod pallet {
             if stored_for.is_none() {
                 Self::keep_collateral(tee, &verified, bytes, &who);
             }
-            let attestation = Attestation {
-                measurement: verified.measurement,
-                tcb_status: verified.tcb_status,
-                fmspc: verified.fmspc,
-                attested_at: now,
-                expires_at: triad_tee::expires_at(now, verified.collateral_expires),
-            };
-            Attestations::<T>::insert(&who, attestation);
-            Self::deposit_event(Event::Attested {
-                who,
-                measurement: attestation.measurement,
-                tcb_status: attestation.tcb_status,
-                expires_at: attestation.expires_at,
-            });
+            Self::record(who, &verified, &peer_id, now, triad_tee::expires_at(now, verified.collateral_expires));
+            Ok(())
+        }
+
+        /// **Test chains only**: records the caller's attestation from a quote
+        /// recorded on real hardware at `recorded_at`, which no worker of
+        /// this chain could have made. The quote is verified in full at
+        /// that time (signatures, certificate chain, revocation, TCB); its
+        /// report data, which binds someone else, is not compared, and the
+        /// attestation lasts a day from now. Anyone may present any
+        /// published quote, so a chain with this call has no TEE guarantee:
+        /// it exists only with the `recorded-quotes` feature, for end-to-end
+        /// tests on machines without a TEE, and a runtime's metadata shows
+        /// whether it has it (`triad runtime version` says so).
+        #[cfg(feature = "recorded-quotes")]
+        #[pallet::call_index(3)]
+        #[pallet::weight(T::WeightInfo::attest())]
+        pub fn attest_recorded(origin: OriginFor<T>, quote: Vec<u8>, collateral: Vec<u8>, recorded_at: u64) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let peer_id = T::Workers::peer_id(&who).ok_or(Error::<T>::NoPeerId)?;
+            ensure!(quote.len() <= T::MaxQuoteLen::get() as usize, Error::<T>::QuoteTooLong);
+            ensure!(collateral.len() <= T::MaxCollateralLen::get() as usize, Error::<T>::CollateralTooLong);
+            let tee = quote_tee(&quote).ok_or(Error::<T>::UnsupportedTee)?;
+            let now = T::Time::now().as_secs();
+            ensure!(recorded_at <= now, Error::<T>::CollateralExpired);
+            let verified = T::Verifier::verify(&quote, &collateral, recorded_at, &[0; 64]).map_err(Error::<T>::from)?;
+            ensure!(verified.measurement.kind() == tee, Error::<T>::CollateralMismatch);
+            ensure!(verified.tcb_status != TcbStatus::Revoked, Error::<T>::PlatformRevoked);
+            Self::record(who, &verified, &peer_id, now, now.saturating_add(triad_tee::MAX_ATTESTATION_SECS));
             Ok(())
         }
 
@@ -326,6 +355,26 @@ pub mod pallet {
     }
 
     impl<T: Config> Pallet<T> {
+        /// Records `who`'s attestation from a verified quote bound to
+        /// `peer_id`, made at `now`.
+        fn record(who: T::AccountId, verified: &Verified, peer_id: &[u8], now: u64, expires_at: u64) {
+            let attestation = Attestation {
+                measurement: verified.measurement,
+                tcb_status: verified.tcb_status,
+                fmspc: verified.fmspc,
+                peer: sp_io::hashing::blake2_256(peer_id),
+                attested_at: now,
+                expires_at,
+            };
+            Attestations::<T>::insert(&who, attestation);
+            Self::deposit_event(Event::Attested {
+                who,
+                measurement: attestation.measurement,
+                tcb_status: attestation.tcb_status,
+                expires_at,
+            });
+        }
+
         /// Keeps collateral that just verified a quote, unless what is kept
         /// for its FMSPC lasts at least as long.
         fn keep_collateral(tee: TeeKind, verified: &Verified, bytes: Vec<u8>, who: &T::AccountId) {
@@ -339,10 +388,12 @@ pub mod pallet {
             Self::deposit_event(Event::CollateralStored { tee, fmspc: verified.fmspc, expires, posted_by: who.clone() });
         }
 
-        /// `who`'s attestation if it counts now.
+        /// `who`'s attestation if it counts now: not expired, and `who`
+        /// still has the peer id its quote bound.
         pub fn valid_attestation(who: &T::AccountId) -> Option<Attestation> {
             let now = T::Time::now().as_secs();
-            Attestations::<T>::get(who).filter(|a| a.is_valid_at(now))
+            let peer = T::Workers::peer_id(who).map(|p| sp_io::hashing::blake2_256(&p));
+            Attestations::<T>::get(who).filter(|a| a.is_valid_at(now) && peer == Some(a.peer))
         }
 
         #[cfg(any(test, feature = "try-runtime"))]
@@ -358,6 +409,32 @@ pub mod pallet {
                 ensure!(n.until <= horizon, "a nonce outlives NonceLifetime");
             }
             Ok(())
+        }
+    }
+
+    impl<T: Config> triad_primitives::Attestations<T::AccountId> for Pallet<T> {
+        fn valid(who: &T::AccountId) -> Option<triad_primitives::SeatAttestation> {
+            let now = T::Time::now().as_secs();
+            Self::valid_attestation(who).map(|a| triad_primitives::SeatAttestation {
+                measurement: a.measurement,
+                tcb_status: a.tcb_status,
+                expires_at: a.expires_at,
+                checked_at: now,
+            })
+        }
+
+        #[cfg(feature = "runtime-benchmarks")]
+        fn attest_for_benchmarks(who: &T::AccountId, measurement: Measurement) {
+            let now = T::Time::now().as_secs();
+            let attestation = Attestation {
+                measurement,
+                tcb_status: TcbStatus::UpToDate,
+                fmspc: [0; 6],
+                peer: T::Workers::peer_id(who).map(|p| sp_io::hashing::blake2_256(&p)).unwrap_or_default(),
+                attested_at: now,
+                expires_at: now.saturating_add(triad_tee::MAX_ATTESTATION_SECS),
+            };
+            Attestations::<T>::insert(who, attestation);
         }
     }
 

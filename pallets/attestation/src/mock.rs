@@ -44,6 +44,11 @@ thread_local! {
     static RECORDED: RefCell<bool> = const { RefCell::new(false) };
 }
 
+/// Gives worker `who` another peer id.
+pub fn set_peer(who: AccountId, peer_id: &[u8]) {
+    PEERS.with(|p| p.borrow_mut().insert(who, peer_id.to_vec()));
+}
+
 /// Workers 1 and 2 have peer ids; 3 is not a worker.
 pub struct Peers;
 impl triad_primitives::WorkerPeers<AccountId> for Peers {

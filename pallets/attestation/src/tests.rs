@@ -210,3 +210,59 @@ fn the_quote_header_names_the_tee() {
     assert_eq!(quote_tee(&tdx), Some(TeeKind::Tdx));
     assert_eq!(quote_tee(&[0; 7]), None);
 }
+
+#[test]
+fn an_attestation_stops_counting_when_the_peer_id_changes() {
+    use triad_primitives::Attestations as _;
+    run(|| {
+        present_recorded();
+        let (quote, collateral) = recorded("tdx");
+        nonce_of(1);
+        assert_ok!(AttestationPallet::attest(origin(1), quote, posted(&collateral)));
+        let seat = AttestationPallet::valid(&1).expect("counts for the draw");
+        assert!(matches!(seat.measurement, Measurement::MrTd(_)));
+        assert_eq!((seat.expires_at, seat.checked_at), (PINNED + triad_tee::MAX_ATTESTATION_SECS, PINNED));
+        // The quote bound peer-1; a worker serving from another peer is not
+        // what the TEE vouched for.
+        set_peer(1, b"peer-elsewhere");
+        assert!(AttestationPallet::valid_attestation(&1).is_none());
+        assert!(AttestationPallet::valid(&1).is_none());
+        set_peer(1, b"peer-1");
+        assert!(AttestationPallet::valid(&1).is_some());
+    });
+}
+
+/// The test-only path: a recorded quote verified in full at its recording
+/// time, binding nothing, so only test runtimes have it.
+#[cfg(feature = "recorded-quotes")]
+#[test]
+fn a_recorded_quote_attests_on_a_test_runtime_only_when_genuine() {
+    run(|| {
+        let now = PINNED + 200 * 86_400;
+        set_time(now);
+        let (quote, collateral) = recorded("tdx");
+        let attest =
+            |who, quote: &[u8], at| AttestationPallet::attest_recorded(origin(who), quote.to_vec(), collateral.clone(), at);
+        assert_noop!(attest(3, &quote, PINNED), Error::NoPeerId);
+        assert_noop!(attest(1, &quote, now + 1), Error::CollateralExpired);
+        assert_noop!(attest(1, &quote, now), Error::CollateralExpired);
+        let mut flipped = quote.clone();
+        flipped[200] ^= 1;
+        assert_noop!(attest(1, &flipped, PINNED), Error::QuoteInvalid);
+        assert_ok!(attest(1, &quote, PINNED));
+        let a = Attestations::<Test>::get(1).unwrap();
+        assert_eq!((a.attested_at, a.expires_at), (now, now + triad_tee::MAX_ATTESTATION_SECS));
+        assert_eq!(a.tcb_status, TcbStatus::UpToDate);
+        assert_eq!(
+            last_event(),
+            RuntimeEvent::AttestationPallet(Event::Attested {
+                who: 1,
+                measurement: a.measurement,
+                tcb_status: a.tcb_status,
+                expires_at: a.expires_at
+            })
+        );
+        assert!(AttestationPallet::valid_attestation(&1).is_some());
+        assert!(Nonces::<Test>::get(1).is_none() && Collaterals::<Test>::iter().count() == 0, "nothing else is kept");
+    });
+}

@@ -17,6 +17,9 @@ pub struct Attestation {
     pub tcb_status: TcbStatus,
     /// The platform kind, whose collateral verified the quote.
     pub fmspc: Fmspc,
+    /// `blake2_256` of the peer id the quote bound: the attestation counts
+    /// only while the worker keeps that peer id.
+    pub peer: [u8; 32],
     /// Unix seconds of the block that accepted it.
     pub attested_at: u64,
     /// Unix seconds from which it no longer counts.

@@ -106,5 +106,20 @@ mod benchmarks {
         assert!(Groth16Keys::<T>::contains_key(model));
     }
 
+    /// The longest policy, replacing one as long: every measurement is
+    /// checked against those before it.
+    #[benchmark]
+    fn set_tee_policy(n: Linear<1, { T::MaxTeeMeasurements::get() }>) {
+        let (owner, model) = registered::<T>();
+        let list = |salt: u8| (0..n).map(|i| Measurement::MrTd([salt ^ i as u8; 48])).collect::<Vec<_>>();
+        Registry::<T>::set_tee_policy(RawOrigin::Signed(owner.clone()).into(), model, list(0x80), TcbStatuses::DEFAULT)
+            .expect("the model allows TEE");
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(owner), model, list(0), TcbStatuses::DEFAULT);
+
+        assert_eq!(TeePolicies::<T>::get(model).map(|p| p.measurements.len() as u32), Some(n));
+    }
+
     impl_benchmark_test_suite!(Registry, crate::mock::new_test_ext(), crate::mock::Test);
 }

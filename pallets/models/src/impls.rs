@@ -23,6 +23,22 @@ impl<T: Config> Pallet<T> {
         T::DepositBase::get().saturating_add(T::DepositPerByte::get().saturating_mul((bytes as u32).into()))
     }
 
+    /// A model's whole deposit: its entry, plus per byte its calibration set,
+    /// Groth16 key and TEE policy, each as stored unless a new size is given.
+    pub(crate) fn deposit_of(
+        model: ModelId,
+        info: &ModelInfo<T>,
+        set: Option<usize>,
+        key: Option<usize>,
+        tee: Option<usize>,
+    ) -> BalanceOf<T> {
+        let set = set.unwrap_or_else(|| CalibrationSets::<T>::get(model).map_or(0, |s| s.encoded_size()));
+        let key = key.unwrap_or_else(|| Groth16Keys::<T>::get(model).map_or(0, |k| k.encoded_size()));
+        let tee = tee.unwrap_or_else(|| TeePolicies::<T>::get(model).map_or(0, |p| p.encoded_size()));
+        Self::deposit_for(info.encoded_size())
+            .saturating_add(T::DepositPerByte::get().saturating_mul(((set + key + tee) as u32).into()))
+    }
+
     /// Holds or releases the difference between a model's deposit and `new`.
     pub(crate) fn adjust_deposit(who: &T::AccountId, info: &mut ModelInfo<T>, new: BalanceOf<T>) -> sp_runtime::DispatchResult {
         use frame_support::traits::tokens::Precision;
@@ -114,6 +130,18 @@ impl<T: Config> Pallet<T> {
                 "a Groth16 key the model did not declare"
             );
             frame_support::ensure!(provable_output_count(&info) == Some(key.output_count), "a Groth16 key of another output");
+        }
+        for (id, policy) in TeePolicies::<T>::iter() {
+            let info = Models::<T>::get(id).ok_or("a TEE policy of no model")?;
+            frame_support::ensure!(info.modes.tee, "a TEE policy of a model without TEE mode");
+            frame_support::ensure!(!policy.measurements.is_empty(), "an empty TEE policy is removed, not stored");
+            frame_support::ensure!(crate::tee_statuses_valid(policy.statuses), "a TEE policy that accepts no status or Revoked");
+        }
+        for (id, info) in Models::<T>::iter() {
+            frame_support::ensure!(
+                info.deposit == Self::deposit_of(id, &info, None, None, None),
+                "a model's deposit is not its size"
+            );
         }
         for (owner, deposit) in held {
             let on_hold = T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &owner);

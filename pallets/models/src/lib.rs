@@ -28,6 +28,15 @@
 //!   cannot turn honest provers' work into slashes mid-task. Whoever ran the
 //!   setup could forge proofs for this key; clients who use the mode trust
 //!   the owner with that (see `triad-zk`).
+//! - **Who may execute in a TEE**: a model that allows TEE mode gets, from
+//!   its owner and only its owner ([`Pallet::set_tee_policy`]), the
+//!   measurements (MRENCLAVE or MRTD) of the code its TEE executors must run
+//!   and the TCB statuses of the platforms it accepts. The task pallet draws
+//!   a TEE task's executor only among workers whose current attestation
+//!   matches. The policy applies to draws from then on: a worker already
+//!   seated keeps its seat (and its pay) if the owner changes it, so an owner
+//!   cannot turn honest work into unpaid work mid-task. Without a policy the
+//!   model takes no TEE jobs.
 //! - **Proof of capability**: a calibration set of known inputs and the
 //!   fingerprints honest runs produce. New workers must reproduce them before
 //!   they serve real jobs (`pallet-triad-workers` keeps the count).
@@ -56,6 +65,8 @@
 //!   element types.
 //! - A Groth16 key exists only for a model whose modes declare its hash,
 //!   and its public inputs match the model's output.
+//! - A TEE policy exists only for a model whose modes allow TEE, names at
+//!   least one measurement and one status, and never `Revoked`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -73,6 +84,8 @@ mod mock;
 mod registry;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_tee;
 pub mod types;
 pub mod weights;
 
@@ -141,6 +154,9 @@ pub mod pallet {
         /// plus its packed output).
         #[pallet::constant]
         type MaxVerifyingKeyLen: Get<u32>;
+        /// Most measurements one model's TEE policy lists.
+        #[pallet::constant]
+        type MaxTeeMeasurements: Get<u32>;
         /// Benchmarked weights of the calls.
         type WeightInfo: WeightInfo;
     }
@@ -173,6 +189,10 @@ pub mod pallet {
     #[pallet::storage]
     pub type Groth16Keys<T: Config> = StorageMap<_, Blake2_128Concat, ModelId, Groth16Key<T>>;
 
+    /// Who may execute each model's jobs in TEE mode.
+    #[pallet::storage]
+    pub type TeePolicies<T: Config> = StorageMap<_, Blake2_128Concat, ModelId, TeePolicyOf<T>>;
+
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
     pub enum Event<T: Config> {
@@ -190,6 +210,9 @@ pub mod pallet {
             price: BalanceOf<T>,
             deposit: BalanceOf<T>,
         },
+        /// A model's TEE policy was set (`measurements` listed) or removed
+        /// (none); `deposit` is the model's new total deposit.
+        TeePolicySet { model: ModelId, measurements: u32, statuses: TcbStatuses, deposit: BalanceOf<T> },
     }
 
     #[pallet::error]
@@ -259,6 +282,14 @@ pub mod pallet {
         ModelNotProvable,
         /// The key's public inputs do not match the model's output at this width.
         Groth16KeyShapeMismatch,
+        /// The model's modes do not allow TEE.
+        TeeNotDeclared,
+        /// The policy lists more than `MaxTeeMeasurements` measurements.
+        TooManyMeasurements,
+        /// The policy accepts no TCB status, or names one that is not a
+        /// status, or `Revoked`: no platform could ever serve, or one Intel
+        /// revoked could.
+        InvalidTcbStatuses,
     }
 
     #[pallet::hooks]
@@ -269,6 +300,7 @@ pub mod pallet {
             assert!(T::MaxDims::get() > 0, "tensors need at least one dimension");
             assert!(T::MaxModelSize::get() > 0, "models must be allowed at least one byte");
             assert!(T::MaxCalibrationCases::get() > 0, "probation needs at least one calibration case");
+            assert!(T::MaxTeeMeasurements::get() > 0, "a TEE policy needs room for one measurement");
             assert!(
                 T::DepositPerByte::get() > Zero::zero() || T::DepositBase::get() > Zero::zero(),
                 "storage must cost something, or the registry can be filled for free"
@@ -340,9 +372,7 @@ pub mod pallet {
             }
 
             let new_set = if set.is_empty() { 0 } else { set.encoded_size() };
-            let key = Groth16Keys::<T>::get(model).map_or(0, |k| k.encoded_size());
-            let new = Self::deposit_for(info.encoded_size())
-                .saturating_add(T::DepositPerByte::get().saturating_mul(((new_set + key) as u32).into()));
+            let new = Self::deposit_of(model, &info, Some(new_set), None, None);
             Self::adjust_deposit(&who, &mut info, new)?;
             let count = set.len() as u32;
             if set.is_empty() {
@@ -384,9 +414,7 @@ pub mod pallet {
                 output_bits: key.output_bits,
                 price: key.price,
             };
-            let set = CalibrationSets::<T>::get(model).map_or(0, |s| s.encoded_size());
-            let new = Self::deposit_for(info.encoded_size())
-                .saturating_add(T::DepositPerByte::get().saturating_mul(((set + entry.encoded_size()) as u32).into()));
+            let new = Self::deposit_of(model, &info, None, Some(entry.encoded_size()), None);
             Self::adjust_deposit(&who, &mut info, new)?;
             Models::<T>::insert(model, info);
             Groth16Keys::<T>::insert(model, entry);
@@ -399,5 +427,53 @@ pub mod pallet {
             });
             Ok(())
         }
+
+        /// Sets which TEE executors may run the model's TEE-mode jobs: the
+        /// measurements they must be attested to run, and the TCB statuses
+        /// of the platforms accepted. An empty list removes the policy, and
+        /// with it TEE mode, until a new one is set. Applies to draws from
+        /// then on; seated workers keep their seats. Owner only.
+        #[pallet::call_index(4)]
+        #[pallet::weight(T::WeightInfo::set_tee_policy(
+            (measurements.len() as u32).min(T::MaxTeeMeasurements::get())
+        ))]
+        pub fn set_tee_policy(
+            origin: OriginFor<T>,
+            model: ModelId,
+            measurements: Vec<Measurement>,
+            statuses: TcbStatuses,
+        ) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let mut info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+            ensure!(info.owner == who, Error::<T>::NotOwner);
+            ensure!(info.modes.tee, Error::<T>::TeeNotDeclared);
+            ensure!(tee_statuses_valid(statuses), Error::<T>::InvalidTcbStatuses);
+            let mut listed = BoundedVec::<Measurement, T::MaxTeeMeasurements>::new();
+            for m in measurements {
+                if !listed.contains(&m) {
+                    listed.try_push(m).map_err(|_| Error::<T>::TooManyMeasurements)?;
+                }
+            }
+            let count = listed.len() as u32;
+            let policy = (!listed.is_empty()).then(|| StoredTeePolicy { measurements: listed, statuses });
+            let size = policy.as_ref().map_or(0, |p| p.encoded_size());
+            let new = Self::deposit_of(model, &info, None, None, Some(size));
+            Self::adjust_deposit(&who, &mut info, new)?;
+            Models::<T>::insert(model, info);
+            match policy {
+                Some(policy) => TeePolicies::<T>::insert(model, policy),
+                None => TeePolicies::<T>::remove(model),
+            }
+            Self::deposit_event(Event::TeePolicySet { model, measurements: count, statuses, deposit: new });
+            Ok(())
+        }
     }
+}
+
+/// Whether a policy's statuses accept some platform, name only statuses,
+/// and never `Revoked`.
+pub fn tee_statuses_valid(statuses: TcbStatuses) -> bool {
+    let known = TcbStatuses::of(&TcbStatus::ALL);
+    let revoked = TcbStatuses::of(&[TcbStatus::Revoked]);
+    statuses.0 != 0 && statuses.0 & !known.0 == 0 && statuses.0 & revoked.0 == 0
 }

@@ -48,6 +48,7 @@ impl pallet_triad_models::Config for Test {
     type MaxCalibrationCases = ConstU32<4>;
     type MaxCalibrationInputLen = ConstU32<256>;
     type MaxVerifyingKeyLen = ConstU32<4096>;
+    type MaxTeeMeasurements = ConstU32<3>;
     type WeightInfo = ();
 }
 

@@ -44,6 +44,10 @@ impl<T: Config> ModelRegistry<BalanceOf<T>> for Pallet<T> {
         fit::<T>(&info.outputs, output)
     }
 
+    fn tee_policy(model: ModelId) -> Option<TeePolicy> {
+        TeePolicies::<T>::get(model).map(|p| TeePolicy { measurements: p.measurements.into_inner(), statuses: p.statuses })
+    }
+
     fn proof_key(model: ModelId) -> Option<ProofKey<BalanceOf<T>>> {
         Groth16Keys::<T>::get(model).map(|k| ProofKey {
             verifying_key: k.verifying_key.into_inner(),

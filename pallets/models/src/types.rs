@@ -7,7 +7,9 @@ use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBou
 use frame_system::pallet_prelude::BlockNumberFor;
 use polkadot_sdk::{frame_support, frame_system};
 use scale_info::TypeInfo;
-pub use triad_primitives::{Fingerprint, LshParams, ModelId, OutputCheck, VerificationModes};
+pub use triad_primitives::{
+    Fingerprint, LshParams, Measurement, ModelId, OutputCheck, TcbStatus, TcbStatuses, TeePolicy, VerificationModes,
+};
 
 use crate::{BalanceOf, Config};
 
@@ -249,3 +251,19 @@ pub struct Groth16Key<T: Config> {
     /// What a proved job costs.
     pub price: BalanceOf<T>,
 }
+
+/// A model's TEE policy as stored: see [`crate::Pallet::set_tee_policy`].
+#[derive(
+    CloneNoBound, DebugNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxMeasurements))]
+#[codec(mel_bound())]
+pub struct StoredTeePolicy<MaxMeasurements: Get<u32>> {
+    /// Accepted measurements, each once, at least one.
+    pub measurements: BoundedVec<Measurement, MaxMeasurements>,
+    /// Accepted TCB statuses.
+    pub statuses: TcbStatuses,
+}
+
+/// A TEE policy under the pallet's bounds.
+pub type TeePolicyOf<T> = StoredTeePolicy<<T as Config>::MaxTeeMeasurements>;

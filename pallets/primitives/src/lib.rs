@@ -14,6 +14,9 @@
 //! - [`Reputation`]: a worker's score, how settled tasks move it, and the
 //!   capped weight it gives in selection. Implemented by
 //!   `pallet-triad-reputation`.
+//! - [`WorkerPeers`] and [`Attestations`]: who a worker is on the data plane,
+//!   and which TEE code it was last attested to run. Implemented by
+//!   `pallet-triad-workers` and `pallet-triad-attestation`.
 //!
 //! [`TriadApi`] and [`TasksApi`] are the runtime APIs that wallets, workers
 //! and auditors use to read models, workers and tasks without decoding raw
@@ -26,9 +29,42 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::{Codec, Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use polkadot_sdk::sp_runtime::{DispatchError, DispatchResult, Perbill};
+use polkadot_sdk::sp_runtime::{DispatchError, DispatchResult};
 use scale_info::TypeInfo;
+pub use triad_tee::{Measurement, TcbStatus, TcbStatuses, TeeKind};
 pub use triad_verifier::{wire::WireError, CannotRun, Fingerprint, LshParams, OutputCheck, FINGERPRINT_BYTES};
+
+/// What a job costs and how its price is shared, as pure functions the
+/// task pallet settles by and clients quote with.
+pub mod pricing {
+    use polkadot_sdk::sp_runtime::{traits::AtLeast32BitUnsigned, Perbill};
+
+    /// The executor's pay and each verifier's pay from a `price`.
+    pub fn shares<Balance: AtLeast32BitUnsigned + Copy>(price: Balance, executor_share: Perbill) -> (Balance, Balance) {
+        let executor = executor_share * price;
+        (executor, (price - executor) / 3u32.into())
+    }
+
+    /// What a TEE task costs at a model's price `floor`: what its two seats
+    /// would be paid in an LSH task, the executor's share and one verifier's
+    /// third of the rest. The two verifiers TEE mode does without are not
+    /// charged (with a 50% executor share, two thirds of the LSH price).
+    pub fn tee_price<Balance: AtLeast32BitUnsigned + Copy>(floor: Balance, executor_share: Perbill) -> Balance {
+        let (executor, verifier) = shares(floor, executor_share);
+        executor + verifier
+    }
+
+    /// The executor's and the verifier's pay from a TEE task's `price`
+    /// ([`tee_price`]), in the proportion of their LSH pay,
+    /// `executor_share : (1 - executor_share) / 3`. They add up to the price.
+    pub fn tee_shares<Balance: AtLeast32BitUnsigned + Copy>(price: Balance, executor_share: Perbill) -> (Balance, Balance) {
+        let s = u64::from(executor_share.deconstruct());
+        let executor = Perbill::from_rational(3 * s, 1_000_000_000 + 2 * s) * price;
+        (executor, price - executor)
+    }
+}
+
+pub use polkadot_sdk::sp_runtime::Perbill;
 
 /// Sequential identifier of a registered model.
 pub type ModelId = u32;
@@ -68,6 +104,24 @@ pub struct ProofKey<Balance> {
     pub price: Balance,
 }
 
+/// Which TEE workers may execute a model's jobs in TEE mode, as its owner
+/// set it: the code they must run, and the platform states it accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeePolicy {
+    /// Accepted measurements (MRENCLAVE for SGX, MRTD for TDX).
+    pub measurements: Vec<Measurement>,
+    /// Accepted TCB statuses; `Revoked` never is.
+    pub statuses: TcbStatuses,
+}
+
+impl TeePolicy {
+    /// Whether a worker attested to run `measurement` on a platform in
+    /// `status` may execute under this policy.
+    pub fn allows(&self, measurement: &Measurement, status: TcbStatus) -> bool {
+        self.statuses.allows(status) && self.measurements.contains(measurement)
+    }
+}
+
 /// What the model registry tells the other pallets.
 pub trait ModelRegistry<Balance> {
     /// Whether the model is registered, in any state.
@@ -95,6 +149,8 @@ pub trait ModelRegistry<Balance> {
     /// Checks an output's bytes against the model's declared outputs
     /// (`triad_verifier::wire::fit`), for outputs the chain itself reads.
     fn check_output(model: ModelId, output: &[u8]) -> Result<(), WireError>;
+    /// Who may execute `model`'s jobs in TEE mode, once its owner said so.
+    fn tee_policy(model: ModelId) -> Option<TeePolicy>;
     /// Registers an active model with a full calibration set for other
     /// pallets' benchmarks, which need one without knowing how models are
     /// registered.
@@ -151,6 +207,31 @@ pub trait WorkerPeers<AccountId> {
     /// Registers `who` as a worker with `peer_id`, for other pallets' benchmarks.
     #[cfg(feature = "runtime-benchmarks")]
     fn register_peer_for_benchmarks(who: &AccountId, peer_id: Vec<u8>);
+}
+
+/// A worker's attestation as it stood when the chain looked: what the task
+/// pallet checks a TEE seat against, and keeps in the attempt for auditors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct SeatAttestation {
+    /// The code the worker's TEE runs.
+    pub measurement: Measurement,
+    /// Intel's verdict on its platform.
+    pub tcb_status: TcbStatus,
+    /// Unix seconds from which the attestation no longer counts.
+    pub expires_at: u64,
+    /// Unix seconds of the block that looked.
+    pub checked_at: u64,
+}
+
+/// Which workers run attested TEE code.
+pub trait Attestations<AccountId> {
+    /// `who`'s attestation if it counts now (verified, not expired, bound to
+    /// the peer id `who` has now).
+    fn valid(who: &AccountId) -> Option<SeatAttestation>;
+    /// Records an attestation of `who` to run `measurement` on an up-to-date
+    /// platform, valid for a day, for other pallets' benchmarks.
+    #[cfg(feature = "runtime-benchmarks")]
+    fn attest_for_benchmarks(who: &AccountId, measurement: Measurement);
 }
 
 /// What a worker commits to before revealing `fingerprint` for task `task`:

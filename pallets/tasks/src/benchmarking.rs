@@ -67,7 +67,7 @@ fn assigned<T: Config>(workers: u32) -> (TaskId, Vec<T::AccountId>) {
     let now = frame_system::Pallet::<T>::block_number().saturating_add(DRAW_DELAY.into());
     frame_system::Pallet::<T>::set_block_number(now);
     let mut info = Tasks::<T>::get(task).expect("submitted");
-    let mut candidates = pool::<T>(model, T::Workers::workers_for(model));
+    let mut candidates = pool::<T>(model, T::Workers::workers_for(model), None);
     assert!(Pallet::<T>::assign_with_seed(task, &mut info, &mut candidates, now, alloc::vec![7]), "enough workers");
     Tasks::<T>::insert(task, info);
     Queue::<T>::kill();
@@ -137,7 +137,7 @@ fn proving<T: Config>() -> (TaskId, T::AccountId, u32) {
     let at = now::<T>().saturating_add(DRAW_DELAY.into());
     frame_system::Pallet::<T>::set_block_number(at);
     let mut info = Tasks::<T>::get(task).expect("submitted");
-    let mut candidates = pool::<T>(model, T::Workers::workers_for(model));
+    let mut candidates = pool::<T>(model, T::Workers::workers_for(model), None);
     assert!(Pallet::<T>::assign_with_seed(task, &mut info, &mut candidates, at, alloc::vec![7]), "a prover");
     Tasks::<T>::insert(task, info);
     Queue::<T>::kill();
@@ -306,7 +306,7 @@ mod benchmarks {
         #[block]
         {
             let mut info = Tasks::<T>::get(task).expect("submitted");
-            let mut candidates = pool::<T>(model, T::Workers::workers_for(model));
+            let mut candidates = pool::<T>(model, T::Workers::workers_for(model), None);
             assert!(Pallet::<T>::assign_with_seed(task, &mut info, &mut candidates, now, alloc::vec![7]));
             Tasks::<T>::insert(task, info);
         }

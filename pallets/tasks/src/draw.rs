@@ -22,7 +22,7 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use polkadot_sdk::sp_io;
 use sp_runtime::traits::{UniqueSaturatedInto, Zero};
-use triad_primitives::Roles;
+use triad_primitives::{Roles, TeePolicy};
 
 /// A worker that may take a seat on one model, as read at the block's first
 /// draw for that model.
@@ -32,6 +32,8 @@ pub(crate) struct Candidate<AccountId> {
     pub verifier: bool,
     pub free: u128,
     pub weight: u128,
+    /// Its attestation counts now and the model's TEE policy allows it.
+    pub attested: Option<SeatAttestation>,
 }
 
 /// The candidates of a model.
@@ -39,8 +41,9 @@ pub(crate) struct Pool<AccountId> {
     pub candidates: Vec<Candidate<AccountId>>,
 }
 
-/// Keeps the workers `listed` for `model` that may take a seat.
-pub(crate) fn pool<T: Config>(model: ModelId, listed: Vec<T::AccountId>) -> Pool<T::AccountId> {
+/// Keeps the workers `listed` for `model` that may take a seat, and notes
+/// which of them `tee` (the model's TEE policy) allows as TEE executors.
+pub(crate) fn pool<T: Config>(model: ModelId, listed: Vec<T::AccountId>, tee: Option<&TeePolicy>) -> Pool<T::AccountId> {
     let stake = T::StakePerSeat::get();
     let candidates = listed
         .into_iter()
@@ -52,7 +55,10 @@ pub(crate) fn pool<T: Config>(model: ModelId, listed: Vec<T::AccountId>) -> Pool
                 return None;
             }
             let weight = T::Reputation::selection_weight(&who, model, free);
-            (weight > 0).then(|| Candidate { who, executor, verifier, free: free.unique_saturated_into(), weight })
+            let attested = tee
+                .filter(|_| executor)
+                .and_then(|policy| T::Attestations::valid(&who).filter(|a| policy.allows(&a.measurement, a.tcb_status)));
+            (weight > 0).then(|| Candidate { who, executor, verifier, free: free.unique_saturated_into(), weight, attested })
         })
         .collect();
     Pool { candidates }
@@ -92,18 +98,20 @@ impl Stream {
     }
 }
 
-/// Draws an executor and `verifiers` distinct verifiers, none of them the
-/// client or an account in `excluded`. Returns pool indices, executor first.
+/// Draws an executor (an attested one when `attested_executor`) and
+/// `verifiers` distinct verifiers, none of them the client or an account in
+/// `excluded`. Returns pool indices, executor first.
 pub(crate) fn seats<A: PartialEq>(
     seed: Vec<u8>,
     pool: &[Candidate<A>],
     client: &A,
     excluded: &[A],
+    attested_executor: bool,
     verifiers: usize,
 ) -> Option<Vec<usize>> {
     let mut stream = Stream { seed, counter: 0 };
     let allowed = |c: &Candidate<A>| c.who != *client && !excluded.contains(&c.who);
-    let executor = stream.pick(pool, |_, c| c.executor && allowed(c))?;
+    let executor = stream.pick(pool, |_, c| c.executor && (!attested_executor || c.attested.is_some()) && allowed(c))?;
     let mut chosen = Vec::with_capacity(1 + verifiers);
     chosen.push(executor);
     for _ in 0..verifiers {
@@ -113,11 +121,13 @@ pub(crate) fn seats<A: PartialEq>(
     Some(chosen)
 }
 
-/// Verifiers an attempt of a task in `mode` draws: a proof needs none.
+/// Verifiers an attempt of a task in `mode` draws: a proof needs none, an
+/// attested executor one (`triad_verifier::pair`), anyone else three.
 pub(crate) fn verifiers_for(mode: Mode) -> usize {
     match mode {
         Mode::Groth16 => 0,
-        Mode::Lsh | Mode::Tee => 3,
+        Mode::Tee => 1,
+        Mode::Lsh => 3,
     }
 }
 
@@ -169,14 +179,24 @@ impl<T: Config> Pallet<T> {
                 continue;
             }
             let listed = (!pools.contains_key(&info.model)).then(|| T::Workers::workers_for(info.model));
-            let cost = T::WeightInfo::assign(listed.as_ref().map_or(0, |l| l.len() as u32));
+            // A model with a TEE policy reads each listed worker's
+            // attestation too, and the policy and the clock once.
+            let tee = listed.as_ref().and_then(|_| T::Models::tee_policy(info.model));
+            let n = listed.as_ref().map_or(0, |l| l.len() as u64);
+            let cost = T::WeightInfo::assign(n as u32).saturating_add(db.reads(if listed.is_none() {
+                0
+            } else if tee.is_some() {
+                n + 2
+            } else {
+                1
+            }));
             if weight.saturating_add(cost).any_gt(budget) {
                 unreached.push(task);
                 continue;
             }
             weight.saturating_accrue(cost);
             if let Some(list) = listed {
-                pools.insert(info.model, pool::<T>(info.model, list));
+                pools.insert(info.model, pool::<T>(info.model, list, tee.as_ref()));
             }
             let Some(pool) = pools.get_mut(&info.model) else { continue };
             if Self::assign(task, &mut info, pool, now) {
@@ -224,9 +244,11 @@ impl<T: Config> Pallet<T> {
     ) -> bool {
         let attempt = info.attempts.len() as u32;
         let excluded: Vec<T::AccountId> = info.attempts.iter().map(|a| a.seats[0].who.clone()).collect();
-        let Some(picked) = seats(seed, &pool.candidates, &info.client, &excluded, verifiers_for(info.mode)) else {
+        let tee = info.mode == Mode::Tee;
+        let Some(picked) = seats(seed, &pool.candidates, &info.client, &excluded, tee, verifiers_for(info.mode)) else {
             return false;
         };
+        let attested = if tee { pool.candidates[picked[0]].attested } else { None };
         let stake = T::StakePerSeat::get();
         for (n, i) in picked.iter().enumerate() {
             if T::Workers::lock_stake(&pool.candidates[*i].who, stake).is_err() {
@@ -238,7 +260,7 @@ impl<T: Config> Pallet<T> {
         }
         let who: Vec<T::AccountId> = picked.iter().map(|i| pool.candidates[*i].who.clone()).collect();
         let seats: BoundedVec<_, _> = who.iter().cloned().map(Seat::new).collect::<Vec<_>>().try_into().unwrap_or_default();
-        let attempt_record = Attempt { assigned_at: now, seats, key: None, posted: None, verdict: None };
+        let attempt_record = Attempt { assigned_at: now, seats, attested, key: None, posted: None, verdict: None };
         if attempt_record.seats.len() != who.len() || info.attempts.try_push(attempt_record).is_err() {
             for w in &who {
                 T::Workers::unlock_stake(w, stake);

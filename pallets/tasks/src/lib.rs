@@ -126,9 +126,32 @@
 //! The input must be inline and at most `MaxProofInput` bytes, so the hash
 //! the chain computes has a bounded cost. A proof bound to another task,
 //! attempt, model or prover fails the pairing check, so replaying an earlier
-//! proof (or a re-randomized copy of one) is an invalid proof. [`Mode::Tee`]
-//! is refused with [`Error::ModeNotSupported`] until the attestation pallet
-//! lands.
+//! proof (or a re-randomized copy of one) is an invalid proof.
+//!
+//! [`Mode::Tee`], for a model whose owner set a TEE policy
+//! ([`ModelRegistry::tee_policy`]: measurements and TCB statuses), draws one
+//! executor among the workers whose attestation counts now
+//! ([`Attestations::valid`]: verified, unexpired, same peer id) and whose
+//! measurement and status the policy allows, and one verifier among all
+//! eligible workers. The attempt keeps the executor's attestation as the
+//! draw found it ([`Attempt::attested`]). The phases are those of LSH mode
+//! with one verifier seat, and [`triad_verifier::pair`] decides:
+//!
+//! | verifier | executor | verifier | escrow |
+//! |---|---|---|---|
+//! | endorses (fingerprint agrees, votes `Match`) | its LSH pay | one verifier's LSH pay | rest refunded |
+//! | disagrees | nothing | nothing | kept for a re-run without this executor |
+//! | committed, never revealed | nothing | `MinoritySlash` | kept for a re-run |
+//!
+//! and an executor that never commits or never reveals is a no-show. One
+//! seat cannot tell which of two is wrong, so a lone dissent re-runs the
+//! task instead of slashing: a lazy or griefing verifier earns nothing, and
+//! a cheating executor needs both a broken TEE and its own accomplice in the
+//! verifier seat. The price is [`payouts::tee_price`]: what the two seats
+//! earn in an LSH task, the two missing verifiers' thirds not charged.
+//! The attestation matters at the draw only: one that expires, or a policy
+//! its owner changes, while the attempt runs costs the seated executor
+//! nothing.
 //!
 //! ## Invariants (checked by `try_state`)
 //!
@@ -144,7 +167,11 @@
 //!   posted an inline output; an off-chain output leaves only its hash and
 //!   size in the attempt. `Proofs` holds one for exactly the attempts of
 //!   proved tasks whose executor posted.
-//! - An attempt has four seats in [`Mode::Lsh`] and one in [`Mode::Groth16`].
+//! - An attempt has four seats in [`Mode::Lsh`], two in [`Mode::Tee`] and one
+//!   in [`Mode::Groth16`].
+//! - Exactly the attempts of TEE tasks record an attestation, and it was
+//!   valid when the attempt was drawn: no extrinsic seats an unattested
+//!   worker as a TEE executor (seats are only made by the draw).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -175,6 +202,8 @@ mod tests_attacks;
 mod tests_proofs;
 #[cfg(test)]
 mod tests_random;
+#[cfg(test)]
+mod tests_tee;
 mod timers;
 pub mod types;
 pub mod weights;
@@ -187,7 +216,9 @@ use frame_support::traits::{
     Get,
 };
 use sp_runtime::{traits::Saturating, BoundedVec};
-pub use triad_primitives::{answer_commitment, reveal_commitment, Answer, ModelRegistry, Reputation, Slash, WorkerRegistry};
+pub use triad_primitives::{
+    answer_commitment, reveal_commitment, Answer, Attestations, ModelRegistry, Reputation, SeatAttestation, Slash, WorkerRegistry,
+};
 
 /// Balance type of the currency that holds escrow.
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -239,6 +270,8 @@ pub mod pallet {
         type Workers: WorkerRegistry<Self::AccountId, BalanceOf<Self>> + Slash<Self::AccountId, BalanceOf<Self>>;
         /// Worker standings and selection weights, per model.
         type Reputation: Reputation<Self::AccountId, BalanceOf<Self>>;
+        /// Which workers run attested TEE code, for TEE mode's executors.
+        type Attestations: Attestations<Self::AccountId>;
         /// The VRF output of the parent block (BABE's `ParentBlockRandomness`);
         /// `None` defers what needs it.
         type Randomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
@@ -441,8 +474,9 @@ pub mod pallet {
         ModelNotActive,
         /// The model does not allow this verification mode.
         ModeNotAllowed,
-        /// TEE tasks are not accepted yet.
-        ModeNotSupported,
+        /// The model allows TEE mode but its owner has set no TEE policy, so
+        /// no executor could be drawn.
+        NoTeePolicy,
         /// The model allows proofs but its owner has not registered the key yet.
         NoProofKey,
         /// A proved task's input must be inline, at most `MaxProofInput` bytes.

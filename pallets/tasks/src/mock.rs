@@ -13,7 +13,10 @@ use frame_support::{
 };
 use sp_runtime::{BuildStorage, Perbill};
 use std::collections::BTreeMap;
-use triad_primitives::{Fingerprint, LshParams, ModelId, ModelRegistry, Roles, VerificationModes, WireError, FINGERPRINT_BYTES};
+use triad_primitives::{
+    Fingerprint, LshParams, Measurement, ModelId, ModelRegistry, Roles, TcbStatus, TeePolicy, VerificationModes, WireError,
+    FINGERPRINT_BYTES,
+};
 use triad_verifier::{
     wire::{self, NamedTensor, Spec},
     DType, TensorData,
@@ -55,6 +58,8 @@ pub const PROVED: ModelId = 2;
 /// What a proved job on `PROVED` costs.
 pub const PROOF_PRICE: Balance = 120;
 pub const DEPRECATED: ModelId = 9;
+/// Allows TEE mode (and LSH), with the policy [`set_tee_policy`] sets.
+pub const TEE_MODEL: ModelId = 3;
 pub const PRICE: Balance = 100;
 
 pub fn params() -> LshParams {
@@ -75,8 +80,43 @@ pub fn fp(flips: usize) -> Fingerprint {
 
 thread_local! {
     static ACTIVE: RefCell<BTreeMap<ModelId, bool>> =
-        RefCell::new(BTreeMap::from([(MODEL, true), (GROTH_ONLY, true), (PROVED, true), (DEPRECATED, false)]));
+        RefCell::new(BTreeMap::from([(MODEL, true), (GROTH_ONLY, true), (PROVED, true), (TEE_MODEL, true), (DEPRECATED, false)]));
     static NO_RANDOMNESS: RefCell<bool> = const { RefCell::new(false) };
+    static TEE_POLICY: RefCell<Option<TeePolicy>> = const { RefCell::new(None) };
+    static ATTESTED: RefCell<BTreeMap<AccountId, (Measurement, TcbStatus, u64)>> = const { RefCell::new(BTreeMap::new()) };
+    static NOW_SECS: RefCell<u64> = const { RefCell::new(1_000_000) };
+}
+
+/// Sets [`TEE_MODEL`]'s policy, or removes it.
+pub fn set_tee_policy(policy: Option<TeePolicy>) {
+    TEE_POLICY.with(|p| *p.borrow_mut() = policy);
+}
+
+/// Records `who` as attested to run `measurement` on a platform in
+/// `status`, until `expires_at` (Unix seconds; the mock's clock starts at
+/// 1,000,000).
+pub fn attest(who: AccountId, measurement: Measurement, status: TcbStatus, expires_at: u64) {
+    ATTESTED.with(|a| a.borrow_mut().insert(who, (measurement, status, expires_at)));
+}
+
+/// Moves the mock's clock to `secs`.
+pub fn set_time(secs: u64) {
+    NOW_SECS.with(|n| *n.borrow_mut() = secs);
+}
+
+/// Reads attestations from [`attest`], against the clock of [`set_time`].
+pub struct TestAttestations;
+impl Attestations<AccountId> for TestAttestations {
+    fn valid(who: &AccountId) -> Option<SeatAttestation> {
+        let now = NOW_SECS.with(|n| *n.borrow());
+        let (measurement, tcb_status, expires_at) = ATTESTED.with(|a| a.borrow().get(who).copied())?;
+        (now < expires_at).then_some(SeatAttestation { measurement, tcb_status, expires_at, checked_at: now })
+    }
+    #[cfg(feature = "runtime-benchmarks")]
+    fn attest_for_benchmarks(who: &AccountId, measurement: Measurement) {
+        let now = NOW_SECS.with(|n| *n.borrow());
+        attest(*who, measurement, TcbStatus::UpToDate, now + 86_400);
+    }
 }
 
 pub struct TestModels;
@@ -98,7 +138,7 @@ impl ModelRegistry<Balance> for TestModels {
                 PROVED => Some(triad_zk_verify::vk_hash(&zk::digits().keys.verifying)),
                 _ => None,
             },
-            tee: false,
+            tee: model == TEE_MODEL,
         })
     }
     fn price_floor(model: ModelId) -> Option<Balance> {
@@ -127,6 +167,9 @@ impl ModelRegistry<Balance> for TestModels {
             PROVED => wire::fit(&[Spec { name: "logits", dtype: DType::I64, shape: &[1, 10] }], output).map(|_| ()),
             _ => wire::fit(&[Spec { name: "y", dtype: DType::F32, shape: &[-1, 4] }], output).map(|_| ()),
         }
+    }
+    fn tee_policy(model: ModelId) -> Option<TeePolicy> {
+        (model == TEE_MODEL).then(|| TEE_POLICY.with(|p| p.borrow().clone())).flatten()
     }
     fn proof_key(model: ModelId) -> Option<triad_primitives::ProofKey<Balance>> {
         (model == PROVED).then(|| {
@@ -213,7 +256,6 @@ impl pallet_triad_workers::Config for Test {
     type MaxWorkersPerModel = ConstU32<16>;
     type MaxPeerIdLen = ConstU32<38>;
     type MaxAddrLen = ConstU32<64>;
-    type MaxAttestationLen = ConstU32<128>;
     type MaxUnbondingChunks = ConstU32<2>;
     type WeightInfo = ();
 }
@@ -252,6 +294,7 @@ impl pallet_triad_tasks::Config for Test {
     type Models = TestModels;
     type Workers = Workers;
     type Reputation = Reputation;
+    type Attestations = TestAttestations;
     type Randomness = TestRandomness;
     type MaxInlineInput = ConstU32<128>;
     type MaxProofInput = ConstU32<96>;
@@ -303,10 +346,11 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 /// Registers `who` as a qualified executor and verifier of `MODEL` and `PROVED`.
 pub fn worker(who: AccountId) {
     let both = Roles { executor: true, verifier: true };
-    assert_ok!(Workers::register_worker(RuntimeOrigin::signed(who), both, vec![MODEL, PROVED], None, None, None, BOND));
+    assert_ok!(Workers::register_worker(RuntimeOrigin::signed(who), both, vec![MODEL, PROVED, TEE_MODEL], None, None, BOND));
     let qualified = pallet_triad_workers::Probation { passed: 2, failed: 0, qualified_at: Some(0) };
     pallet_triad_workers::Calibrations::<Test>::insert(who, MODEL, qualified);
     pallet_triad_workers::Calibrations::<Test>::insert(who, PROVED, qualified);
+    pallet_triad_workers::Calibrations::<Test>::insert(who, TEE_MODEL, qualified);
 }
 
 /// Runs a test with `n` qualified workers, registered long enough ago for

@@ -10,6 +10,7 @@ use triad_primitives::Outcome as Standing;
 use triad_verifier::{Outcome, Verdict};
 
 use crate::SlashReason;
+pub use triad_primitives::pricing::{shares, tee_price, tee_shares};
 
 /// What a seat did in an attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,12 +47,6 @@ pub struct SeatResult<Balance> {
     pub standing: Standing,
 }
 
-/// The executor's pay and each verifier's pay from a `price`.
-pub fn shares<Balance: AtLeast32BitUnsigned + Copy>(price: Balance, executor_share: Perbill) -> (Balance, Balance) {
-    let executor = executor_share * price;
-    (executor, (price - executor) / 3u32.into())
-}
-
 /// The rule. Seat 0 is the executor, seats 1 to 3 the verifiers in verdict order.
 ///
 /// - Accepted: the executor and every verifier in the majority are paid
@@ -73,7 +68,17 @@ pub fn payouts<Balance: AtLeast32BitUnsigned + Copy>(
     price: Balance,
     rates: &Rates,
 ) -> [SeatResult<Balance>; 4] {
-    let (executor_pay, verifier_pay) = shares(price, rates.executor_share);
+    payouts_of(verdict, seats, shares(price, rates.executor_share), rates)
+}
+
+/// [`payouts`] with the executor's and each verifier's pay given: those of
+/// [`tee_shares`] in TEE mode, where one verifier holds the only verifier seat.
+pub fn payouts_of<Balance: AtLeast32BitUnsigned + Copy>(
+    verdict: &Verdict,
+    seats: [SeatState; 4],
+    (executor_pay, verifier_pay): (Balance, Balance),
+    rates: &Rates,
+) -> [SeatResult<Balance>; 4] {
     let zero = Balance::zero();
     let in_majority = |i: usize| if i == 0 { verdict.executor_in_majority } else { verdict.verifiers_in_majority[i - 1] };
     let no_show = SeatResult {
@@ -249,6 +254,34 @@ mod tests {
                 assert!(r.iter().map(|s| s.paid).sum::<u64>() <= price);
             }
         }
+    }
+
+    #[test]
+    fn a_tee_task_costs_and_pays_two_seats_of_an_lsh_task() {
+        // 40% executor share: the executor 40, the verifier 20 of 100.
+        assert_eq!(tee_price(100u64, RATES.executor_share), 60);
+        assert_eq!(tee_shares(60u64, RATES.executor_share), (40, 20));
+        for share in [0u32, 1, 25, 40, 50, 99, 100] {
+            let share = Perbill::from_percent(share);
+            for floor in [0u64, 1, 3, 7, 100, 999, 1_000_003, 10u64.pow(15)] {
+                let price = tee_price(floor, share);
+                let (e, v) = shares(floor, share);
+                let (te, tv) = tee_shares(price, share);
+                assert_eq!(te + tv, price, "nothing lost or made at {floor}, {share:?}");
+                assert!(te.abs_diff(e) <= 1 + floor / 1_000_000_000, "executor {te} vs {e} at {floor}, {share:?}");
+                assert!(tv.abs_diff(v) <= 1 + floor / 1_000_000_000, "verifier {tv} vs {v} at {floor}, {share:?}");
+                assert!(price <= floor);
+            }
+        }
+        // Accepted: both seats paid; the two absent verifier seats are not seats.
+        let accepted = verdict(Outcome::Accepted, true, [true, false, false]);
+        let r = payouts_of(&accepted, [SHOWED, SHOWED, ABSENT, ABSENT], (40u64, 20), &RATES);
+        assert_eq!([r[0].paid, r[1].paid], [40, 20]);
+        // A disagreement decides nothing: nobody is paid or slashed for it.
+        let inconclusive = verdict(Outcome::Inconclusive, false, [false; 3]);
+        let r = payouts_of(&inconclusive, [SHOWED, SHOWED, ABSENT, ABSENT], (40u64, 20), &RATES);
+        assert_eq!([r[0].paid, r[1].paid], [0, 0]);
+        assert_eq!([r[0].slash, r[1].slash], [None, None]);
     }
 
     #[test]

@@ -36,7 +36,12 @@ impl<T: Config> Pallet<T> {
                 ensure!(inline, Error::<T>::ProofInputNotInline);
                 key.price
             },
-            Mode::Tee => return Err(Error::<T>::ModeNotSupported.into()),
+            Mode::Tee => {
+                ensure!(modes.tee, Error::<T>::ModeNotAllowed);
+                ensure!(T::Models::tee_policy(model).is_some(), Error::<T>::NoTeePolicy);
+                let floor = T::Models::price_floor(model).ok_or(Error::<T>::ModelNotActive)?;
+                crate::payouts::tee_price(floor, T::ExecutorShare::get())
+            },
         };
         ensure!(max_fee >= price, Error::<T>::FeeBelowPrice);
         let input = Self::check_input(model, input)?;
@@ -76,7 +81,7 @@ impl<T: Config> Pallet<T> {
 
     pub(crate) fn do_commit_answer(who: T::AccountId, task: TaskId, commitment: Hash32) -> DispatchResult {
         let mut info = Tasks::<T>::get(task).ok_or(Error::<T>::UnknownTask)?;
-        ensure!(info.mode == Mode::Lsh, Error::<T>::WrongMode);
+        ensure!(info.mode != Mode::Groth16, Error::<T>::WrongMode);
         let now = frame_system::Pallet::<T>::block_number();
         ensure!(matches!(info.phase, Phase::Execute { until } if now < until), Error::<T>::NotExecuting);
         ensure!(Assigned::<T>::get(&who, task).ok_or(Error::<T>::NotAssigned)? == Role::Executor, Error::<T>::NotExecutor);

@@ -15,9 +15,9 @@ use sp_runtime::{
     traits::{Saturating, Zero},
     Perbill,
 };
-use triad_verifier::{majority, Outcome};
+use triad_verifier::{majority, pair, Outcome};
 
-use crate::payouts::{payouts, Rates, SeatResult, SeatState};
+use crate::payouts::{payouts_of, shares, tee_shares, Rates, SeatResult, SeatState};
 
 impl<T: Config> Pallet<T> {
     pub(crate) fn rates() -> Rates {
@@ -38,11 +38,16 @@ impl<T: Config> Pallet<T> {
         let Some(attempt) = info.attempts.last_mut() else { return };
         let inconclusive =
             Verdict { outcome: Outcome::Inconclusive, executor_in_majority: false, verifiers_in_majority: [false; 3] };
+        let tee = info.mode == Mode::Tee;
         let verdict = match T::Models::lsh_params(model) {
             Some(params) => {
                 let s = &attempt.seats;
                 let verifier = |i: usize| s[i].reveal.as_ref().map(|f| (f, s[i].vote.unwrap_or(Vote::Mismatch)));
-                majority(s[0].reveal.as_ref(), [verifier(1), verifier(2), verifier(3)], &params)
+                if tee {
+                    pair(s[0].reveal.as_ref(), verifier(1), &params)
+                } else {
+                    majority(s[0].reveal.as_ref(), [verifier(1), verifier(2), verifier(3)], &params)
+                }
             },
             None => inconclusive,
         };
@@ -51,7 +56,8 @@ impl<T: Config> Pallet<T> {
         // Verifiers are asked to commit only once there is a key: an attempt
         // whose executor never committed owes them nothing and costs them nothing.
         let asked = attempt.key.is_some();
-        // An LSH attempt has four seats (see `draw::verifiers_for`).
+        // An LSH attempt has four seats, a TEE attempt two (see
+        // `draw::verifiers_for`); results past the seats are not carried out.
         let states = core::array::from_fn(|i| {
             let Some(s) = attempt.seats.get(i) else { return SeatState { committed: false, revealed: false } };
             if i > 0 && !asked {
@@ -60,7 +66,9 @@ impl<T: Config> Pallet<T> {
                 SeatState { committed: s.commit.is_some(), revealed: s.reveal.is_some() }
             }
         });
-        let results = payouts(&verdict, states, price, &Self::rates());
+        let rates = Self::rates();
+        let pay = if tee { tee_shares(price, rates.executor_share) } else { shares(price, rates.executor_share) };
+        let results = payouts_of(&verdict, states, pay, &rates);
 
         let stake = T::StakePerSeat::get();
         for seat in attempt.seats.iter() {
@@ -227,6 +235,10 @@ impl<T: Config> Pallet<T> {
                     "a proof is stored for exactly the posted attempts of proved tasks"
                 );
                 ensure!(a.seats.len() == 1 + crate::draw::verifiers_for(info.mode), "an attempt has the seats of its mode");
+                ensure!(a.attested.is_some() == (info.mode == Mode::Tee), "exactly TEE attempts record an attestation");
+                if let Some(seal) = a.attested {
+                    ensure!(seal.checked_at < seal.expires_at, "a TEE executor drawn without a valid attestation");
+                }
             }
             ensure!(queue.contains(&id) == (info.phase == Phase::Queued), "queue and queued tasks differ");
             let entry = held.entry(info.client.clone()).or_default();

@@ -46,7 +46,7 @@ fn submit_refuses_bad_jobs_with_typed_errors() {
         assert_noop!(at(42, ok_input(), FEE, Mode::Lsh, 60), Error::<Test>::ModelNotActive);
         assert_noop!(at(MODEL, ok_input(), FEE, Mode::Groth16, 60), Error::<Test>::ModeNotAllowed);
         assert_noop!(at(GROTH_ONLY, ok_input(), FEE, Mode::Groth16, 60), Error::<Test>::NoProofKey);
-        assert_noop!(at(MODEL, ok_input(), FEE, Mode::Tee, 60), Error::<Test>::ModeNotSupported);
+        assert_noop!(at(MODEL, ok_input(), FEE, Mode::Tee, 60), Error::<Test>::ModeNotAllowed);
         assert_noop!(at(GROTH_ONLY, ok_input(), FEE, Mode::Lsh, 60), Error::<Test>::ModeNotAllowed);
         assert_noop!(at(MODEL, ok_input(), PRICE - 1, Mode::Lsh, 60), Error::<Test>::FeeBelowPrice);
         assert_noop!(at(MODEL, InputArg::Inline(vec![0; 129]), FEE, Mode::Lsh, 60), Error::<Test>::InputTooLarge);
@@ -419,7 +419,7 @@ fn probation_is_passed_by_reproducing_calibration_cases() {
     test_with(0, || {
         let newbie = 20;
         let both = triad_primitives::Roles { executor: true, verifier: true };
-        assert_ok!(Workers::register_worker(RuntimeOrigin::signed(newbie), both, vec![MODEL], None, None, None, BOND));
+        assert_ok!(Workers::register_worker(RuntimeOrigin::signed(newbie), both, vec![MODEL], None, None, BOND));
         assert_noop!(
             TriadTasks::submit_calibration(RuntimeOrigin::signed(newbie), MODEL, fp(0)),
             Error::<Test>::NoCalibrationRequest

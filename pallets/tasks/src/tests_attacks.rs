@@ -243,7 +243,7 @@ fn draws_stay_within_the_hook_budget_however_many_models_and_workers() {
             for w in 0..16u64 {
                 let who = 1_000 + m as u64 * 16 + w;
                 let _ = Balances::force_set_balance(RuntimeOrigin::root(), who, START);
-                assert_ok!(Workers::register_worker(RuntimeOrigin::signed(who), both, vec![model], None, None, None, BOND));
+                assert_ok!(Workers::register_worker(RuntimeOrigin::signed(who), both, vec![model], None, None, BOND));
                 let qualified = pallet_triad_workers::Probation { passed: 2, failed: 0, qualified_at: Some(0) };
                 pallet_triad_workers::Calibrations::<Test>::insert(who, model, qualified);
             }

@@ -5,7 +5,7 @@ use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBou
 use frame_system::pallet_prelude::BlockNumberFor;
 use polkadot_sdk::{frame_support, frame_system};
 use scale_info::TypeInfo;
-pub use triad_primitives::{Fingerprint, ModelId};
+pub use triad_primitives::{Fingerprint, ModelId, SeatAttestation};
 pub use triad_verifier::{AttemptKey, CannotRun, Verdict, Vote};
 
 use crate::{BalanceOf, Config};
@@ -316,9 +316,12 @@ pub enum AnswerArg {
 pub struct Attempt<AccountId, Balance, BlockNumber> {
     /// Block of the draw.
     pub assigned_at: BlockNumber,
-    /// The executor, then the verifiers: three in [`Mode::Lsh`], none in
-    /// [`Mode::Groth16`].
+    /// The executor, then the verifiers: three in [`Mode::Lsh`], one in
+    /// [`Mode::Tee`], none in [`Mode::Groth16`].
     pub seats: BoundedVec<Seat<AccountId, Balance>, frame_support::traits::ConstU32<MAX_SEATS>>,
+    /// In [`Mode::Tee`], the executor's attestation as the draw found it:
+    /// valid, and allowed by the model's policy at that time.
+    pub attested: Option<SeatAttestation>,
     /// The key of every fingerprint of this attempt, drawn after the
     /// executor committed.
     pub key: Option<AttemptKey>,
@@ -344,7 +347,10 @@ pub struct TaskInfo<T: Config> {
     pub mode: Mode,
     /// Held from the client: the `max_fee` it offered.
     pub escrow: BalanceOf<T>,
-    /// What an accepted result costs: the model's price floor at submission.
+    /// What an accepted result costs: the model's price floor at submission
+    /// ([`Mode::Lsh`]), the executor's and one verifier's part of it
+    /// ([`Mode::Tee`], [`crate::payouts::tee_price`]), or the proof price
+    /// ([`Mode::Groth16`]).
     pub price: BalanceOf<T>,
     /// Last block by which the task is settled, whatever the workers do.
     pub deadline: BlockNumberFor<T>,

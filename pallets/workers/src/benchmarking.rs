@@ -33,24 +33,19 @@ fn crowded_models<T: Config>(offset: u32) -> Vec<ModelId> {
         .collect()
 }
 
-fn addresses<T: Config>() -> (Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>) {
-    (
-        Some(vec![1; T::MaxPeerIdLen::get() as usize]),
-        Some(vec![2; T::MaxAddrLen::get() as usize]),
-        Some(vec![3; T::MaxAttestationLen::get() as usize]),
-    )
+fn addresses<T: Config>() -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    (Some(vec![1; T::MaxPeerIdLen::get() as usize]), Some(vec![2; T::MaxAddrLen::get() as usize]))
 }
 
 fn registered<T: Config>(models: Vec<ModelId>) -> T::AccountId {
     let who = funded::<T>("worker", 0);
-    let (peer, addr, att) = addresses::<T>();
+    let (peer, addr) = addresses::<T>();
     Registry::<T>::register_worker(
         RawOrigin::Signed(who.clone()).into(),
         BOTH,
         models,
         peer,
         addr,
-        att,
         T::MinStake::get() * 4u32.into(),
     )
     .expect("a valid worker registers");
@@ -65,10 +60,10 @@ mod benchmarks {
     fn register_worker() {
         let who = funded::<T>("worker", 0);
         let models = crowded_models::<T>(0);
-        let (peer, addr, att) = addresses::<T>();
+        let (peer, addr) = addresses::<T>();
 
         #[extrinsic_call]
-        _(RawOrigin::Signed(who.clone()), BOTH, models, peer, addr, att, T::MinStake::get());
+        _(RawOrigin::Signed(who.clone()), BOTH, models, peer, addr, T::MinStake::get());
 
         assert!(Workers::<T>::contains_key(&who));
     }
@@ -77,10 +72,10 @@ mod benchmarks {
     fn update_worker() {
         let who = registered::<T>(crowded_models::<T>(0));
         let others = crowded_models::<T>(T::MaxModelsPerWorker::get());
-        let (peer, addr, att) = addresses::<T>();
+        let (peer, addr) = addresses::<T>();
 
         #[extrinsic_call]
-        _(RawOrigin::Signed(who.clone()), BOTH, others.clone(), peer, addr, att);
+        _(RawOrigin::Signed(who.clone()), BOTH, others.clone(), peer, addr);
 
         assert_eq!(Workers::<T>::get(&who).map(|w| w.models.into_inner()), Some(others));
     }

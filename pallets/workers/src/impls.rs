@@ -216,16 +216,8 @@ impl<T: Config> WorkerRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
         let ed = T::Currency::minimum_balance();
         T::Currency::set_balance(who, bond.saturating_mul(4u32.into()).saturating_add(ed));
         let both = Roles { executor: true, verifier: true };
-        Self::register_worker(
-            frame_system::RawOrigin::Signed(who.clone()).into(),
-            both,
-            alloc::vec![model],
-            None,
-            None,
-            None,
-            bond,
-        )
-        .expect("a funded worker on an active model registers");
+        Self::register_worker(frame_system::RawOrigin::Signed(who.clone()).into(), both, alloc::vec![model], None, None, bond)
+            .expect("a funded worker on an active model registers");
         if qualified {
             // Qualified long enough ago, and the bond already seen by the draw.
             let delay = T::ActivationDelay::get();
@@ -263,7 +255,6 @@ impl<T: Config> WorkerPeers<T::AccountId> for Pallet<T> {
             both,
             alloc::vec![model],
             Some(peer_id),
-            None,
             None,
             bond,
         )

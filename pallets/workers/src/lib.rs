@@ -2,8 +2,10 @@
 //!
 //! Workers are the off-chain processes that run models. Each registers here
 //! with the roles it offers (executor, verifier or both), the models it serves,
-//! its libp2p peer id and multiaddr on the data plane, an optional TEE
-//! attestation, and a **bond**: stake the chain can take if it cheats.
+//! its libp2p peer id and multiaddr on the data plane, and a **bond**: stake
+//! the chain can take if it cheats. Whether it runs in attested TEE hardware
+//! is `pallet-triad-attestation`'s to say: it verifies quotes bound to the
+//! account and the peer id registered here.
 //!
 //! ## Stake
 //!
@@ -145,9 +147,6 @@ pub mod pallet {
         /// Longest multiaddr, in bytes.
         #[pallet::constant]
         type MaxAddrLen: Get<u32>;
-        /// Longest attestation report, in bytes.
-        #[pallet::constant]
-        type MaxAttestationLen: Get<u32>;
         /// Most unbonding chunks in flight per worker.
         #[pallet::constant]
         type MaxUnbondingChunks: Get<u32>;
@@ -230,8 +229,6 @@ pub mod pallet {
         PeerIdTooLong,
         /// The multiaddr is longer than `MaxAddrLen`.
         AddrTooLong,
-        /// The attestation is longer than `MaxAttestationLen`.
-        AttestationTooLong,
         /// The bond would be below `MinStake`.
         BelowMinStake,
         /// The free balance cannot cover the bond.
@@ -283,7 +280,6 @@ pub mod pallet {
             models: Vec<ModelId>,
             peer_id: Option<Vec<u8>>,
             multiaddr: Option<Vec<u8>>,
-            attestation: Option<Vec<u8>>,
             bond: BalanceOf<T>,
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
@@ -295,7 +291,6 @@ pub mod pallet {
                 models: models.clone(),
                 peer_id: bounded(peer_id, Error::<T>::PeerIdTooLong)?,
                 multiaddr: bounded(multiaddr, Error::<T>::AddrTooLong)?,
-                attestation: bounded(attestation, Error::<T>::AttestationTooLong)?,
                 bonded: bond,
                 locked: Zero::zero(),
                 status: Status::Online,
@@ -321,14 +316,12 @@ pub mod pallet {
             models: Vec<ModelId>,
             peer_id: Option<Vec<u8>>,
             multiaddr: Option<Vec<u8>>,
-            attestation: Option<Vec<u8>>,
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
             let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
             let models = Self::check_models(&roles, models)?;
             info.peer_id = bounded(peer_id, Error::<T>::PeerIdTooLong)?;
             info.multiaddr = bounded(multiaddr, Error::<T>::AddrTooLong)?;
-            info.attestation = bounded(attestation, Error::<T>::AttestationTooLong)?;
             Self::index_models(&who, &info.models, &models)?;
             info.roles = roles;
             info.models = models.clone();

@@ -77,6 +77,9 @@ impl ModelRegistry<Balance> for TestModels {
     fn check_output(_model: ModelId, _output: &[u8]) -> Result<(), triad_primitives::WireError> {
         Ok(())
     }
+    fn tee_policy(_model: ModelId) -> Option<triad_primitives::TeePolicy> {
+        None
+    }
     fn proof_key(_model: ModelId) -> Option<triad_primitives::ProofKey<Balance>> {
         None
     }
@@ -112,7 +115,6 @@ impl pallet_triad_workers::Config for Test {
     type MaxWorkersPerModel = ConstU32<4>;
     type MaxPeerIdLen = ConstU32<38>;
     type MaxAddrLen = ConstU32<64>;
-    type MaxAttestationLen = ConstU32<128>;
     type MaxUnbondingChunks = ConstU32<2>;
     type WeightInfo = ();
 }

@@ -20,7 +20,6 @@ fn join(who: u64, models: Vec<ModelId>, bond: Balance) {
         models,
         Some(vec![0x12; 34]),
         Some(b"/ip4/127.0.0.1/tcp/4001".to_vec()),
-        None,
         bond
     ));
     wait_for_the_draw();
@@ -60,35 +59,23 @@ fn register_worker_holds_the_bond_and_indexes_its_models() {
 #[test]
 fn bad_registrations_get_typed_errors() {
     test(|| {
-        let reg = |roles, models: Vec<ModelId>, peer: usize, addr: usize, att: usize, bond| {
-            Registry::register_worker(
-                RuntimeOrigin::signed(ALICE),
-                roles,
-                models,
-                Some(vec![1; peer]),
-                Some(vec![1; addr]),
-                Some(vec![1; att]),
-                bond,
-            )
+        let reg = |roles, models: Vec<ModelId>, peer: usize, addr: usize, bond| {
+            Registry::register_worker(RuntimeOrigin::signed(ALICE), roles, models, Some(vec![1; peer]), Some(vec![1; addr]), bond)
         };
         let none = Roles { executor: false, verifier: false };
-        assert_noop!(reg(none, vec![0], 1, 1, 1, 500), Error::<Test>::NoRole);
-        assert_noop!(reg(BOTH, vec![], 1, 1, 1, 500), Error::<Test>::NoModels);
-        assert_noop!(reg(BOTH, vec![0, 1, 2, 0], 1, 1, 1, 500), Error::<Test>::TooManyModels);
-        assert_noop!(reg(BOTH, vec![0, 0], 1, 1, 1, 500), Error::<Test>::DuplicateModel);
-        assert_noop!(reg(BOTH, vec![7], 1, 1, 1, 500), Error::<Test>::ModelNotActive);
-        assert_noop!(reg(BOTH, vec![9], 1, 1, 1, 500), Error::<Test>::ModelNotActive);
-        assert_noop!(reg(BOTH, vec![0], 39, 1, 1, 500), Error::<Test>::PeerIdTooLong);
-        assert_noop!(reg(BOTH, vec![0], 1, 65, 1, 500), Error::<Test>::AddrTooLong);
-        assert_noop!(reg(BOTH, vec![0], 1, 1, 129, 500), Error::<Test>::AttestationTooLong);
-        assert_noop!(reg(BOTH, vec![0], 1, 1, 1, 99), Error::<Test>::BelowMinStake);
-        assert_noop!(reg(BOTH, vec![0], 1, 1, 1, 20_000), Error::<Test>::InsufficientBalance);
-        assert_noop!(
-            Registry::register_worker(RuntimeOrigin::none(), BOTH, vec![0], None, None, None, 500),
-            DispatchError::BadOrigin
-        );
+        assert_noop!(reg(none, vec![0], 1, 1, 500), Error::<Test>::NoRole);
+        assert_noop!(reg(BOTH, vec![], 1, 1, 500), Error::<Test>::NoModels);
+        assert_noop!(reg(BOTH, vec![0, 1, 2, 0], 1, 1, 500), Error::<Test>::TooManyModels);
+        assert_noop!(reg(BOTH, vec![0, 0], 1, 1, 500), Error::<Test>::DuplicateModel);
+        assert_noop!(reg(BOTH, vec![7], 1, 1, 500), Error::<Test>::ModelNotActive);
+        assert_noop!(reg(BOTH, vec![9], 1, 1, 500), Error::<Test>::ModelNotActive);
+        assert_noop!(reg(BOTH, vec![0], 39, 1, 500), Error::<Test>::PeerIdTooLong);
+        assert_noop!(reg(BOTH, vec![0], 1, 65, 500), Error::<Test>::AddrTooLong);
+        assert_noop!(reg(BOTH, vec![0], 1, 1, 99), Error::<Test>::BelowMinStake);
+        assert_noop!(reg(BOTH, vec![0], 1, 1, 20_000), Error::<Test>::InsufficientBalance);
+        assert_noop!(Registry::register_worker(RuntimeOrigin::none(), BOTH, vec![0], None, None, 500), DispatchError::BadOrigin);
         join(ALICE, vec![0], 500);
-        assert_noop!(reg(BOTH, vec![0], 1, 1, 1, 500), Error::<Test>::AlreadyRegistered);
+        assert_noop!(reg(BOTH, vec![0], 1, 1, 500), Error::<Test>::AlreadyRegistered);
     });
 }
 
@@ -99,7 +86,7 @@ fn a_model_takes_at_most_max_workers() {
             join(w, vec![0], 100);
         }
         assert_noop!(
-            Registry::register_worker(RuntimeOrigin::signed(EVE), BOTH, vec![0], None, None, None, 100),
+            Registry::register_worker(RuntimeOrigin::signed(EVE), BOTH, vec![0], None, None, 100),
             Error::<Test>::ModelFull
         );
     });
@@ -110,7 +97,7 @@ fn update_worker_moves_the_index_and_resets_dropped_probation() {
     test(|| {
         join(ALICE, vec![0, 1], 500);
         qualify(ALICE, 1);
-        assert_ok!(Registry::update_worker(RuntimeOrigin::signed(ALICE), VERIFIER, vec![1, 2], None, None, None));
+        assert_ok!(Registry::update_worker(RuntimeOrigin::signed(ALICE), VERIFIER, vec![1, 2], None, None));
         let w = Workers::<Test>::get(ALICE).unwrap();
         assert_eq!((&w.models[..], w.roles, w.peer_id.clone()), (&[1, 2][..], VERIFIER, None));
         assert!(ModelWorkers::<Test>::get(0).is_empty());
@@ -120,14 +107,14 @@ fn update_worker_moves_the_index_and_resets_dropped_probation() {
         assert!(<Registry as WorkerRegistry<u64, Balance>>::on_probation(&ALICE, 2));
         System::assert_last_event(Event::WorkerUpdated { who: ALICE, roles: VERIFIER, models: vec![1, 2] }.into());
 
-        assert_ok!(Registry::update_worker(RuntimeOrigin::signed(ALICE), VERIFIER, vec![2], None, None, None));
+        assert_ok!(Registry::update_worker(RuntimeOrigin::signed(ALICE), VERIFIER, vec![2], None, None));
         assert_eq!(Calibrations::<Test>::get(ALICE, 1), Probation::default());
         assert_noop!(
-            Registry::update_worker(RuntimeOrigin::signed(BOB), BOTH, vec![0], None, None, None),
+            Registry::update_worker(RuntimeOrigin::signed(BOB), BOTH, vec![0], None, None),
             Error::<Test>::NotRegistered
         );
         assert_noop!(
-            Registry::update_worker(RuntimeOrigin::signed(ALICE), BOTH, vec![9], None, None, None),
+            Registry::update_worker(RuntimeOrigin::signed(ALICE), BOTH, vec![9], None, None),
             Error::<Test>::ModelNotActive
         );
     });
@@ -167,7 +154,7 @@ fn probation_ends_after_the_required_calibrations() {
 #[test]
 fn only_the_offered_roles_are_served() {
     test(|| {
-        assert_ok!(Registry::register_worker(RuntimeOrigin::signed(BOB), VERIFIER, vec![0], None, None, None, 100));
+        assert_ok!(Registry::register_worker(RuntimeOrigin::signed(BOB), VERIFIER, vec![0], None, None, 100));
         qualify(BOB, 0);
         let can = |roles| <Registry as WorkerRegistry<u64, Balance>>::can_serve(&BOB, 0, roles);
         assert!(can(VERIFIER));

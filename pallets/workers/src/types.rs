@@ -35,8 +35,6 @@ pub struct WorkerInfo<T: Config> {
     pub peer_id: Option<BoundedVec<u8, T::MaxPeerIdLen>>,
     /// libp2p multiaddr (binary form) where the peer listens.
     pub multiaddr: Option<BoundedVec<u8, T::MaxAddrLen>>,
-    /// TEE attestation report, checked by the attestation pallet when there is one.
-    pub attestation: Option<BoundedVec<u8, T::MaxAttestationLen>>,
     /// Stake held as the worker's bond.
     pub bonded: BalanceOf<T>,
     /// Part of `bonded` that backs pending tasks and cannot be unbonded.

@@ -37,6 +37,8 @@ impl pallet_triad_models::Config for Runtime {
     /// Inline inputs up to 16 KiB: a small image or a batch of features.
     type MaxCalibrationInputLen = ConstU32<16_384>;
     type MaxVerifyingKeyLen = ConstU32<4096>;
+    /// Enough for a few enclave builds to be live at once during an upgrade.
+    type MaxTeeMeasurements = ConstU32<16>;
     type WeightInfo = pallet_triad_models::weights::SubstrateWeight<Runtime>;
 }
 
@@ -67,7 +69,6 @@ impl pallet_triad_workers::Config for Runtime {
     /// An identity multihash of an Ed25519 key is 38 bytes; room for larger key types.
     type MaxPeerIdLen = ConstU32<64>;
     type MaxAddrLen = ConstU32<128>;
-    type MaxAttestationLen = ConstU32<8_192>;
     type MaxUnbondingChunks = ConstU32<8>;
     type WeightInfo = pallet_triad_workers::weights::SubstrateWeight<Runtime>;
 }
@@ -128,6 +129,7 @@ impl pallet_triad_tasks::Config for Runtime {
     type Models = Models;
     type Workers = Workers;
     type Reputation = Reputation;
+    type Attestations = Attestation;
     /// The parent block's VRF output; with the pallet's draw delay of two
     /// blocks it comes from a block authored after the task was included.
     type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
