@@ -26,7 +26,7 @@ use triad_client::{
     job::EncodedAnswer,
     native, AccountId32,
 };
-use triad_verifier::{agrees, cannot_run, majority, CannotRun, Fingerprint, Verdict, Vote};
+use triad_verifier::{agrees, cannot_run, majority, pair, CannotRun, Fingerprint, Verdict, Vote};
 
 use crate::{chain_err, connect, model::schema_of, show::fetch_task, CliError};
 
@@ -208,14 +208,23 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
             fps[s] = Some(stored);
             cast[s - 1] = vote;
         }
+        let tee = matches!(view.info.mode, Mode::Tee);
+        if tee {
+            audit_attested(&mut report, a);
+        }
         if let Some(v) = &a.verdict {
             let stored: Verdict = native(v)?;
             let verifiers: [Option<(&Fingerprint, Vote)>; 3] =
                 core::array::from_fn(|i| fps[i + 1].as_ref().map(|f| (f, cast[i])));
-            let recomputed = majority(fps[0].as_ref(), verifiers, &schema.lsh);
+            let recomputed = if tee {
+                pair(fps[0].as_ref(), verifiers[0], &schema.lsh)
+            } else {
+                majority(fps[0].as_ref(), verifiers, &schema.lsh)
+            };
             report.check(recomputed == stored, format!("verdict {:?} follows from the fingerprints and votes", stored.outcome));
-            let agreeing = (1..4).filter(|i| fps[*i].zip(fps[0]).is_some_and(|(v, e)| agrees(&v, &e, &schema.lsh))).count();
-            println!("         {agreeing} of 3 verifier fingerprints agree with the executor's");
+            let seats = a.seats.0.len();
+            let agreeing = (1..seats).filter(|i| fps[*i].zip(fps[0]).is_some_and(|(v, e)| agrees(&v, &e, &schema.lsh))).count();
+            println!("         {agreeing} of {} verifier fingerprints agree with the executor's", seats - 1);
         }
     }
     if let Phase::Done { resolution, .. } = view.info.phase {
@@ -243,6 +252,24 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
         Ok(())
     } else {
         Err(CliError::Audit(report.failures.join("; ")))
+    }
+}
+
+/// A TEE attempt: its executor was drawn with an attestation that counted
+/// then, whose measurement and TCB status the attempt records.
+fn audit_attested(report: &mut Report, a: &crate::show::AttemptView) {
+    match &a.attested {
+        Some(seal) => report.check(
+            seal.checked_at < seal.expires_at,
+            format!(
+                "executor drawn attested: {}, TCB {}, valid until {} (drawn at {})",
+                crate::show::measurement(&seal.measurement),
+                crate::show::tcb_status(&seal.tcb_status),
+                seal.expires_at,
+                seal.checked_at
+            ),
+        ),
+        None => report.check(false, "a TEE attempt without its executor's attestation".into()),
     }
 }
 

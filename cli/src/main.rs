@@ -13,6 +13,7 @@ mod runtime;
 mod serve;
 mod show;
 mod submit;
+mod tee;
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 

@@ -1,4 +1,4 @@
-//! `triad model register` and `triad model show`.
+//! `triad model register`, `triad model show` and `triad model tee-policy`.
 
 use std::path::PathBuf;
 
@@ -22,6 +22,14 @@ pub enum ModelCommand {
     Show {
         /// Model id.
         id: u32,
+    },
+    /// Set which TEE executors may run a model's TEE-mode jobs (owner only;
+    /// the model must allow TEE). No measurement removes the policy.
+    TeePolicy {
+        /// Model id.
+        id: u32,
+        #[command(flatten)]
+        tee: crate::tee::TeeArgs,
     },
 }
 
@@ -73,12 +81,20 @@ pub struct RegisterArgs {
     /// Price of a proved job, in milli-tokens: it pays the prover alone.
     #[arg(long, default_value_t = 200)]
     proof_price_milli: u128,
+    /// TEE mode, allowed when a measurement is given.
+    #[command(flatten)]
+    tee: crate::tee::TeeArgs,
 }
 
 pub async fn run(url: &str, keys: &Keys, cmd: ModelCommand) -> Result<(), CliError> {
     match cmd {
         ModelCommand::Register(args) => register(url, keys, args).await,
         ModelCommand::Show { id } => show(url, id).await,
+        ModelCommand::TeePolicy { id, tee } => {
+            let policy = tee.policy()?;
+            let client = connect(url).await?;
+            crate::tee::set_policy(&client, &keys.signer()?, id, policy).await
+        },
     }
 }
 
@@ -198,6 +214,7 @@ async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliE
         let fp = job::fingerprint(&lsh, &CALIBRATION_KEY, &outputs).map_err(|e| CliError::Input(e.to_string()))?;
         cases.push(models::CalibrationCaseInput { input, expected: generated(&fp)? });
     }
+    let tee = args.tee.policy()?;
     let proved = match &args.groth16 {
         Some(path) => Some(crate::prove::setup(&bytes, path)?),
         None => None,
@@ -215,7 +232,7 @@ async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliE
         modes: chain::runtime_types::triad_primitives::VerificationModes {
             lsh_majority: true,
             groth16: proved.as_ref().map(|p| triad_zk::verify::vk_hash(&p.verifying_key)),
-            tee: false,
+            tee: !tee.0.is_empty(),
         },
         price_floor: args.price_milli * UNIT / 1000,
     };
@@ -244,6 +261,9 @@ async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliE
             hex::encode(vk_hash),
             crate::tokens(args.proof_price_milli * UNIT / 1000)
         );
+    }
+    if !tee.0.is_empty() {
+        crate::tee::set_policy(&client, &signer, id, tee).await?;
     }
     if !cases.is_empty() {
         let n = cases.len();
@@ -305,6 +325,9 @@ async fn show(url: &str, id: u32) -> Result<(), CliError> {
             ),
             None => println!("  groth16  vk blake3 {} declared, key not registered yet", hex::encode(vk_hash)),
         }
+    }
+    if info.modes.tee {
+        crate::tee::show_policy(triad_client::registry::tee_policy(&client.finalized().await?, id).await?.as_ref());
     }
     for (o, c) in schema.outputs.iter().zip(&schema.checks) {
         println!(

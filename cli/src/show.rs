@@ -13,6 +13,8 @@ use triad_inference::{files, wire};
 use crate::{chain_err, connect, model::schema_of, tokens, CliError};
 
 pub type TaskView = chain::runtime_types::pallet_triad_tasks::types::TaskView;
+/// One attempt of a task, as the chain keeps it.
+pub type AttemptView = chain::runtime_types::pallet_triad_tasks::types::Attempt<triad_client::AccountId32, u128, u32>;
 
 pub async fn task(url: &str, id: u64) -> Result<(), CliError> {
     let client = connect(url).await?;
@@ -51,6 +53,14 @@ pub fn print_task(view: &TaskView, schema: &Schema, output: Option<&[u8]>) {
     for (n, a) in i.attempts.0.iter().enumerate() {
         let verdict = a.verdict.as_ref().map(|v| format!("{:?}", v.outcome)).unwrap_or_else(|| "pending".into());
         println!("  attempt {} (drawn #{}): {verdict}", n + 1, a.assigned_at);
+        if let Some(seal) = &a.attested {
+            println!(
+                "    attested     {}, TCB {}, valid until {} (Unix s)",
+                measurement(&seal.measurement),
+                tcb_status(&seal.tcb_status),
+                seal.expires_at
+            );
+        }
         if let Some(key) = a.key {
             println!("    key          {}", hex::encode(key));
         }
@@ -180,11 +190,20 @@ pub async fn workers(url: &str) -> Result<(), CliError> {
 /// One line of a worker's TEE attestation: kind, measurement, TCB status,
 /// and until when it counts.
 fn attestation_line(a: &chain::runtime_types::pallet_triad_attestation::types::Attestation, valid: bool) -> String {
-    use chain::runtime_types::triad_tee::Measurement;
-    let (kind, measurement) = match &a.measurement {
-        Measurement::MrEnclave(m) => ("SGX MRENCLAVE", hex::encode(m)),
-        Measurement::MrTd(m) => ("TDX MRTD", hex::encode(m)),
-    };
     let state = if valid { "valid until" } else { "expired at" };
-    format!("attested {kind} {measurement}, TCB {:?}, {state} {} (Unix s)", a.tcb_status, a.expires_at)
+    format!("attested {}, TCB {}, {state} {} (Unix s)", measurement(&a.measurement), tcb_status(&a.tcb_status), a.expires_at)
+}
+
+/// A TEE measurement with its kind: `TDX MRTD <hex>` or `SGX MRENCLAVE <hex>`.
+pub fn measurement(m: &chain::runtime_types::triad_tee::Measurement) -> String {
+    use chain::runtime_types::triad_tee::Measurement;
+    match m {
+        Measurement::MrEnclave(m) => format!("SGX MRENCLAVE {}", hex::encode(m)),
+        Measurement::MrTd(m) => format!("TDX MRTD {}", hex::encode(m)),
+    }
+}
+
+/// A TCB status by Intel's name.
+pub fn tcb_status(s: &chain::runtime_types::triad_tee::TcbStatus) -> String {
+    native::<triad_primitives::TcbStatus>(s).map(|s| s.name().to_string()).unwrap_or_else(|_| format!("{s:?}"))
 }

@@ -40,6 +40,11 @@ pub struct SubmitArgs {
     /// must allow it (`triad model show`), and the input must be inline.
     #[arg(long)]
     groth16: bool,
+    /// Ask for one executor attested to run the model's TEE policy and one
+    /// verifier, instead of three: cheaper, and trusting the TEE hardware.
+    /// The model must allow it (`triad model show`).
+    #[arg(long, conflicts_with = "groth16")]
+    tee: bool,
     /// With --wait, also write the output to this file: a .npy array
     /// (one-output models), else a KServe v2 response.
     #[arg(long)]
@@ -79,6 +84,12 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
             )));
         }
         (Mode::Groth16, key.price)
+    } else if args.tee {
+        if !info.modes.tee || triad_client::registry::tee_policy(&at, args.model).await?.is_none() {
+            return Err(CliError::Input(format!("model {} takes no TEE jobs (no TEE policy set)", args.model)));
+        }
+        let share = at.constants().entry(chain::constants().tasks().executor_share()).map_err(chain_err)?;
+        (Mode::Tee, triad_primitives::pricing::tee_price(info.price_floor, triad_client::native(&share)?))
     } else {
         (Mode::Lsh, info.price_floor)
     };
@@ -92,7 +103,7 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
     }
     let deadline = at.block_number() as u32 + args.deadline;
     let signer = keys.signer()?;
-    let (input, serving) = if bytes.len() > max_inline && matches!(mode, Mode::Lsh) {
+    let (input, serving) = if bytes.len() > max_inline && matches!(mode, Mode::Lsh | Mode::Tee) {
         let serving = serve::start(&args.serve, &bytes, max_offchain).await?;
         let input = InputArg::Offchain { hash: serving.id.hash, size: serving.id.size, provider: serving.provider.clone() };
         (input, Some(serving))

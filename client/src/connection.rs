@@ -143,23 +143,33 @@ impl Client {
         let who = account_of(signer);
         let mut progress = {
             let mut nonces = self.nonces.lock().await;
-            let nonce = match nonces.get(&who.0) {
-                Some(n) => *n,
-                None => self.rpc.system_account_next_index(&who).await.map_err(ClientError::rpc)?,
-            };
-            let params = DefaultExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
-            let mut txs = self.transactions().await?;
-            let submitted = async { txs.create_signed(call, signer, params).await?.submit_and_watch().await }.await;
-            match submitted {
-                Ok(progress) => {
-                    nonces.insert(who.0, nonce + 1);
-                    progress
-                },
-                Err(e) => {
-                    // A stale nonce is the usual cause; read it afresh next time.
-                    nonces.remove(&who.0);
-                    return Err(ClientError::Refused(e.to_string()));
-                },
+            // A kept nonce is behind when the account signed elsewhere (the
+            // CLI, another client): the pool calls it outdated, and the
+            // chain's next index is read and the call signed once more.
+            let mut retried = false;
+            loop {
+                let nonce = match nonces.get(&who.0) {
+                    Some(n) => *n,
+                    None => self.rpc.system_account_next_index(&who).await.map_err(ClientError::rpc)?,
+                };
+                let params = DefaultExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
+                let mut txs = self.transactions().await?;
+                let submitted = async { txs.create_signed(call, signer, params).await?.submit_and_watch().await }.await;
+                match submitted {
+                    Ok(progress) => {
+                        nonces.insert(who.0, nonce + 1);
+                        break progress;
+                    },
+                    Err(e) => {
+                        nonces.remove(&who.0);
+                        let message = e.to_string();
+                        if !retried && message.contains("outdated") {
+                            retried = true;
+                            continue;
+                        }
+                        return Err(ClientError::Refused(message));
+                    },
+                }
             }
         };
         let forget = |nonces: &mut HashMap<[u8; 32], u64>| nonces.remove(&who.0);

@@ -1,11 +1,14 @@
 //! Registry reads every off-chain party needs: a worker's registration (its
 //! data-plane address among it), the workers that serve a model, and a
-//! model's Groth16 key.
+//! model's Groth16 key and TEE policy.
 
 use crate::{
     chain::{
         self,
-        runtime_types::{pallet_triad_models::types::Groth16Key, pallet_triad_workers::types::WorkerInfo},
+        runtime_types::{
+            pallet_triad_models::types::{Groth16Key, StoredTeePolicy},
+            pallet_triad_workers::types::WorkerInfo,
+        },
     },
     AccountId32, AtBlock, ClientError,
 };
@@ -22,6 +25,13 @@ pub async fn worker(at: &AtBlock, who: &AccountId32) -> Result<Option<WorkerInfo
 pub async fn proof_key(at: &AtBlock, model: u32) -> Result<Option<Groth16Key>, ClientError> {
     let stored =
         at.storage().try_fetch(chain::storage().models().groth16_keys(), (model,)).await.map_err(ClientError::rpc_err)?;
+    stored.map(|s| s.decode()).transpose().map_err(ClientError::rpc_err)
+}
+
+/// Which TEE executors may run `model`'s TEE-mode jobs, once its owner set it.
+pub async fn tee_policy(at: &AtBlock, model: u32) -> Result<Option<StoredTeePolicy>, ClientError> {
+    let stored =
+        at.storage().try_fetch(chain::storage().models().tee_policies(), (model,)).await.map_err(ClientError::rpc_err)?;
     stored.map(|s| s.decode()).transpose().map_err(ClientError::rpc_err)
 }
 

@@ -69,7 +69,6 @@ async fn a_model_and_a_worker_registered_on_chain_read_back_through_the_runtime_
             models: vec![0],
             peer_id: Some(vec![0x00, 0x24, 0x08, 0x01]),
             multiaddr: Some(b"/ip4/127.0.0.1/tcp/30555".to_vec()),
-            attestation: None,
             bond,
         }),
     )

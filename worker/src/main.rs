@@ -13,6 +13,8 @@ use triad_worker::{blobs::BlobOptions, metrics::Metrics, store::ModelStore, Beha
 enum Tee {
     Sgx,
     Tdx,
+    /// A quote recorded elsewhere (`--tee-quote`), for test chains.
+    Recorded,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -103,6 +105,14 @@ struct Cli {
     /// it), posted with the quote when the chain keeps none for its FMSPC.
     #[arg(long, requires = "tee")]
     tee_collateral: Option<PathBuf>,
+    /// With `--tee recorded`: a quote recorded on real hardware, presented
+    /// through the test-only `attest_recorded` call (test chains only).
+    #[arg(long, requires = "tee")]
+    tee_quote: Option<PathBuf>,
+    /// With `--tee recorded`: Unix seconds at which the quote was recorded,
+    /// inside its collateral's validity.
+    #[arg(long, requires = "tee")]
+    tee_recorded_at: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -193,11 +203,16 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let worker = Worker::new(client, signer, options, metrics).await?;
     worker.prepare().await?;
     if let Some(tee) = cli.tee {
-        let kind = match tee {
-            Tee::Sgx => triad_tee::TeeKind::Sgx,
-            Tee::Tdx => triad_tee::TeeKind::Tdx,
+        use triad_worker::tee::TeeSource;
+        let source = match tee {
+            Tee::Sgx => TeeSource::Hardware(triad_tee::TeeKind::Sgx),
+            Tee::Tdx => TeeSource::Hardware(triad_tee::TeeKind::Tdx),
+            Tee::Recorded => match (cli.tee_quote, cli.tee_recorded_at) {
+                (Some(quote), Some(at)) => TeeSource::Recorded { quote, at },
+                _ => return Err("--tee recorded needs --tee-quote and --tee-recorded-at".into()),
+            },
         };
-        let opts = triad_worker::tee::TeeOptions { kind, collateral: cli.tee_collateral };
+        let opts = triad_worker::tee::TeeOptions { source, collateral: cli.tee_collateral };
         tokio::spawn(worker.clone().keep_attested(opts));
     }
     // A best-block stream ends when the node's connection drops; the next

@@ -212,7 +212,6 @@ impl Worker {
                     self.options.models.clone(),
                     Some(peer_id),
                     Some(address),
-                    None,
                     self.options.bond,
                 );
                 self.client.submit(&call, &self.signer, Wait::InBlock).await?;
@@ -224,14 +223,7 @@ impl Worker {
                 if info.peer_id.as_ref().map(|p| &p.0) != Some(&peer_id)
                     || info.multiaddr.as_ref().map(|a| &a.0) != Some(&address) =>
             {
-                let attestation = info.attestation.map(|a| a.0);
-                let call = chain::transactions().workers().update_worker(
-                    info.roles,
-                    info.models.0,
-                    Some(peer_id),
-                    Some(address),
-                    attestation,
-                );
+                let call = chain::transactions().workers().update_worker(info.roles, info.models.0, Some(peer_id), Some(address));
                 self.client.submit(&call, &self.signer, Wait::InBlock).await?;
                 tracing::info!(target: LOG_TARGET, who = %self.me, "data-plane address updated on chain");
             },

@@ -8,8 +8,17 @@
 //! a PCCS serves it). The next round runs an hour before the attestation
 //! expires. A host without the TEE is said in one line, and the worker goes
 //! on as a plain worker.
+//!
+//! `--tee recorded` is for test chains on machines without a TEE: it
+//! presents a quote recorded on real hardware through the runtime's
+//! test-only `attest_recorded`, which verifies it at its recording time and
+//! binds nothing. A production runtime has no such call (its metadata
+//! shows it), and the worker says so in one line.
 
-use std::{path::PathBuf, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use codec::Encode;
 use triad_client::{
@@ -20,12 +29,28 @@ use triad_tee::{quote::QuoteError, TeeError, TeeKind};
 
 const LOG_TARGET: &str = "triad::worker::tee";
 
+/// Where the worker's quotes come from.
+#[derive(Clone, Debug)]
+pub enum TeeSource {
+    /// This host's TEE.
+    Hardware(TeeKind),
+    /// A quote recorded on real hardware at `at` (Unix seconds), for test
+    /// chains whose runtime has `attest_recorded`.
+    Recorded {
+        /// The quote file.
+        quote: PathBuf,
+        /// When it was recorded, inside its collateral's validity.
+        at: u64,
+    },
+}
+
 /// How the worker attests.
 #[derive(Clone, Debug)]
 pub struct TeeOptions {
-    /// Its TEE.
-    pub kind: TeeKind,
-    /// Collateral for its platform (JSON), for when the chain keeps none.
+    /// Its TEE, or a recorded quote.
+    pub source: TeeSource,
+    /// Collateral for its platform (JSON), for when the chain keeps none;
+    /// required with a recorded quote.
     pub collateral: Option<PathBuf>,
 }
 
@@ -44,6 +69,9 @@ pub enum AttestError {
     /// The worker has no registration with a peer id to bind.
     #[error("the worker is not registered with a data-plane peer id")]
     NotRegistered,
+    /// The chain's runtime has no `attest_recorded`: a production runtime.
+    #[error("this chain accepts no recorded quotes (its runtime has no Attestation::attest_recorded)")]
+    RecordedRefused,
 }
 
 impl From<TeeError> for AttestError {
@@ -54,7 +82,47 @@ impl From<TeeError> for AttestError {
 
 /// Attests once; returns when the attestation expires (Unix seconds).
 pub async fn attest(client: &Client, signer: &Signer, opts: &TeeOptions) -> Result<u64, AttestError> {
-    triad_tee::quote::available(opts.kind)?;
+    match &opts.source {
+        TeeSource::Hardware(kind) => attest_hardware(client, signer, *kind, opts.collateral.as_deref()).await,
+        TeeSource::Recorded { quote, at } => attest_recorded(client, signer, quote, opts.collateral.as_deref(), *at).await,
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, AttestError> {
+    std::fs::read(path).map_err(|e| AttestError::Tee(format!("{}: {e}", path.display())))
+}
+
+/// The expiry in the `Attested` event of an included attestation.
+fn expiry(included: &triad_client::Included) -> Result<u64, AttestError> {
+    let attested = included
+        .events
+        .find_first::<chain::attestation::events::Attested>()
+        .ok_or_else(|| ClientError::Rpc("no Attested event".into()))?
+        .map_err(ClientError::rpc_err)?;
+    Ok(attested.expires_at)
+}
+
+/// Presents a recorded quote through `attest_recorded`.
+async fn attest_recorded(
+    client: &Client,
+    signer: &Signer,
+    quote: &Path,
+    collateral: Option<&Path>,
+    at: u64,
+) -> Result<u64, AttestError> {
+    let best = client.best().await?;
+    let known = best.metadata_ref().pallet_by_name("Attestation").and_then(|p| p.call_variant_by_name("attest_recorded"));
+    if known.is_none() {
+        return Err(AttestError::RecordedRefused);
+    }
+    let collateral = collateral.ok_or_else(|| AttestError::Tee("--tee recorded needs --tee-collateral".into()))?;
+    let collateral = triad_tee::collateral_from_json(&read(collateral)?)?;
+    let call = chain::transactions().attestation().attest_recorded(read(quote)?, collateral, at);
+    expiry(&client.submit(&call, signer, Wait::InBlock).await?)
+}
+
+async fn attest_hardware(client: &Client, signer: &Signer, kind: TeeKind, collateral: Option<&Path>) -> Result<u64, AttestError> {
+    triad_tee::quote::available(kind)?;
     let who = triad_client::account_of(signer);
     let at = client.best().await?;
     let info = registry::worker(&at, &who).await?.ok_or(AttestError::NotRegistered)?;
@@ -68,7 +136,7 @@ pub async fn attest(client: &Client, signer: &Signer, opts: &TeeOptions) -> Resu
         .map_err(ClientError::rpc_err)?
         .nonce;
     let report_data = triad_tee::report_data(&who.0.encode(), &peer_id, &nonce);
-    let quote = triad_tee::quote::quote(opts.kind, &report_data)?;
+    let quote = triad_tee::quote::quote(kind, &report_data)?;
     let (kind, fmspc) = triad_tee::platform(&quote)?;
     let tee = match kind {
         TeeKind::Sgx => chain::runtime_types::triad_tee::TeeKind::Sgx,
@@ -81,12 +149,9 @@ pub async fn attest(client: &Client, signer: &Signer, opts: &TeeOptions) -> Resu
         .await
         .map_err(ClientError::rpc_err)?
         .is_some();
-    let collateral = match (&opts.collateral, kept) {
+    let collateral = match (collateral, kept) {
         (_, true) => CollateralSource::Stored(fmspc),
-        (Some(path), false) => {
-            let json = std::fs::read(path).map_err(|e| AttestError::Tee(format!("{}: {e}", path.display())))?;
-            CollateralSource::Posted(triad_tee::collateral_from_json(&json)?)
-        },
+        (Some(path), false) => CollateralSource::Posted(triad_tee::collateral_from_json(&read(path)?)?),
         (None, false) => {
             return Err(AttestError::Tee(format!(
                 "the chain keeps no collateral for FMSPC {}; pass it with --tee-collateral",
@@ -95,13 +160,7 @@ pub async fn attest(client: &Client, signer: &Signer, opts: &TeeOptions) -> Resu
         },
     };
     let call = chain::transactions().attestation().attest(quote, collateral);
-    let included = client.submit(&call, signer, Wait::InBlock).await?;
-    let attested = included
-        .events
-        .find_first::<chain::attestation::events::Attested>()
-        .ok_or_else(|| ClientError::Rpc("no Attested event".into()))?
-        .map_err(ClientError::rpc_err)?;
-    Ok(attested.expires_at)
+    expiry(&client.submit(&call, signer, Wait::InBlock).await?)
 }
 
 /// Attests, then again an hour before each expiry, for as long as the
@@ -110,11 +169,11 @@ pub async fn keep_attested(client: &Client, signer: &Signer, opts: TeeOptions) {
     loop {
         let wait = match attest(client, signer, &opts).await {
             Ok(expires) => {
-                tracing::info!(target: LOG_TARGET, tee = ?opts.kind, expires, "attested");
+                tracing::info!(target: LOG_TARGET, source = ?opts.source, expires, "attested");
                 let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
                 Duration::from_secs(expires.saturating_sub(now).saturating_sub(3_600).max(60))
             },
-            Err(AttestError::Quote(e @ QuoteError::NoTee(..))) => {
+            Err(e @ (AttestError::Quote(QuoteError::NoTee(..)) | AttestError::RecordedRefused)) => {
                 tracing::warn!(target: LOG_TARGET, "{e}; serving as a plain worker");
                 return;
             },

@@ -24,6 +24,20 @@ fn set_time(secs: u64) {
     pallet_timestamp::Now::<Test>::put(secs * 1_000);
 }
 
+/// The last event says `who` attested as `a` records.
+fn assert_attested_event(who: AccountId, a: &Attestation) {
+    let attested = Event::Attested { who, measurement: a.measurement, tcb_status: a.tcb_status, expires_at: a.expires_at };
+    assert_eq!(last_event(), RuntimeEvent::AttestationPallet(attested));
+}
+
+/// Worker `who` attests with the recorded TDX quote, presented as its own.
+fn attest_tdx(who: AccountId) {
+    present_recorded();
+    let (quote, collateral) = recorded("tdx");
+    nonce_of(who);
+    assert_ok!(AttestationPallet::attest(origin(who), quote, posted(&collateral)));
+}
+
 const SGX_FMSPC: Fmspc = [0x00, 0xA0, 0x67, 0x11, 0x00, 0x00];
 
 #[test]
@@ -110,15 +124,7 @@ fn a_verified_quote_bound_to_the_caller_is_recorded_with_its_collateral() {
         assert_eq!(a.tcb_status, TcbStatus::ConfigurationAndSwHardeningNeeded);
         assert_eq!(a.fmspc, SGX_FMSPC);
         assert_eq!((a.attested_at, a.expires_at), (PINNED, PINNED + triad_tee::MAX_ATTESTATION_SECS));
-        assert_eq!(
-            last_event(),
-            RuntimeEvent::AttestationPallet(Event::Attested {
-                who: 1,
-                measurement: a.measurement,
-                tcb_status: a.tcb_status,
-                expires_at: a.expires_at
-            })
-        );
+        assert_attested_event(1, &a);
         let kept = Collaterals::<Test>::get(TeeKind::Sgx, SGX_FMSPC).expect("the collateral is kept");
         assert_eq!((kept.bytes.to_vec(), kept.posted_by), (collateral.clone(), 1));
         assert!(frame_system::Pallet::<Test>::events().iter().any(|e| matches!(
@@ -166,10 +172,7 @@ fn kept_collateral_must_match_the_quote() {
 #[test]
 fn an_attestation_counts_for_a_day() {
     run(|| {
-        present_recorded();
-        let (quote, collateral) = recorded("tdx");
-        nonce_of(1);
-        assert_ok!(AttestationPallet::attest(origin(1), quote, posted(&collateral)));
+        attest_tdx(1);
         assert!(AttestationPallet::valid_attestation(&1).is_some());
         set_time(PINNED + triad_tee::MAX_ATTESTATION_SECS - 1);
         assert!(AttestationPallet::valid_attestation(&1).is_some());
@@ -215,10 +218,7 @@ fn the_quote_header_names_the_tee() {
 fn an_attestation_stops_counting_when_the_peer_id_changes() {
     use triad_primitives::Attestations as _;
     run(|| {
-        present_recorded();
-        let (quote, collateral) = recorded("tdx");
-        nonce_of(1);
-        assert_ok!(AttestationPallet::attest(origin(1), quote, posted(&collateral)));
+        attest_tdx(1);
         let seat = AttestationPallet::valid(&1).expect("counts for the draw");
         assert!(matches!(seat.measurement, Measurement::MrTd(_)));
         assert_eq!((seat.expires_at, seat.checked_at), (PINNED + triad_tee::MAX_ATTESTATION_SECS, PINNED));
@@ -253,15 +253,7 @@ fn a_recorded_quote_attests_on_a_test_runtime_only_when_genuine() {
         let a = Attestations::<Test>::get(1).unwrap();
         assert_eq!((a.attested_at, a.expires_at), (now, now + triad_tee::MAX_ATTESTATION_SECS));
         assert_eq!(a.tcb_status, TcbStatus::UpToDate);
-        assert_eq!(
-            last_event(),
-            RuntimeEvent::AttestationPallet(Event::Attested {
-                who: 1,
-                measurement: a.measurement,
-                tcb_status: a.tcb_status,
-                expires_at: a.expires_at
-            })
-        );
+        assert_attested_event(1, &a);
         assert!(AttestationPallet::valid_attestation(&1).is_some());
         assert!(Nonces::<Test>::get(1).is_none() && Collaterals::<Test>::iter().count() == 0, "nothing else is kept");
     });

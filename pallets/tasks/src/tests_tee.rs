@@ -36,6 +36,15 @@ fn run_pair(task: TaskId, executor: [f32; 4], verifier: [f32; 4]) {
     vote(task, 1, &fp_of(task, verifier), agrees);
 }
 
+/// A TEE task drawn when only `WORKERS[0]` is attested to the allowed code.
+fn drawn_with_one_attested() -> TaskId {
+    set_tee_policy(Some(policy(GOOD)));
+    attest(WORKERS[0], GOOD, TcbStatus::UpToDate, NOW + DAY);
+    let task = submit_tee();
+    draw();
+    task
+}
+
 fn attempt(task: TaskId) -> AttemptOf<Test> {
     Tasks::<Test>::get(task).unwrap().attempts.last().unwrap().clone()
 }
@@ -120,10 +129,7 @@ fn without_an_allowed_attested_executor_a_tee_task_waits_and_is_refunded() {
 #[test]
 fn an_endorsed_tee_result_pays_two_seats_and_refunds_the_rest() {
     test_with(4, || {
-        set_tee_policy(Some(policy(GOOD)));
-        attest(WORKERS[0], GOOD, TcbStatus::UpToDate, NOW + DAY);
-        let task = submit_tee();
-        draw();
+        let task = drawn_with_one_attested();
         let who = seats(task);
         let before = Balances::free_balance(CLIENT);
         run_pair(task, HONEST, HONEST);
@@ -198,10 +204,7 @@ fn an_attestation_that_expires_mid_task_costs_the_executor_nothing() {
 #[test]
 fn a_tee_executor_that_withholds_is_a_no_show_and_a_silent_verifier_a_minority() {
     test_with(4, || {
-        set_tee_policy(Some(policy(GOOD)));
-        attest(WORKERS[0], GOOD, TcbStatus::UpToDate, NOW + DAY);
-        let task = submit_tee();
-        draw();
+        let task = drawn_with_one_attested();
         let who = seats(task);
         commit_answer(task, &output(HONEST));
         to_key(task);
@@ -222,10 +225,7 @@ fn a_tee_executor_that_withholds_is_a_no_show_and_a_silent_verifier_a_minority()
 #[test]
 fn try_state_catches_a_tee_seat_without_a_valid_attestation() {
     test_with(4, || {
-        set_tee_policy(Some(policy(GOOD)));
-        attest(WORKERS[0], GOOD, TcbStatus::UpToDate, NOW + DAY);
-        let task = submit_tee();
-        draw();
+        let task = drawn_with_one_attested();
         assert_ok!(TriadTasks::do_try_state());
         let edit = |f: &dyn Fn(&mut AttemptOf<Test>)| {
             Tasks::<Test>::mutate(task, |t| f(t.as_mut().unwrap().attempts.last_mut().unwrap()));
