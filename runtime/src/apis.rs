@@ -295,8 +295,7 @@ impl_runtime_apis! {
                 })
                 .collect();
             let total_stake = pallet_triad_workers::Pallet::<Runtime>::total_stake(&who);
-            let valid = pallet_triad_attestation::Pallet::<Runtime>::valid_attestation(&who).is_some();
-            let attestation = pallet_triad_attestation::Attestations::<Runtime>::get(&who).map(|a| (a, valid));
+            let attestation = pallet_triad_attestation::Pallet::<Runtime>::attestation_of(&who);
             Some(WorkerView { info, standings, total_stake, attestation })
         }
 

@@ -391,9 +391,15 @@ pub mod pallet {
         /// `who`'s attestation if it counts now: not expired, and `who`
         /// still has the peer id its quote bound.
         pub fn valid_attestation(who: &T::AccountId) -> Option<Attestation> {
+            Self::attestation_of(who).filter(|(_, counts)| *counts).map(|(a, _)| a)
+        }
+
+        /// `who`'s latest attestation, expired or not, and whether it counts
+        /// now (see [`Self::valid_attestation`]), for auditors.
+        pub fn attestation_of(who: &T::AccountId) -> Option<(Attestation, bool)> {
             let now = T::Time::now().as_secs();
             let peer = T::Workers::peer_id(who).map(|p| sp_io::hashing::blake2_256(&p));
-            Attestations::<T>::get(who).filter(|a| a.is_valid_at(now) && peer == Some(a.peer))
+            Attestations::<T>::get(who).map(|a| (a, a.is_valid_at(now) && peer == Some(a.peer)))
         }
 
         #[cfg(any(test, feature = "try-runtime"))]
