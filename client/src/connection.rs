@@ -14,7 +14,7 @@ use subxt::{
 };
 use tokio::sync::Mutex;
 
-use crate::{account_of, chain, error::ClientError, failover::Failover, AtBlock, Config, Signer};
+use crate::{account_of, chain, error::ClientError, failover::Failover, AtBlock, Config, Signer, LOG_TARGET};
 
 /// Block hash type of the chain.
 pub type Hash = subxt::config::substrate::H256;
@@ -139,81 +139,107 @@ impl Client {
     /// Signs `call` with the signer's next nonce, submits it and waits as told.
     /// A failed dispatch comes back as [`ClientError::Dispatch`] with the
     /// pallet error's name.
+    ///
+    /// A kept nonce is behind when the account signed elsewhere (the CLI,
+    /// another client), and the pool calls the transaction outdated: as the
+    /// answer to the submission, or through the chain-head API as the first
+    /// status of its watch. Before any block held it, nothing of it can land,
+    /// so the chain's next index is read and the call signed once more.
     pub async fn submit<C: Payload>(&self, call: &C, signer: &Signer, wait: Wait) -> Result<Included, ClientError> {
+        let mut retried = false;
+        loop {
+            match self.submit_once(call, signer, wait).await {
+                Err(Refusal { error: ClientError::Refused(message), in_block: false })
+                    if !retried && message.contains("outdated") =>
+                {
+                    tracing::debug!(target: LOG_TARGET, "nonce outdated, signing again: {message}");
+                    retried = true;
+                },
+                outcome => return outcome.map_err(|r| r.error),
+            }
+        }
+    }
+
+    async fn submit_once<C: Payload>(&self, call: &C, signer: &Signer, wait: Wait) -> Result<Included, Refusal> {
         let who = account_of(signer);
+        let forget = |nonces: &mut HashMap<[u8; 32], u64>| nonces.remove(&who.0);
+        let early = |error| Refusal { error, in_block: false };
         let mut progress = {
             let mut nonces = self.nonces.lock().await;
-            // A kept nonce is behind when the account signed elsewhere (the
-            // CLI, another client): the pool calls it outdated, and the
-            // chain's next index is read and the call signed once more.
-            let mut retried = false;
-            loop {
-                let nonce = match nonces.get(&who.0) {
-                    Some(n) => *n,
-                    None => self.rpc.system_account_next_index(&who).await.map_err(ClientError::rpc)?,
-                };
-                let params = DefaultExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
-                let mut txs = self.transactions().await?;
-                let submitted = async { txs.create_signed(call, signer, params).await?.submit_and_watch().await }.await;
-                match submitted {
-                    Ok(progress) => {
-                        nonces.insert(who.0, nonce + 1);
-                        break progress;
-                    },
-                    Err(e) => {
-                        nonces.remove(&who.0);
-                        let message = e.to_string();
-                        if !retried && message.contains("outdated") {
-                            retried = true;
-                            continue;
-                        }
-                        return Err(ClientError::Refused(message));
-                    },
-                }
+            let nonce = match nonces.get(&who.0) {
+                Some(n) => *n,
+                None => self.rpc.system_account_next_index(&who).await.map_err(|e| early(ClientError::rpc(e)))?,
+            };
+            let params = DefaultExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
+            let mut txs = self.transactions().await.map_err(early)?;
+            let submitted = async { txs.create_signed(call, signer, params).await?.submit_and_watch().await }.await;
+            match submitted {
+                Ok(progress) => {
+                    nonces.insert(who.0, nonce + 1);
+                    progress
+                },
+                Err(e) => {
+                    forget(&mut nonces);
+                    return Err(early(ClientError::Refused(e.to_string())));
+                },
             }
         };
-        let forget = |nonces: &mut HashMap<[u8; 32], u64>| nonces.remove(&who.0);
-        let mut unread = None;
+        let (mut unread, mut in_block) = (None, false);
         while let Some(status) = progress.next().await {
-            let status = status.map_err(ClientError::rpc)?;
-            let in_block = match status {
+            let status = status.map_err(|e| Refusal { error: ClientError::rpc(e), in_block })?;
+            let included = match status {
                 TransactionStatus::InBestBlock(b) if wait == Wait::InBlock => b,
+                TransactionStatus::InBestBlock(_) => {
+                    in_block = true;
+                    continue;
+                },
                 TransactionStatus::InFinalizedBlock(b) => b,
                 TransactionStatus::Error { message }
                 | TransactionStatus::Invalid { message }
                 | TransactionStatus::Dropped { message } => {
                     forget(&mut *self.nonces.lock().await);
-                    return Err(ClientError::Refused(message));
+                    return Err(Refusal { error: ClientError::Refused(message), in_block });
                 },
                 _ => continue,
             };
-            let block = in_block.block_hash();
+            in_block = true;
+            let block = included.block_hash();
             // The node may announce a block before it serves its header: try
             // a few times before waiting for the transaction's next status.
-            let mut read = in_block.wait_for_success().await;
+            let mut read = included.wait_for_success().await;
             for _ in 0..10 {
                 match &read {
                     Err(subxt::error::TransactionEventsError::CannotInstantiateClientAtBlock(_)) => {
                         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-                        read = in_block.wait_for_success().await;
+                        read = included.wait_for_success().await;
                     },
                     _ => break,
                 }
             }
             return match read {
                 Ok(events) => Ok(Included { block, events }),
-                Err(subxt::error::TransactionEventsError::ExtrinsicFailed(e)) => Err(ClientError::from_dispatch(&e)),
+                Err(subxt::error::TransactionEventsError::ExtrinsicFailed(e)) => {
+                    Err(Refusal { error: ClientError::from_dispatch(&e), in_block })
+                },
                 // A best block can be replaced before its events are read:
                 // the transaction's next status names the block it is in now.
                 Err(e) => {
-                    tracing::debug!(target: "triad::client", "events of {block:?} unreadable, waiting for the next status: {e}");
+                    tracing::debug!(target: LOG_TARGET, "events of {block:?} unreadable, waiting for the next status: {e}");
                     unread = Some(ClientError::rpc(e));
                     continue;
                 },
             };
         }
-        Err(unread.unwrap_or_else(|| ClientError::Rpc("the node closed the transaction's status stream".into())))
+        let error = unread.unwrap_or_else(|| ClientError::Rpc("the node closed the transaction's status stream".into()));
+        Err(Refusal { error, in_block })
     }
+}
+
+/// Why one submission failed, and whether a block had held the transaction
+/// by then (after which signing it again could run it twice).
+struct Refusal {
+    error: ClientError,
+    in_block: bool,
 }
 
 /// Runs `read` up to ten times, 300 ms apart, until it succeeds: a node may

@@ -13,10 +13,7 @@ use jsonrpsee::ws_client::{PingConfig, WsClientBuilder};
 use subxt::rpcs::client::{JsonrpseeRpcClient, RawRpcFuture, RawRpcSubscription, RawValue, RpcClientT};
 use tokio::sync::Mutex;
 
-use crate::error::ClientError;
-
-/// Log target of the failover transport.
-const LOG_TARGET: &str = "triad::client::failover";
+use crate::{error::ClientError, LOG_TARGET};
 
 /// A connection to the first of `urls` that answers, moving on when it drops.
 pub struct Failover {

@@ -36,6 +36,9 @@ pub use error::ClientError;
 pub use keys::{account_of, load_signer, Signer};
 pub use subxt::{self, utils::AccountId32};
 
+/// Log target of everything this crate logs.
+const LOG_TARGET: &str = "triad::client";
+
 /// A client pinned to one block: storage, constants, runtime APIs and
 /// events as of that block.
 pub type AtBlock = subxt::client::ClientAtBlock<Config, subxt::client::OnlineClientAtBlockImpl<Config>>;

@@ -231,6 +231,11 @@ impl Network {
         self.submit_in(client, model, inputs, max_fee, || Mode::Lsh).await
     }
 
+    /// [`Network::submit`] of TEE jobs (`Mode::Tee`).
+    pub async fn submit_tee(&self, client: &Signer, model: u32, inputs: Vec<Vec<u8>>, max_fee: u128) -> Vec<u64> {
+        self.submit_in(client, model, inputs.into_iter().map(InputArg::Inline).collect(), max_fee, || Mode::Tee).await
+    }
+
     /// [`Network::submit`] of proved jobs (`Mode::Groth16`).
     pub async fn submit_proved(&self, client: &Signer, model: u32, inputs: Vec<Vec<u8>>, max_fee: u128) -> Vec<u64> {
         self.submit_in(client, model, inputs.into_iter().map(InputArg::Inline).collect(), max_fee, || Mode::Groth16).await

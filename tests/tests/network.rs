@@ -23,7 +23,13 @@
 //!   key by the CLI, its proving key imported by three workers and fetched
 //!   by the fourth; one worker proves each job and the chain checks the
 //!   proof; `forge` posts a genuine proof beside an output it did not prove;
-//! - a worker killed between commit and reveal, and one restarted there.
+//! - a worker killed between commit and reveal, and one restarted there;
+//! - TEE mode: a model whose owner allows the MRTD of a TDX quote recorded on
+//!   real hardware (`tee/fixtures`); bob attests with that quote through the
+//!   test runtime's `attest_recorded`, charlie with a recorded SGX quote of
+//!   other code, dave and eve not at all. Every TEE job, the CLI's among
+//!   them, is executed by bob and checked by one verifier, and costs the
+//!   executor's and one verifier's share of the price.
 //!
 //! At the end, over every task: each attacker lost stake and earned nothing
 //! it did not compute, no honest worker lost anything, every balance moved
@@ -55,6 +61,10 @@ const UNIT: u128 = 1_000_000_000_000;
 const PRICE: u128 = UNIT / 10;
 const WAIT: Duration = Duration::from_secs(900);
 const HONEST: [&str; 4] = ["bob", "charlie", "dave", "eve"];
+/// The MRTD of `tee/fixtures/tdx.quote`, the code the TEE model allows.
+const TDX_MRTD: &str = "91eb2b44d141d4ece09f0c75c2c53d247a3c68edd7fafe8a3520c942a604a407de03ae6dc5f87f27428b2538873118b7";
+/// When the recorded quotes were verified against their collateral (2025-06-20).
+const RECORDED_AT: &str = "1750377600";
 
 fn signer(seed: &str) -> Signer {
     load_signer(Some(seed), None).unwrap()
@@ -242,6 +252,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         ("eve//stash", fixtures.join("slow_loop.onnx"), "slow", slow_cal, vec![]),
         ("ferdie//stash", net.variant(&mlp, "crash"), "crash", cal("crash"), vec![]),
         ("ferdie", digits_file.clone(), "forge", digit_cal, proved),
+        ("eve", net.variant(&mlp, "tee"), "tee", cal("tee"), vec!["--tee-measurement", TDX_MRTD]),
     ];
     // One thread per owner, so no two registrations share a nonce.
     let mut owners: Vec<&str> = specs.iter().map(|s| s.0).collect();
@@ -269,13 +280,28 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     // Workers: the honest four serve every model but `crash`, which bob and
     // charlie share with the two workers that crash there.
     let budget = ["--inference-budget-ms", "10000"];
-    const MODELS: [&str; 11] =
-        ["honest", "photo", "substitute", "withhold", "replay", "copy", "dictionary", "collide", "slow", "hide", "forge"];
+    const MODELS: [&str; 12] =
+        ["honest", "photo", "substitute", "withhold", "replay", "copy", "dictionary", "collide", "slow", "hide", "forge", "tee"];
     let all = list(&MODELS);
     let with_crash = format!("{all},{}", model("crash"));
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();
-    net.spawn_worker("bob", &["--models", &with_crash, "--metrics-port", &port, budget[0], budget[1]]);
-    net.spawn_worker("charlie", &["--models", &with_crash, budget[0], budget[1]]);
+    // Bob presents the TDX quote the TEE model allows, charlie an SGX quote
+    // of other code: both recorded on real hardware (tee/fixtures).
+    let tee_fixture = |f: &str| repo_root().join("tee/fixtures").join(f).to_str().unwrap().to_string();
+    let recorded = |kind: &str| {
+        let (quote, collateral) = (tee_fixture(&format!("{kind}.quote")), tee_fixture(&format!("{kind}.collateral.json")));
+        ["--tee", "recorded", "--tee-quote", &quote, "--tee-collateral", &collateral, "--tee-recorded-at", RECORDED_AT]
+            .map(String::from)
+    };
+    let (bob_tee, charlie_tee) = (recorded("tdx"), recorded("sgx"));
+    fn strs(a: &[String]) -> Vec<&str> {
+        a.iter().map(String::as_str).collect()
+    }
+    net.spawn_worker(
+        "bob",
+        &[&["--models", &with_crash, "--metrics-port", &port, budget[0], budget[1]][..], &strs(&bob_tee)].concat(),
+    );
+    net.spawn_worker("charlie", &[&["--models", &with_crash, budget[0], budget[1]][..], &strs(&charlie_tee)].concat());
     net.spawn_worker("dave", &["--models", &all, budget[0], budget[1]]);
     // Eve starts with an empty model store: she fetches every model by its
     // registered hash from the workers that serve it.
@@ -326,6 +352,35 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     }
     let pk_hash = blake3::hash(&std::fs::read(&pk).unwrap()).to_hex();
     assert!(eve_models.join(format!("{pk_hash}.pk")).is_file(), "eve fetched the proving key by its hash");
+    // The recorded attestations are on chain, and `triad workers` shows
+    // them: bob's TDX quote of the allowed code, charlie's SGX quote.
+    let tee_start = std::time::Instant::now();
+    let workers = loop {
+        let out = net.cli_ok(&["workers"]);
+        if out.contains("attested TDX MRTD") && out.contains("attested SGX MRENCLAVE") {
+            break out;
+        }
+        assert!(tee_start.elapsed() < Duration::from_secs(120), "bob and charlie never attested:\n{out}");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    };
+    let attested_line = |seed: &str| {
+        let lines: Vec<&str> = workers.lines().collect();
+        let at = lines.iter().position(|l| l.starts_with(&who(seed).to_string())).expect("listed");
+        lines.get(at + 1).filter(|l| l.trim_start().starts_with("attested")).map(|l| l.to_string())
+    };
+    let bob_line = attested_line("bob").expect("bob is attested");
+    assert!(bob_line.contains(&format!("TDX MRTD {TDX_MRTD}")) && bob_line.contains("TCB UpToDate, valid until"), "{bob_line}");
+    assert!(attested_line("charlie").expect("charlie is attested").contains("SGX MRENCLAVE 33d8736d"));
+    assert!(attested_line("dave").is_none() && attested_line("eve").is_none(), "{workers}");
+    let shown = net.cli_ok(&["model", "show", &model("tee").to_string()]);
+    assert!(
+        shown.contains("tee      one attested executor and one verifier; TCB UpToDate,SWHardeningNeeded")
+            && shown.contains(&format!("TDX MRTD {TDX_MRTD}")),
+        "{shown}"
+    );
+    let version = net.cli_ok(&["runtime", "version"]);
+    assert!(version.contains("test runtime: Attestation::attest_recorded"), "the metadata shows the test path: {version}");
+
     let start = net.client.finalized().await.unwrap().block_number();
     let everyone: Vec<&str> = HONEST.iter().copied().chain(["ferdie", "alice"]).collect();
     let mut before = BTreeMap::new();
@@ -381,6 +436,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         Scenario { name: "replay", model: model("replay"), attacker: Some("alice//stash"), ids: Vec::new() },
         Scenario { name: "hide", model: model("hide"), attacker: Some("three"), ids: Vec::new() },
         Scenario { name: "forge", model: model("forge"), attacker: Some("four"), ids: Vec::new() },
+        Scenario { name: "tee", model: model("tee"), attacker: None, ids: Vec::new() },
     ];
     let jobs = |name: &str| -> Vec<Vec<u8>> {
         match name {
@@ -394,6 +450,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
             // goes in again once its first task is done.
             "replay" => vec![mlp_input(60)],
             "forge" => (0..5).map(|k| digit(10 + k).0).collect(),
+            "tee" => (0..5).map(|k| mlp_input(70 + k)).collect(),
             _ => (0..5).map(|k| mlp_input(20 + k)).collect(),
         }
     };
@@ -405,6 +462,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         futures::future::join_all(scenarios.iter().map(|s| async {
             match s.name {
                 "forge" => net.submit_proved(&client, s.model, jobs(s.name), PRICE).await,
+                "tee" => net.submit_tee(&client, s.model, jobs(s.name), PRICE).await,
                 _ => net.submit(&client, s.model, jobs(s.name), PRICE).await,
             }
         })),
@@ -444,7 +502,9 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     let digit_file = dir.join("digit.npy");
     std::fs::write(&digit_file, triad_inference::files::npy_bytes(&digit(30).1)).unwrap();
     let forge_arg = model("forge").to_string();
-    let (out, photo_out, proved_out) = std::thread::scope(|s| {
+    let tee_arg = model("tee").to_string();
+    let tee_job = mlp_case(&dir, "tee-job.json", 9);
+    let (out, photo_out, proved_out, tee_out) = std::thread::scope(|s| {
         let net = &net;
         let job = s.spawn(|| {
             net.cli_ok(&["--dev-seed", "two", "submit", "--model", &honest_arg, "--input", job.to_str().unwrap(), "--wait"])
@@ -460,8 +520,16 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
             let file = digit_file.to_str().unwrap();
             net.cli_ok(&["--dev-seed", "five", "submit", "--model", &forge_arg, "--input", file, "--groth16", "--wait"])
         });
-        (job.join().unwrap(), photo.join().unwrap(), proved.join().unwrap())
+        // Signed by ferdie, whose next nonce this test's client keeps: its
+        // next submission (the replay round) finds that nonce outdated, and
+        // the client reads the chain's and signs again.
+        let tee = s.spawn(|| {
+            let file = tee_job.to_str().unwrap();
+            net.cli_ok(&["--dev-seed", "ferdie", "submit", "--model", &tee_arg, "--input", file, "--tee", "--wait"])
+        });
+        (job.join().unwrap(), photo.join().unwrap(), proved.join().unwrap(), tee.join().unwrap())
     });
+    assert!(tee_out.contains("Accepted") && tee_out.contains("attested     TDX MRTD"), "{tee_out}");
     assert!(proved_out.contains("Accepted") && proved_out.contains("logits INT64 [1, 10] = ["), "{proved_out}");
     assert!(out.contains("Accepted") && out.contains("logits FP32 [1, 10] = ["), "{out}");
     assert!(
@@ -647,6 +715,39 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         assert_eq!(net.free_at(&w, end).await, before[s] + income - spent - fee, "{s}: balance to the plank");
     }
     println!("(6) balances of the honest workers and the clients match payments, deposits and fees to the plank");
+
+    // (8) TEE mode: every job was executed by bob, the one worker attested
+    // to run the allowed code (charlie's attestation is of other code, dave
+    // and eve have none), checked by one verifier, and cost two seats.
+    let tee_model = model("tee");
+    let tee_tasks: Vec<&TaskView> = views.iter().filter(|v| v.info.model == tee_model).collect();
+    assert_eq!(tee_tasks.len(), 6, "five jobs and the CLI's");
+    let share = net.client.finalized().await.unwrap().constants().entry(chain::constants().tasks().executor_share()).unwrap();
+    let tee_price = triad_primitives::pricing::tee_price(PRICE, triad_client::native(&share).unwrap());
+    for v in &tee_tasks {
+        assert!(matches!(v.info.mode, Mode::Tee) && accepted(v), "tee task {} ended {:?}", v.id, v.info.phase);
+        assert_eq!(v.info.price, tee_price, "a TEE job costs the executor's and one verifier's share");
+        for a in &v.info.attempts.0 {
+            assert_eq!(a.seats.0.len(), 2, "task {}: one executor, one verifier", v.id);
+            assert_eq!(a.seats.0[0].who, who("bob"), "task {}: only bob may execute", v.id);
+            let seal = a.attested.as_ref().expect("the executor's attestation is kept in the attempt");
+            let mrtd: Vec<u8> = (0..48).map(|i| u8::from_str_radix(&TDX_MRTD[2 * i..2 * i + 2], 16).unwrap()).collect();
+            assert!(matches!(&seal.measurement, chain::runtime_types::triad_tee::Measurement::MrTd(m) if m[..] == mrtd[..]));
+            assert!(seal.checked_at < seal.expires_at);
+        }
+        assert_eq!(v.info.escrow - v.info.refunded, tee_price, "task {}: the client paid the TEE price", v.id);
+    }
+    let verifiers: std::collections::BTreeSet<String> =
+        tee_tasks.iter().map(|v| v.info.attempts.0[0].seats.0[1].who.to_string()).collect();
+    let audit = net.cli_ok(&["audit", &tee_tasks[0].id.to_string()]);
+    assert!(audit.contains("audit passed") && audit.contains("executor drawn attested: TDX MRTD"), "{audit}");
+    println!(
+        "(8) TEE: {} jobs executed by the one worker attested to the allowed MRTD, checked by {} distinct verifiers, each paying {} of a {} price",
+        tee_tasks.len(),
+        verifiers.len(),
+        tee_price,
+        PRICE
+    );
 
     // Prometheus sees what the worker did; the auditor re-derives a rejected task.
     let metrics = http_get(&format!("127.0.0.1:{port}"), "/metrics");
