@@ -23,9 +23,9 @@ use triad_client::{
             pallet_triad_tasks::types::{AnswerArg, Mode, Phase, Posted},
         },
     },
-    job::EncodedAnswer,
     native, AccountId32,
 };
+use triad_job::EncodedAnswer;
 use triad_verifier::{agrees, cannot_run, majority, pair, CannotRun, Fingerprint, Verdict, Vote};
 
 use crate::{chain_err, connect, model::schema_of, show::fetch_task, CliError};
@@ -227,7 +227,7 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
             println!("         {agreeing} of {} verifier fingerprints agree with the executor's", seats - 1);
         }
     }
-    if let Phase::Done { resolution, .. } = view.info.phase {
+    if let Phase::Done { resolution, .. } = &view.info.phase {
         let paid: u128 = attempts.iter().flat_map(|a| a.seats.0.iter()).map(|s| s.paid).sum();
         report.check(
             paid + view.info.refunded == view.info.escrow,
@@ -244,15 +244,19 @@ pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
         let posted = view.outputs.iter().find(|(i, _)| *i == last).map(|(_, o)| &o.0);
         report.check(posted == Some(&result.0), "the result the client receives is the accepted attempt's posted output".into());
     }
-    if attempts.is_empty() {
-        println!("  no attempt ran: nothing to audit but the escrow");
+    if !report.failures.is_empty() {
+        return Err(CliError::Audit(report.failures.join("; ")));
     }
-    if report.failures.is_empty() {
-        println!("audit passed");
-        Ok(())
-    } else {
-        Err(CliError::Audit(report.failures.join("; ")))
+    match (&view.info.phase, attempts.is_empty()) {
+        (Phase::Done { .. }, false) => println!("audit passed"),
+        (Phase::Done { .. }, true) => {
+            println!("nothing ran: no attempt was ever drawn; the escrow was refunded in full")
+        },
+        (phase, _) => {
+            println!("no failure so far, but the task is not settled ({}): audit it again once it is", crate::show::phase(phase))
+        },
     }
+    Ok(())
 }
 
 /// A TEE attempt: its executor was drawn with an attestation that counted

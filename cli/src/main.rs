@@ -20,8 +20,7 @@ use std::{path::PathBuf, process::ExitCode, time::Duration};
 use clap::{Parser, Subcommand};
 use triad_client::{load_signer, Client, Signer};
 
-/// One token in planks.
-pub const UNIT: u128 = 1_000_000_000_000;
+pub use triad_client::UNIT;
 
 #[derive(Parser)]
 #[command(name = "triad", version, about = "Submit, follow and audit verified inference jobs on a Triad chain")]
@@ -91,9 +90,37 @@ pub(crate) struct Keys {
     key_file: Option<PathBuf>,
 }
 
+/// The dev seeds genesis funds (`sp_keyring`'s accounts).
+const FUNDED_DEV_SEEDS: &str = "alice, bob, charlie, dave, eve, ferdie, each with //stash, one and two";
+
 impl Keys {
     pub(crate) fn signer(&self) -> Result<Signer, CliError> {
         Ok(load_signer(self.dev_seed.as_deref(), self.key_file.as_deref())?)
+    }
+
+    /// [`Keys::signer`], refused when its account holds nothing on the
+    /// chain `client` talks to: such a key cannot pay a transaction fee, and
+    /// a dev seed is any name at all (`nosuchkey` derives `//Nosuchkey`).
+    pub(crate) async fn signer_on(&self, client: &Client) -> Result<Signer, CliError> {
+        let signer = self.signer()?;
+        let who = triad_client::account_of(&signer);
+        let at = client.finalized().await?;
+        let account = at
+            .storage()
+            .try_fetch(triad_client::chain::storage().system().account(), (who.clone(),))
+            .await
+            .map_err(chain_err)?
+            .map(|a| a.decode())
+            .transpose()
+            .map_err(chain_err)?;
+        if account.is_some_and(|a| a.data.free > 0) {
+            return Ok(signer);
+        }
+        let hint = match &self.dev_seed {
+            Some(seed) => format!(" (--dev-seed {seed}: genesis funds only {FUNDED_DEV_SEEDS})"),
+            None => String::new(),
+        };
+        Err(CliError::Input(format!("account {who} holds nothing on this chain to pay the transaction fee{hint}")))
     }
 }
 

@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use triad_client::{
     chain::{self, runtime_types::pallet_triad_models::types as models},
-    generated, job,
+    generated,
 };
 use triad_inference::{files, wire, DType, Model, Settings, TensorSpec};
+use triad_job::Schema;
 use triad_verifier::{default_check, Decision, Family, LshParams, OutputCheck, CALIBRATION_KEY};
 
-use crate::{chain_err, connect, CliError, Keys, UNIT};
+use crate::{connect, CliError, Keys, UNIT};
 
 #[derive(Subcommand)]
 pub enum ModelCommand {
@@ -93,7 +94,7 @@ pub async fn run(url: &str, keys: &Keys, cmd: ModelCommand) -> Result<(), CliErr
         ModelCommand::TeePolicy { id, tee } => {
             let policy = tee.policy()?;
             let client = connect(url).await?;
-            crate::tee::set_policy(&client, &keys.signer()?, id, policy).await
+            crate::tee::set_policy(&client, &keys.signer_on(&client).await?, id, policy).await
         },
     }
 }
@@ -211,7 +212,7 @@ async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliE
         let input = wire::encode(&named);
         let arranged = wire::arrange(model.inputs(), named).map_err(|e| CliError::Input(e.to_string()))?;
         let outputs = model.run(&arranged).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-        let fp = job::fingerprint(&lsh, &CALIBRATION_KEY, &outputs).map_err(|e| CliError::Input(e.to_string()))?;
+        let fp = triad_job::fingerprint(&lsh, &CALIBRATION_KEY, &outputs).map_err(|e| CliError::Input(e.to_string()))?;
         cases.push(models::CalibrationCaseInput { input, expected: generated(&fp)? });
     }
     let tee = args.tee.policy()?;
@@ -237,14 +238,10 @@ async fn register(url: &str, keys: &Keys, args: RegisterArgs) -> Result<(), CliE
         price_floor: args.price_milli * UNIT / 1000,
     };
     let client = connect(url).await?;
-    let signer = keys.signer()?;
+    let signer = keys.signer_on(&client).await?;
     let included =
         client.submit(&chain::transactions().models().register_model(spec), &signer, triad_client::Wait::Finalized).await?;
-    let registered = included
-        .events
-        .find_first::<chain::models::events::ModelRegistered>()
-        .ok_or_else(|| chain_err("no ModelRegistered event"))?
-        .map_err(chain_err)?;
+    let registered = included.event::<chain::models::events::ModelRegistered>()?;
     let id = registered.model;
     if let Some(p) = proved {
         let vk_hash = triad_zk::verify::vk_hash(&p.verifying_key);
@@ -286,16 +283,8 @@ fn rand_seed() -> u64 {
     u64::from_le_bytes(blake3::hash(&t.as_nanos().to_le_bytes()).as_bytes()[..8].try_into().expect("8 bytes"))
 }
 
-pub(crate) async fn schema_of(client: &triad_client::Client, id: u32) -> Result<(models::ModelInfo, job::Schema), CliError> {
-    let at = client.finalized().await?;
-    let info = at
-        .runtime_apis()
-        .call(chain::runtime_apis().triad_api().model(id))
-        .await
-        .map_err(chain_err)?
-        .ok_or_else(|| CliError::Chain(format!("model {id} is not registered")))?;
-    let schema = job::Schema::of(&info).map_err(|e| CliError::Chain(e.to_string()))?;
-    Ok((info, schema))
+pub(crate) async fn schema_of(client: &triad_client::Client, id: u32) -> Result<(models::ModelInfo, Schema), CliError> {
+    Ok(client.model_schema(id).await?)
 }
 
 async fn show(url: &str, id: u32) -> Result<(), CliError> {

@@ -123,8 +123,8 @@ async fn upgrade(url: &str, keys: &Keys, file: PathBuf) -> Result<(), CliError> 
     }
     let bad = |e: String| CliError::Input(format!("{}: {e}", file.display()));
     let (name, spec) = blob_version(&code).map_err(bad)?;
-    let signer = keys.signer()?;
     let client = connect(url).await?;
+    let signer = keys.signer_on(&client).await?;
     let before = version(&client, None).await?;
     // The chain checks the same, except in a build with runtime benchmarks,
     // whose `set_code` skips it; either way nothing is signed for a refusal.
@@ -136,11 +136,7 @@ async fn upgrade(url: &str, keys: &Keys, file: PathBuf) -> Result<(), CliError> 
     }
     let call = chain::transactions().sudo().sudo(RuntimeCall::System(SystemCall::set_code { code }));
     let included = client.submit(&call, &signer, Wait::Finalized).await?;
-    let sudid = included
-        .events
-        .find_first::<chain::sudo::events::Sudid>()
-        .ok_or_else(|| chain_err("no Sudid event"))?
-        .map_err(chain_err)?;
+    let sudid = included.event::<chain::sudo::events::Sudid>()?;
     if let Err(refused) = sudid.sudo_result {
         let metadata = client.api().at_block(included.block).await.map_err(chain_err)?.metadata();
         return Err(ClientError::from_dispatch_bytes(&refused.encode(), metadata).into());

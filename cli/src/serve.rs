@@ -125,7 +125,7 @@ pub async fn fetch_output(
     let bytes = plane.store().read(&id).map_err(plane_err)?;
     let stated = a.seats.0[0].reveal.as_ref().map(|f| triad_client::native::<triad_verifier::Fingerprint>(f)).transpose()?;
     match (stated, a.key) {
-        (Some(stated), Some(key)) => triad_client::job::check_stated(lsh, &key, &bytes, &stated)
+        (Some(stated), Some(key)) => triad_job::check_stated(lsh, &key, &bytes, &stated)
             .map(|_| bytes)
             .map_err(|e| CliError::Chain(format!("the fetched output: {e}"))),
         _ => Err(CliError::Chain("the attempt has no stated fingerprint or key".into())),

@@ -5,10 +5,10 @@ use triad_client::{
         self,
         runtime_types::pallet_triad_tasks::types::{Phase, Posted},
     },
-    job::Schema,
     native,
 };
 use triad_inference::{files, wire};
+use triad_job::Schema;
 
 use crate::{chain_err, connect, model::schema_of, tokens, CliError};
 
@@ -25,12 +25,7 @@ pub async fn task(url: &str, id: u64) -> Result<(), CliError> {
 }
 
 pub async fn fetch_task(client: &triad_client::Client, id: u64) -> Result<TaskView, CliError> {
-    let at = client.finalized().await?;
-    at.runtime_apis()
-        .call(chain::runtime_apis().tasks_api().task(id))
-        .await
-        .map_err(chain_err)?
-        .ok_or_else(|| CliError::Chain(format!("task {id} does not exist (or was pruned after its retention)")))
+    client.task(id).await?.ok_or_else(|| CliError::Chain(format!("task {id} does not exist (or was pruned after its retention)")))
 }
 
 const SEATS: [&str; 4] = ["executor", "verifier 1", "verifier 2", "verifier 3"];

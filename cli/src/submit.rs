@@ -101,8 +101,8 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
             crate::tokens(price)
         )));
     }
-    let deadline = at.block_number() as u32 + args.deadline;
-    let signer = keys.signer()?;
+    let deadline = deadline(&client, &at, args.deadline).await?;
+    let signer = keys.signer_on(&client).await?;
     let (input, serving) = if bytes.len() > max_inline && matches!(mode, Mode::Lsh | Mode::Tee) {
         let serving = serve::start(&args.serve, &bytes, max_offchain).await?;
         let input = InputArg::Offchain { hash: serving.id.hash, size: serving.id.size, provider: serving.provider.clone() };
@@ -112,11 +112,7 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
     };
     let call = chain::transactions().tasks().submit_task(args.model, input, max_fee, mode, deadline);
     let included = client.submit(&call, &signer, Wait::Finalized).await?;
-    let submitted = included
-        .events
-        .find_first::<chain::tasks::events::TaskSubmitted>()
-        .ok_or_else(|| chain_err("no TaskSubmitted event"))?
-        .map_err(chain_err)?;
+    let submitted = included.event::<chain::tasks::events::TaskSubmitted>()?;
     let id = submitted.task;
     eprintln!(
         "task {id} submitted on model {}: escrow {}, price {}, deadline #{}",
@@ -165,6 +161,29 @@ pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliErro
         ))),
         _ => Err(CliError::Chain(format!("task {id} ended without an accepted result; escrow refunded"))),
     }
+}
+
+/// Blocks a transaction may take from the best block to the block that
+/// includes it, which the chain counts the deadline from.
+const LANDING_BLOCKS: u32 = 5;
+
+/// The deadline block `blocks` after the best block, refused here when the
+/// chain would refuse it: too soon for one attempt once the transaction
+/// lands, or past the chain's latest.
+async fn deadline(client: &triad_client::Client, at: &triad_client::AtBlock, blocks: u32) -> Result<u32, CliError> {
+    let min = at.constants().entry(chain::constants().tasks().min_deadline()).map_err(chain_err)?;
+    let max = at.constants().entry(chain::constants().tasks().max_deadline()).map_err(chain_err)?;
+    if blocks < min + LANDING_BLOCKS {
+        return Err(CliError::Input(format!(
+            "--deadline {blocks} leaves no room for one attempt: the chain needs {min} blocks after the one that includes \
+             the job, and the transaction up to {LANDING_BLOCKS} to land; give at least {}",
+            min + LANDING_BLOCKS
+        )));
+    }
+    if blocks > max {
+        return Err(CliError::Input(format!("--deadline {blocks} is past the chain's latest deadline, {max} blocks away")));
+    }
+    Ok(client.best().await?.block_number() as u32 + blocks)
 }
 
 /// Writes an output as a `.npy` array when the path says so (the model must

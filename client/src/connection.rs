@@ -14,7 +14,18 @@ use subxt::{
 };
 use tokio::sync::Mutex;
 
-use crate::{account_of, chain, error::ClientError, failover::Failover, AtBlock, Config, Signer, LOG_TARGET};
+use triad_job::Schema;
+
+use crate::{
+    account_of,
+    chain::{
+        self,
+        runtime_types::{pallet_triad_models::types::ModelInfo, pallet_triad_tasks::types::TaskView},
+    },
+    error::ClientError,
+    failover::Failover,
+    AtBlock, Config, Signer, LOG_TARGET,
+};
 
 /// Block hash type of the chain.
 pub type Hash = subxt::config::substrate::H256;
@@ -36,6 +47,18 @@ pub struct Included {
     pub block: Hash,
     /// The events it emitted.
     pub events: ExtrinsicEvents<Config>,
+}
+
+impl Included {
+    /// The first event of type `E` the transaction emitted; an error when it
+    /// emitted none, since the call that succeeded promises one.
+    pub fn event<E: subxt::events::DecodeAsEvent>(&self) -> Result<E, ClientError> {
+        let name = std::any::type_name::<E>().rsplit("::").next().unwrap_or_default();
+        match self.events.find_first::<E>() {
+            Some(event) => event.map_err(ClientError::rpc),
+            None => Err(ClientError::Rpc(format!("the transaction emitted no {name} event"))),
+        }
+    }
 }
 
 /// A connection to one Triad node.
@@ -61,17 +84,20 @@ impl Client {
     /// ([`Failover`]).
     pub async fn connect_any(urls: &[String], patience: Duration) -> Result<Self, ClientError> {
         let start = Instant::now();
-        let connect_err = |reason: String| ClientError::Connect { url: urls.join(","), reason };
+        let connect_err =
+            |reason: String| ClientError::Connect { url: urls.join(","), reason: crate::error::without_repeats(&reason) };
         let (rpc_client, api) = loop {
             let attempt = async {
-                let failover = Failover::connect(urls).await.map_err(|e| e.to_string())?;
+                // Failover's error names the address already.
+                let failover = Failover::connect(urls).await?;
                 let rpc_client = RpcClient::new(failover);
-                let api = OnlineClient::<Config>::from_rpc_client(rpc_client.clone()).await.map_err(|e| e.to_string())?;
-                Ok::<_, String>((rpc_client, api))
+                let api =
+                    OnlineClient::<Config>::from_rpc_client(rpc_client.clone()).await.map_err(|e| connect_err(e.to_string()))?;
+                Ok::<_, ClientError>((rpc_client, api))
             };
             match attempt.await {
                 Ok(ok) => break ok,
-                Err(reason) if start.elapsed() >= patience => return Err(connect_err(reason)),
+                Err(e) if start.elapsed() >= patience => return Err(e),
                 Err(_) => tokio::time::sleep(Duration::from_millis(500)).await,
             }
         };
@@ -99,6 +125,27 @@ impl Client {
     /// A client at the latest finalized block.
     pub async fn finalized(&self) -> Result<AtBlock, ClientError> {
         self.api.at_current_block().await.map_err(ClientError::rpc)
+    }
+
+    /// Task `id` as of the latest finalized block, if it exists (a settled
+    /// task is pruned after the runtime's retention period).
+    pub async fn task(&self, id: u64) -> Result<Option<TaskView>, ClientError> {
+        let at = self.finalized().await?;
+        at.runtime_apis().call(chain::runtime_apis().tasks_api().task(id)).await.map_err(ClientError::rpc)
+    }
+
+    /// Model `id`'s registry entry and its schema, as of the latest
+    /// finalized block; [`ClientError::NotFound`] when it is not registered.
+    pub async fn model_schema(&self, id: u32) -> Result<(ModelInfo, Schema), ClientError> {
+        let at = self.finalized().await?;
+        let info = at
+            .runtime_apis()
+            .call(chain::runtime_apis().triad_api().model(id))
+            .await
+            .map_err(ClientError::rpc)?
+            .ok_or_else(|| ClientError::NotFound(format!("model {id} is not registered")))?;
+        let schema = crate::registry::schema(&info)?;
+        Ok((info, schema))
     }
 
     /// A client at the node's best block. The node may name a best block

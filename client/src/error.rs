@@ -31,6 +31,12 @@ pub enum ClientError {
     /// The pool refused the transaction or dropped it.
     #[error("transaction refused: {0}")]
     Refused(String),
+    /// What was asked for is not on chain.
+    #[error("{0}")]
+    NotFound(String),
+    /// A registry entry describes a job no worker can run.
+    #[error(transparent)]
+    Job(#[from] triad_job::JobError),
     /// A key could not be loaded.
     #[error("key: {0}")]
     Key(String),
@@ -44,7 +50,7 @@ pub enum ClientError {
 
 impl ClientError {
     pub(crate) fn rpc(e: impl std::fmt::Display) -> Self {
-        ClientError::Rpc(e.to_string())
+        ClientError::Rpc(without_repeats(&e.to_string()))
     }
 
     /// The `(pallet, error)` names of a failed dispatch.
@@ -82,6 +88,23 @@ impl ClientError {
 
     /// Wraps any subxt error as [`ClientError::Rpc`].
     pub fn rpc_err(e: impl std::fmt::Display) -> Self {
-        ClientError::Rpc(e.to_string())
+        Self::rpc(e)
     }
+}
+
+/// An error message with each run of `: `-separated parts that repeats at
+/// once said only once. Layers of subxt and jsonrpsee each prefix what the
+/// one below said ("RPC error: client error: RPC error: client error: …");
+/// a user needs it once.
+pub(crate) fn without_repeats(message: &str) -> String {
+    let mut parts: Vec<&str> = message.split(": ").collect();
+    let mut i = 0;
+    while i < parts.len() {
+        let repeated = (1..=(parts.len() - i) / 2).find(|&n| parts[i..i + n] == parts[i + n..i + 2 * n]);
+        match repeated {
+            Some(n) => drop(parts.drain(i + n..i + 2 * n)),
+            None => i += 1,
+        }
+    }
+    parts.join(": ")
 }

@@ -64,6 +64,8 @@ impl Failover {
                 Ok((client, genesis)) => {
                     return Ok(Self { urls: urls.to_vec(), current: Mutex::new((i, Arc::new(client))), genesis });
                 },
+                // One address is named once, by the error itself.
+                Err(e) if urls.len() == 1 => last = e.to_string(),
                 Err(e) => last = format!("{url}: {e}"),
             }
         }

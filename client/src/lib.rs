@@ -12,11 +12,11 @@
 //! - [`Client`] submits signed calls and keeps each signer's nonces itself,
 //!   because a worker has several transactions in the pool at once and the
 //!   nonce read from a block does not count them.
-//! - [`job`] is the glue between the registry, ONNX Runtime and the
-//!   verifier: the schema and output checks a model declares on chain, a
-//!   seat's answer and its digest, its fingerprint under an attempt key, and
-//!   a verifier's vote on a posted output. Both sides of the protocol (the
-//!   worker computing, the auditor re-checking) use the same functions.
+//! - [`registry`] reads what every off-chain party needs from the registry:
+//!   a model's [`triad_job::Schema`] ([`Client::model_schema`]), its proof key
+//!   and TEE policy, the workers that serve it and where they listen.
+//!   What a job is once read (answers, fingerprints, votes, the audit) is
+//!   `triad-job`'s, which links no ONNX Runtime; neither does this crate.
 //!
 //! Errors are [`ClientError`]; a failed dispatch is decoded to its pallet and
 //! error name (`Tasks::NotAssigned`), never shown as bytes.
@@ -26,7 +26,6 @@
 mod connection;
 mod error;
 pub mod failover;
-pub mod job;
 mod keys;
 pub mod registry;
 
@@ -35,6 +34,9 @@ pub use connection::{Client, Included, Wait};
 pub use error::ClientError;
 pub use keys::{account_of, load_signer, Signer};
 pub use subxt::{self, utils::AccountId32};
+
+/// One token in planks: the runtime's twelve decimals.
+pub const UNIT: u128 = 1_000_000_000_000;
 
 /// Log target of everything this crate logs.
 const LOG_TARGET: &str = "triad::client";

@@ -2,16 +2,51 @@
 //! data-plane address among it), the workers that serve a model, and a
 //! model's Groth16 key and TEE policy.
 
+use triad_job::{Schema, TensorSpec};
+use triad_verifier::DType;
+
 use crate::{
     chain::{
         self,
         runtime_types::{
-            pallet_triad_models::types::{Groth16Key, StoredTeePolicy},
+            pallet_triad_models::types::{DataType, Groth16Key, ModelInfo, StoredTeePolicy, TensorSpec as ChainSpec},
             pallet_triad_workers::types::WorkerInfo,
         },
     },
-    AccountId32, AtBlock, ClientError,
+    native, AccountId32, AtBlock, ClientError,
 };
+
+/// The schema of a registry entry. Only the element types workers feed ONNX
+/// Runtime (`FP32`, `INT64`, `UINT8`) are accepted, as the registry itself
+/// demands.
+pub fn schema(info: &ModelInfo) -> Result<Schema, ClientError> {
+    let spec = |kind: &'static str, s: &ChainSpec| {
+        let name = String::from_utf8_lossy(&s.name.0).into_owned();
+        let dtype = match s.datatype {
+            DataType::F32 => DType::F32,
+            DataType::I64 => DType::I64,
+            DataType::U8 => DType::U8,
+            ref other => {
+                return Err(ClientError::from(triad_job::JobError::UnsupportedType {
+                    kind,
+                    name,
+                    datatype: format!("{other:?}"),
+                }));
+            },
+        };
+        Ok(TensorSpec { name, dtype, shape: s.shape.0.clone() })
+    };
+    Ok(Schema {
+        name: String::from_utf8_lossy(&info.name.0).into_owned(),
+        onnx_hash: info.onnx_hash,
+        onnx_size: info.onnx_size,
+        inputs: info.inputs.0.iter().map(|s| spec("input", s)).collect::<Result<_, _>>()?,
+        outputs: info.outputs.0.iter().map(|s| spec("output", s)).collect::<Result<_, _>>()?,
+        lsh: native(&info.lsh)?,
+        checks: info.checks.0.iter().map(native).collect::<Result<_, _>>()?,
+        groth16: info.modes.groth16,
+    })
+}
 
 /// What `who` registered as a worker, if it did.
 pub async fn worker(at: &AtBlock, who: &AccountId32) -> Result<Option<WorkerInfo>, ClientError> {

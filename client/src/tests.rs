@@ -1,6 +1,6 @@
-use triad_verifier::{CannotRun, Decision, Fingerprint, LshParams, OutputCheck, FINGERPRINT_BYTES};
+use triad_verifier::{Decision, Fingerprint, LshParams, OutputCheck, FINGERPRINT_BYTES};
 
-use crate::{account_of, chain::runtime_types, generated, job, load_signer, native};
+use crate::{account_of, chain::runtime_types, generated, load_signer, native};
 
 #[test]
 fn native_and_generated_types_share_their_encoding() {
@@ -35,67 +35,14 @@ fn signers_come_from_a_dev_seed_or_a_key_file() {
     assert!(load_signer(None, None).is_err());
 }
 
-fn schema() -> job::Schema {
-    use triad_inference::{DType, TensorSpec};
-    let spec = |name: &str| TensorSpec { name: name.into(), dtype: DType::F32, shape: vec![-1, 10] };
-    job::Schema {
-        name: "m".into(),
-        onnx_hash: [0; 32],
-        onnx_size: 0,
-        inputs: vec![spec("x")],
-        outputs: vec![spec("logits"), spec("extra")],
-        lsh: LshParams::projection(7),
-        checks: vec![OutputCheck::with_decision(Decision::Argmax), OutputCheck::with_decision(Decision::Values)],
-        groth16: None,
-    }
-}
-
 #[test]
-fn a_seat_fingerprints_the_first_output_under_the_key() {
-    let params = LshParams::projection(7);
-    let key = [5; 32];
-    assert!(job::fingerprint(&params, &key, &[]).is_err(), "no output, no fingerprint");
-    let a = triad_inference::TensorData::f32(vec![1, 10], (0..10).map(|i| i as f32 / 10.0).collect());
-    let b = triad_inference::TensorData::f32(vec![1, 10], (0..10).map(|i| -(i as f32)).collect());
-    let first = job::fingerprint(&params, &key, &[a.clone()]).unwrap();
-    assert_eq!(job::fingerprint(&params, &key, &[a.clone(), b.clone()]).unwrap(), first);
-    assert_ne!(job::fingerprint(&params, &key, &[b]).unwrap(), first);
-    assert_ne!(job::fingerprint(&params, &[6; 32], &[a]).unwrap(), first, "another attempt, another key");
-}
-
-#[test]
-fn a_verifier_votes_on_every_output_against_its_own() {
-    use job::{vote, Answer, Disagreement};
-    let s = schema();
-    let logits = |x: f32| triad_inference::TensorData::f32(vec![1, 10], (0..10).map(|i| i as f32 * x).collect());
-    let mine = Answer::Output(vec![logits(1.0), logits(2.0)]);
-    let posted = mine.encoded(&s);
-    assert_eq!(vote(&s, Some(&posted), &mine), Ok(()));
-    let edited = Answer::Output(vec![logits(1.0), logits(2.001)]).encoded(&s);
-    assert!(matches!(vote(&s, Some(&edited), &mine), Err(Disagreement::Output { output, .. }) if output == "extra"));
-    assert_eq!(vote(&s, None, &mine), Err(Disagreement::NothingPosted));
-    let slow = Answer::CannotRun(CannotRun::TooSlow);
-    assert_eq!(vote(&s, Some(&slow.encoded(&s)), &slow), Ok(()));
-    assert!(vote(&s, Some(&slow.encoded(&s)), &mine).is_err());
-    assert!(vote(&s, Some(&posted), &slow).is_err());
-    assert_eq!(vote(&s, Some(&job::EncodedAnswer::Output(b"junk".to_vec())), &mine), Err(Disagreement::Unreadable));
-    assert_ne!(posted.digest(), slow.encoded(&s).digest());
-}
-
-#[test]
-fn a_stated_fingerprint_holds_only_for_the_bytes_it_was_made_of() {
-    use job::{check_stated, Answer, Disagreement, EncodedAnswer};
-    let s = schema();
-    let key = [5; 32];
-    let logits = |x: f32| triad_inference::TensorData::f32(vec![1, 10], (0..10).map(|i| i as f32 * x).collect());
-    let honest = Answer::Output(vec![logits(1.0), logits(2.0)]);
-    let EncodedAnswer::Output(bytes) = honest.encoded(&s) else { unreachable!() };
-    let stated = honest.fingerprint(&s.lsh, &key).unwrap();
-    assert_eq!(check_stated(&s.lsh, &key, &bytes, &stated), Ok(EncodedAnswer::Output(bytes.clone())));
-    // Other bytes under the honest statement: what a cheating executor serves.
-    let EncodedAnswer::Output(other) = Answer::Output(vec![logits(-1.0), logits(2.0)]).encoded(&s) else { unreachable!() };
-    assert_eq!(check_stated(&s.lsh, &key, &other, &stated), Err(Disagreement::StatedFingerprint));
-    // The statement was made under another attempt's key.
-    assert_eq!(check_stated(&s.lsh, &[6; 32], &bytes, &stated), Err(Disagreement::StatedFingerprint));
-    assert_eq!(check_stated(&s.lsh, &key, b"junk", &stated), Err(Disagreement::Unreadable));
+fn an_error_says_each_layer_once() {
+    use crate::error::without_repeats;
+    let doubled = "RPC error: client error: RPC error: client error: Networking or low-level protocol error: closed";
+    assert_eq!(without_repeats(doubled), "RPC error: client error: Networking or low-level protocol error: closed");
+    assert_eq!(without_repeats("a: b: a: b: a: b: c"), "a: b: c", "any number of repeats");
+    assert_eq!(without_repeats("x: x"), "x");
+    assert_eq!(without_repeats("a: b: c: a: b"), "a: b: c: a: b", "only what repeats at once");
+    assert_eq!(without_repeats("plain"), "plain");
+    assert_eq!(without_repeats(""), "");
 }

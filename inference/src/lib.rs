@@ -20,15 +20,16 @@
 
 #![deny(missing_docs)]
 
-pub mod files;
 mod opset;
 mod runtime;
 mod tensor;
-pub mod wire;
 
 pub use opset::default_opset;
-pub use runtime::{check_inputs, dylib_path, init, Model, Optimization, Settings, TensorSpec};
+pub use runtime::{check_inputs, dylib_path, init, Model, Optimization, Settings};
 pub use tensor::{DType, Data, TensorData};
+/// Tensor specs, wire bytes and input files are `triad-job`'s, which links
+/// no ONNX Runtime; they are re-exported here for the code that runs models.
+pub use triad_job::{files, wire, TensorSpec};
 
 /// Everything that can go wrong between a model file and its outputs.
 #[derive(Debug, thiserror::Error)]

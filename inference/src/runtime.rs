@@ -15,7 +15,7 @@ use ort::{
     value::{Tensor, TensorElementType, ValueType},
 };
 
-use crate::{DType, Data, InferenceError, TensorData};
+use crate::{DType, Data, InferenceError, TensorData, TensorSpec};
 
 /// ONNX Runtime allows one environment per process; every session shares it.
 static ENVIRONMENT: OnceLock<Environment> = OnceLock::new();
@@ -93,17 +93,6 @@ impl Default for Settings {
     fn default() -> Self {
         Settings { intra_threads: 1, optimization: Optimization::All }
     }
-}
-
-/// A declared model input or output.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TensorSpec {
-    /// Its name in the graph.
-    pub name: String,
-    /// Element type.
-    pub dtype: DType,
-    /// Dimensions; `-1` where the model leaves one dynamic.
-    pub shape: Vec<i64>,
 }
 
 /// A loaded model: one ONNX Runtime session with fixed settings.

@@ -27,14 +27,12 @@ use std::{
 use triad_client::{
     account_of,
     chain::runtime_types::pallet_triad_tasks::types::{InputArg, Phase},
-    job, load_signer,
+    load_signer, UNIT,
 };
 use triad_dataplane::peers;
 use triad_inference::{files, wire, Model, Settings, TensorData};
 use triad_integration_tests::network::{loopback_plane, repo_root, Network};
 use triad_verifier::{compare, default_check, LshParams};
-
-const UNIT: u128 = 1_000_000_000_000;
 
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -120,7 +118,7 @@ async fn main() {
         });
         let outputs = model.run(std::slice::from_ref(&x)).unwrap();
         let fp = time_n(runs, || {
-            job::fingerprint(&lsh, &[3; 32], &outputs).unwrap();
+            triad_job::fingerprint(&lsh, &[3; 32], &outputs).unwrap();
         });
         let spec = &model.outputs()[0];
         let check = default_check(spec.dtype, &spec.shape);

@@ -247,7 +247,7 @@ impl Network {
             let call = chain::transactions().tasks().submit_task(model, input, max_fee, mode(), now + 200);
             async move {
                 let included = self.client.submit(&call, client, Wait::InBlock).await.expect("submit_task succeeds");
-                included.events.find_first::<chain::tasks::events::TaskSubmitted>().unwrap().unwrap().task
+                included.event::<chain::tasks::events::TaskSubmitted>().unwrap().task
             }
         });
         futures::future::join_all(jobs).await

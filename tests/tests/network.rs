@@ -51,13 +51,12 @@ use triad_client::{
             triad_verifier::majority::Outcome,
         },
     },
-    load_signer, AccountId32, ClientError, Signer, Wait,
+    load_signer, AccountId32, ClientError, Signer, Wait, UNIT,
 };
 use triad_inference::{wire, Data, Model, Settings, TensorData};
 use triad_integration_tests::network::{repo_root, Network, TaskView};
 use triad_verifier::{compare, default_check};
 
-const UNIT: u128 = 1_000_000_000_000;
 const PRICE: u128 = UNIT / 10;
 const WAIT: Duration = Duration::from_secs(900);
 const HONEST: [&str; 4] = ["bob", "charlie", "dave", "eve"];
@@ -541,8 +540,20 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     let garbage = dir.join("garbage.npy");
     std::fs::write(&garbage, b"\x93NUMPY\x01\x00 this is not an array").unwrap();
     let wrong = kserve(&dir, "wrong.json", &[("features", &[1, 63], "FP32", serde_json::json!(features(0)[..63]))]);
-    for (file, expected) in [(&garbage, "is not a valid .npy file"), (&wrong, "must have shape [-1, 64]")] {
-        let out = net.cli(&["--dev-seed", "ferdie", "submit", "--model", &honest_arg, "--input", file.to_str().unwrap()]);
+    // What a new user trips over is refused before anything is signed: a
+    // dev seed nobody funded, a deadline too soon for one attempt.
+    let job_file = job.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (&["--dev-seed", "ferdie", "--input", garbage.to_str().unwrap()], "is not a valid .npy file"),
+        (&["--dev-seed", "ferdie", "--input", wrong.to_str().unwrap()], "must have shape [-1, 64]"),
+        (
+            &["--dev-seed", "nosuchkey", "--input", job_file],
+            "holds nothing on this chain to pay the transaction fee (--dev-seed nosuchkey",
+        ),
+        (&["--dev-seed", "ferdie", "--input", job_file, "--deadline", "20"], "--deadline 20 leaves no room for one attempt"),
+    ];
+    for (args, expected) in cases {
+        let out = net.cli(&[&["submit", "--model", &honest_arg], args].concat());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
             !out.status.success() && stderr.starts_with("triad: ") && stderr.contains(expected) && stderr.lines().count() == 1,

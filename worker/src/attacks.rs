@@ -9,9 +9,9 @@ use triad_client::{
         self,
         runtime_types::pallet_triad_tasks::types::{Attempt, TaskView},
     },
-    job::{Answer, Schema},
     native, AccountId32,
 };
+use triad_job::{Answer, Schema};
 use triad_verifier::Fingerprint;
 
 use crate::{compute, service::LOG_TARGET, Worker};

@@ -35,10 +35,10 @@ use std::{
 
 use triad_client::{
     chain::{self, runtime_types::pallet_triad_tasks::types::Phase, runtime_types::pallet_triad_tasks::types::TaskView},
-    job::{Answer, Schema},
     registry, AccountId32, ClientError,
 };
 use triad_dataplane::{peers, BlobId, DataPlane, DataPlaneError, Limits, Multiaddr, PeerId, Stats, Store};
+use triad_job::{Answer, Schema};
 use triad_verifier::CannotRun;
 
 use crate::service::{Worker, WorkerError, LOG_TARGET};

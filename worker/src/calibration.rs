@@ -35,12 +35,7 @@ impl Worker {
                 .client
                 .submit(&chain::transactions().tasks().request_calibration(model), &self.signer, Wait::InBlock)
                 .await?;
-            let case = requested
-                .events
-                .find_first::<chain::tasks::events::CalibrationRequested>()
-                .ok_or_else(|| ClientError::Rpc("request_calibration emitted no CalibrationRequested".into()))?
-                .map_err(ClientError::rpc_err)?
-                .case;
+            let case = requested.event::<chain::tasks::events::CalibrationRequested>()?.case;
             let at = self.client.api().at_block(requested.block).await.map_err(ClientError::rpc_err)?;
             let cases = at
                 .storage()
@@ -66,12 +61,7 @@ impl Worker {
                 .map_err(|e| WorkerError::Model { model, reason: format!("calibration case {case}: {e}") })?;
             let call = chain::transactions().tasks().submit_calibration(model, generated(&fingerprint)?);
             let checked = self.client.submit(&call, &self.signer, Wait::InBlock).await?;
-            let passed = checked
-                .events
-                .find_first::<chain::tasks::events::CalibrationChecked>()
-                .ok_or_else(|| ClientError::Rpc("submit_calibration emitted no CalibrationChecked".into()))?
-                .map_err(ClientError::rpc_err)?
-                .passed;
+            let passed = checked.event::<chain::tasks::events::CalibrationChecked>()?.passed;
             tracing::info!(target: crate::service::LOG_TARGET, model, case, passed, "calibration case answered");
             if passed {
                 failures = 0;

@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use triad_client::job::{Answer, JobError, Schema};
 use triad_inference::{wire, Data, InferenceError, TensorData};
+use triad_job::{Answer, JobError, Schema};
 use triad_verifier::{null_space_edit, CannotRun, CALIBRATION_KEY, SKETCH_DIM};
 
 use crate::{metrics::Metrics, store::ModelStore, Behaviour};
@@ -28,7 +28,7 @@ pub fn honest(
         Ok(inputs) => inputs,
         Err(_) => return Ok(Answer::CannotRun(CannotRun::InvalidInput)),
     };
-    let model = store.model(&schema.onnx_hash).map_err(|e| JobError::Fingerprint(e.to_string()))?;
+    let model = store.model(&schema.onnx_hash).map_err(|e| JobError::Model(e.to_string()))?;
     let started = Instant::now();
     let ran = model.lock().expect("model lock").run_within(&inputs, budget);
     metrics.inference_seconds.observe(started.elapsed().as_secs_f64());
@@ -42,11 +42,11 @@ pub fn honest(
             | InferenceError::InputShape { .. }
             | InferenceError::ElementCount { .. },
         ) => return Ok(Answer::CannotRun(CannotRun::InvalidInput)),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(JobError::Model(e.to_string())),
     };
     let answer = Answer::Output(outputs);
     let too_large = match answer.encoded(schema) {
-        triad_client::job::EncodedAnswer::Output(bytes) => bytes.len() > max_output,
+        triad_job::EncodedAnswer::Output(bytes) => bytes.len() > max_output,
         _ => false,
     };
     Ok(if too_large { Answer::CannotRun(CannotRun::OutputTooLarge) } else { answer })
@@ -144,8 +144,8 @@ pub fn decode_output(bytes: &[u8]) -> Option<Answer> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use triad_client::job;
     use triad_inference::{DType, TensorSpec};
+    use triad_job as job;
     use triad_verifier::{fingerprint, Decision, LshParams, OutputCheck};
 
     fn schema(len: usize) -> Schema {

@@ -4,7 +4,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use polkadot_sdk::substrate_prometheus_endpoint::{init_prometheus, Registry};
-use triad_client::{load_signer, Client};
+use triad_client::{load_signer, Client, UNIT};
 use triad_dataplane::Multiaddr;
 use triad_inference::{Optimization, Settings};
 use triad_worker::{blobs::BlobOptions, metrics::Metrics, store::ModelStore, Behaviour, Options, Worker, WorkerError};
@@ -124,8 +124,6 @@ enum Command {
         file: PathBuf,
     },
 }
-
-const UNIT: u128 = 1_000_000_000_000;
 
 #[tokio::main]
 async fn main() -> ExitCode {

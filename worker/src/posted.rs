@@ -22,11 +22,10 @@ use triad_client::{
         self,
         runtime_types::pallet_triad_tasks::types::{AnswerArg, Phase, Posted, TaskView},
     },
-    generated,
-    job::{self, Answer, Disagreement, EncodedAnswer, Schema},
-    native,
+    generated, native,
 };
 use triad_dataplane::BlobId;
+use triad_job::{self as job, Answer, Disagreement, EncodedAnswer, Schema};
 use triad_verifier::{Fingerprint, Vote};
 
 use crate::{

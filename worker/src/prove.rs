@@ -22,11 +22,11 @@ use triad_client::{
             pallet_triad_tasks::types::{TaskInput, TaskView},
         },
     },
-    job::Schema,
     registry,
 };
 use triad_dataplane::BlobId;
 use triad_inference::{wire, Data, TensorData};
+use triad_job::Schema;
 use triad_zk::{decode_proving_key, Compiled};
 
 use crate::{

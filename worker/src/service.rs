@@ -16,9 +16,9 @@ use triad_client::{
         self,
         runtime_types::pallet_triad_tasks::types::{Mode, Phase, TaskInput, TaskView},
     },
-    job::{Answer, EncodedAnswer, JobError, Schema},
     AccountId32, AtBlock, Client, ClientError, Signer, Wait,
 };
+use triad_job::{Answer, EncodedAnswer, JobError, Schema};
 use triad_verifier::{AttemptKey, Fingerprint};
 
 use crate::{
@@ -183,7 +183,7 @@ impl Worker {
             .await
             .map_err(|e| ClientError::Rpc(e.to_string()))?
             .ok_or(WorkerError::Model { model, reason: "not registered".into() })?;
-        let schema = Schema::of(&info).map_err(|e| WorkerError::Model { model, reason: e.to_string() })?;
+        let schema = triad_client::registry::schema(&info).map_err(|e| WorkerError::Model { model, reason: e.to_string() })?;
         self.schemas.lock().expect("schema lock").insert(model, schema.clone());
         Ok(schema)
     }

@@ -21,7 +21,7 @@ use std::{
 };
 
 use serde::{Deserialize, Serialize};
-use triad_client::job::EncodedAnswer;
+use triad_job::EncodedAnswer;
 use triad_verifier::CannotRun;
 
 /// What a seat needs to reveal one attempt.

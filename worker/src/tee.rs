@@ -94,11 +94,7 @@ fn read(path: &Path) -> Result<Vec<u8>, AttestError> {
 
 /// The expiry in the `Attested` event of an included attestation.
 fn expiry(included: &triad_client::Included) -> Result<u64, AttestError> {
-    let attested = included
-        .events
-        .find_first::<chain::attestation::events::Attested>()
-        .ok_or_else(|| ClientError::Rpc("no Attested event".into()))?
-        .map_err(ClientError::rpc_err)?;
+    let attested = included.event::<chain::attestation::events::Attested>()?;
     Ok(attested.expires_at)
 }
 
@@ -129,12 +125,7 @@ async fn attest_hardware(client: &Client, signer: &Signer, kind: TeeKind, collat
     let peer_id = info.peer_id.ok_or(AttestError::NotRegistered)?.0;
 
     let issued = client.submit(&chain::transactions().attestation().request_nonce(), signer, Wait::InBlock).await?;
-    let nonce = issued
-        .events
-        .find_first::<chain::attestation::events::NonceIssued>()
-        .ok_or_else(|| ClientError::Rpc("no NonceIssued event".into()))?
-        .map_err(ClientError::rpc_err)?
-        .nonce;
+    let nonce = issued.event::<chain::attestation::events::NonceIssued>()?.nonce;
     let report_data = triad_tee::report_data(&who.0.encode(), &peer_id, &nonce);
     let quote = triad_tee::quote::quote(kind, &report_data)?;
     let (kind, fmspc) = triad_tee::platform(&quote)?;

@@ -582,6 +582,17 @@ pub mod pallet {
         }
     }
 
+    #[pallet::extra_constants]
+    impl<T: Config> Pallet<T> {
+        /// Earliest deadline a task may ask for, in blocks after the block
+        /// that includes it: the draw's delay and one attempt at its longest.
+        /// A client that reads it refuses a deadline before signing.
+        #[pallet::constant_name(MinDeadline)]
+        fn min_deadline_constant() -> BlockNumberFor<T> {
+            Self::min_deadline()
+        }
+    }
+
     #[pallet::call]
     impl<T: Config> Pallet<T> {
         /// Submits a job on `model`, holds `max_fee` as escrow and the storage

@@ -6,14 +6,16 @@
 use triad_verifier::wire::Spec;
 pub use triad_verifier::wire::{decode, encode, NamedTensor, WireError};
 
-use crate::{TensorData, TensorSpec};
+use triad_verifier::TensorData;
+
+use crate::TensorSpec;
 
 fn specs(specs: &[TensorSpec]) -> Vec<Spec<'_>> {
     specs.iter().map(|s| Spec { name: &s.name, dtype: s.dtype, shape: &s.shape }).collect()
 }
 
 /// Puts named tensors in the order the model declares its inputs. Types and
-/// shapes are checked by [`fit`] or [`crate::Model::check_inputs`].
+/// shapes are checked by [`fit`], or by the worker before ONNX Runtime runs.
 pub fn arrange(model: &[TensorSpec], tensors: Vec<NamedTensor>) -> Result<Vec<TensorData>, WireError> {
     triad_verifier::wire::arrange(&specs(model), tensors)
 }

@@ -9,7 +9,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{wire::NamedTensor, DType, Data, TensorData, TensorSpec};
+use triad_verifier::{DType, Data, TensorData};
+
+use crate::{wire::NamedTensor, TensorSpec};
 
 /// Why an input file cannot be read as tensors.
 #[derive(Debug, thiserror::Error)]
