@@ -28,7 +28,7 @@ use triad_client::{
 use triad_job::EncodedAnswer;
 use triad_verifier::{agrees, cannot_run, majority, pair, CannotRun, Fingerprint, Verdict, Vote};
 
-use crate::{chain_err, connect, model::schema_of, show::fetch_task, CliError};
+use crate::{chain_err, connect, show::fetch_task, CliError};
 
 #[derive(Args)]
 pub struct AuditArgs {
@@ -81,7 +81,7 @@ async fn calls<C: triad_client::subxt::extrinsics::DecodeAsExtrinsic>(
 pub async fn run(url: &str, args: AuditArgs) -> Result<(), CliError> {
     let client = connect(url).await?;
     let view = fetch_task(&client, args.id).await?;
-    let (_, schema) = schema_of(&client, view.info.model).await?;
+    let (_, schema) = client.model_schema(view.info.model).await?;
     let head = client.finalized().await?.block_number();
     let mut report = Report { failures: Vec::new() };
     let mut plane = None;

@@ -8,7 +8,6 @@ use triad_client::{
     generated,
 };
 use triad_inference::{files, wire, DType, Model, Settings, TensorSpec};
-use triad_job::Schema;
 use triad_verifier::{default_check, Decision, Family, LshParams, OutputCheck, CALIBRATION_KEY};
 
 use crate::{connect, CliError, Keys, UNIT};
@@ -283,13 +282,9 @@ fn rand_seed() -> u64 {
     u64::from_le_bytes(blake3::hash(&t.as_nanos().to_le_bytes()).as_bytes()[..8].try_into().expect("8 bytes"))
 }
 
-pub(crate) async fn schema_of(client: &triad_client::Client, id: u32) -> Result<(models::ModelInfo, Schema), CliError> {
-    Ok(client.model_schema(id).await?)
-}
-
 async fn show(url: &str, id: u32) -> Result<(), CliError> {
     let client = connect(url).await?;
-    let (info, schema) = schema_of(&client, id).await?;
+    let (info, schema) = client.model_schema(id).await?;
     println!("model {id}: {} v{}", schema.name, String::from_utf8_lossy(&info.version.0));
     println!("  onnx     blake3 {} ({} bytes, opset {})", hex::encode(info.onnx_hash), info.onnx_size, info.opset);
     for s in &schema.inputs {

@@ -39,9 +39,7 @@ pub async fn run(url: &str, keys: &Keys, cmd: RuntimeCommand) -> Result<(), CliE
             println!("{} spec {} transaction {}", v.name, v.spec, v.transaction);
             // Test paths are compiled out of production runtimes; the
             // metadata of the running one says whether it has them.
-            let at = client.best().await?;
-            let metadata = at.metadata_ref();
-            if metadata.pallet_by_name("Attestation").and_then(|p| p.call_variant_by_name("attest_recorded")).is_some() {
+            if triad_client::registry::accepts_recorded_quotes(&client.best().await?) {
                 println!(
                     "test runtime: Attestation::attest_recorded accepts recorded quotes, so its TEE attestations prove nothing"
                 );

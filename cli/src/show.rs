@@ -10,7 +10,7 @@ use triad_client::{
 use triad_inference::{files, wire};
 use triad_job::Schema;
 
-use crate::{chain_err, connect, model::schema_of, tokens, CliError};
+use crate::{chain_err, connect, tokens, CliError};
 
 pub type TaskView = chain::runtime_types::pallet_triad_tasks::types::TaskView;
 /// One attempt of a task, as the chain keeps it.
@@ -19,7 +19,7 @@ pub type AttemptView = chain::runtime_types::pallet_triad_tasks::types::Attempt<
 pub async fn task(url: &str, id: u64) -> Result<(), CliError> {
     let client = connect(url).await?;
     let view = fetch_task(&client, id).await?;
-    let (_, schema) = schema_of(&client, view.info.model).await?;
+    let (_, schema) = client.model_schema(view.info.model).await?;
     print_task(&view, &schema, view.output.as_ref().map(|o| &o.0[..]));
     Ok(())
 }

@@ -15,7 +15,7 @@ use triad_client::{
 };
 use triad_inference::{files, wire};
 
-use crate::{chain_err, connect, model::schema_of, serve, show, CliError, Keys, UNIT};
+use crate::{chain_err, connect, serve, show, CliError, Keys, UNIT};
 
 #[derive(Args)]
 pub struct SubmitArgs {
@@ -55,7 +55,7 @@ pub struct SubmitArgs {
 
 pub async fn run(url: &str, keys: &Keys, args: SubmitArgs) -> Result<(), CliError> {
     let client = connect(url).await?;
-    let (info, schema) = schema_of(&client, args.model).await?;
+    let (info, schema) = client.model_schema(args.model).await?;
     // Everything about the input is checked before anything is signed.
     // The same check the chain makes at submission: names, types, shapes,
     // no empty dimension, finite floats.

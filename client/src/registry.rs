@@ -48,6 +48,13 @@ pub fn schema(info: &ModelInfo) -> Result<Schema, ClientError> {
     })
 }
 
+/// Whether the runtime at `at` has the test-only `Attestation::attest_recorded`
+/// (feature `recorded-quotes`), which production runtimes compile out: its
+/// metadata is what says so.
+pub fn accepts_recorded_quotes(at: &AtBlock) -> bool {
+    at.metadata_ref().pallet_by_name("Attestation").and_then(|p| p.call_variant_by_name("attest_recorded")).is_some()
+}
+
 /// What `who` registered as a worker, if it did.
 pub async fn worker(at: &AtBlock, who: &AccountId32) -> Result<Option<WorkerInfo>, ClientError> {
     let stored =

@@ -735,6 +735,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     assert_eq!(tee_tasks.len(), 6, "five jobs and the CLI's");
     let share = net.client.finalized().await.unwrap().constants().entry(chain::constants().tasks().executor_share()).unwrap();
     let tee_price = triad_primitives::pricing::tee_price(PRICE, triad_client::native(&share).unwrap());
+    let mrtd = hex::decode(TDX_MRTD).unwrap();
     for v in &tee_tasks {
         assert!(matches!(v.info.mode, Mode::Tee) && accepted(v), "tee task {} ended {:?}", v.id, v.info.phase);
         assert_eq!(v.info.price, tee_price, "a TEE job costs the executor's and one verifier's share");
@@ -742,7 +743,6 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
             assert_eq!(a.seats.0.len(), 2, "task {}: one executor, one verifier", v.id);
             assert_eq!(a.seats.0[0].who, who("bob"), "task {}: only bob may execute", v.id);
             let seal = a.attested.as_ref().expect("the executor's attestation is kept in the attempt");
-            let mrtd: Vec<u8> = (0..48).map(|i| u8::from_str_radix(&TDX_MRTD[2 * i..2 * i + 2], 16).unwrap()).collect();
             assert!(matches!(&seal.measurement, chain::runtime_types::triad_tee::Measurement::MrTd(m) if m[..] == mrtd[..]));
             assert!(seal.checked_at < seal.expires_at);
         }

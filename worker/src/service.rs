@@ -176,14 +176,15 @@ impl Worker {
         if let Some(s) = self.schemas.lock().expect("schema lock").get(&model) {
             return Ok(s.clone());
         }
-        let at = self.client.finalized().await?;
-        let info = at
-            .runtime_apis()
-            .call(chain::runtime_apis().triad_api().model(model))
-            .await
-            .map_err(|e| ClientError::Rpc(e.to_string()))?
-            .ok_or(WorkerError::Model { model, reason: "not registered".into() })?;
-        let schema = triad_client::registry::schema(&info).map_err(|e| WorkerError::Model { model, reason: e.to_string() })?;
+        let schema = match self.client.model_schema(model).await {
+            Ok((_, schema)) => schema,
+            Err(ClientError::NotFound(_)) => return Err(WorkerError::Model { model, reason: "not registered".into() }),
+            // An entry this worker cannot read or run.
+            Err(e @ (ClientError::Job(_) | ClientError::Mismatch(_))) => {
+                return Err(WorkerError::Model { model, reason: e.to_string() })
+            },
+            Err(e) => return Err(e.into()),
+        };
         self.schemas.lock().expect("schema lock").insert(model, schema.clone());
         Ok(schema)
     }

@@ -106,9 +106,7 @@ async fn attest_recorded(
     collateral: Option<&Path>,
     at: u64,
 ) -> Result<u64, AttestError> {
-    let best = client.best().await?;
-    let known = best.metadata_ref().pallet_by_name("Attestation").and_then(|p| p.call_variant_by_name("attest_recorded"));
-    if known.is_none() {
+    if !triad_client::registry::accepts_recorded_quotes(&client.best().await?) {
         return Err(AttestError::RecordedRefused);
     }
     let collateral = collateral.ok_or_else(|| AttestError::Tee("--tee recorded needs --tee-collateral".into()))?;
