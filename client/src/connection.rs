@@ -192,15 +192,21 @@ impl Client {
     /// answer to the submission, or through the chain-head API as the first
     /// status of its watch. Before any block held it, nothing of it can land,
     /// so the chain's next index is read and the call signed once more.
+    ///
+    /// A kept nonce can also be taken: when a submission was dropped and the
+    /// next index was read again while other transactions of the signer were
+    /// still on their way into the pool. The pool then refuses the newcomer
+    /// as "priority too low" against its own twin; the nonce after it is
+    /// signed instead.
     pub async fn submit<C: Payload>(&self, call: &C, signer: &Signer, wait: Wait) -> Result<Included, ClientError> {
-        let mut retried = false;
+        let mut tries = 0;
         loop {
             match self.submit_once(call, signer, wait).await {
                 Err(Refusal { error: ClientError::Refused(message), in_block: false })
-                    if !retried && message.contains("outdated") =>
+                    if tries < SIGN_AGAIN && (message.contains("outdated") || nonce_taken(&message)) =>
                 {
-                    tracing::debug!(target: LOG_TARGET, "nonce outdated, signing again: {message}");
-                    retried = true;
+                    tracing::debug!(target: LOG_TARGET, "nonce outdated or taken, signing again: {message}");
+                    tries += 1;
                 },
                 outcome => return outcome.map_err(|r| r.error),
             }
@@ -226,8 +232,13 @@ impl Client {
                     progress
                 },
                 Err(e) => {
-                    forget(&mut nonces);
-                    return Err(early(ClientError::Refused(e.to_string())));
+                    let message = e.to_string();
+                    if nonce_taken(&message) {
+                        nonces.insert(who.0, nonce + 1);
+                    } else {
+                        forget(&mut nonces);
+                    }
+                    return Err(early(ClientError::Refused(message)));
                 },
             }
         };
@@ -244,7 +255,10 @@ impl Client {
                 TransactionStatus::Error { message }
                 | TransactionStatus::Invalid { message }
                 | TransactionStatus::Dropped { message } => {
-                    forget(&mut *self.nonces.lock().await);
+                    let mut nonces = self.nonces.lock().await;
+                    if !nonce_taken(&message) {
+                        forget(&mut nonces);
+                    }
                     return Err(Refusal { error: ClientError::Refused(message), in_block });
                 },
                 _ => continue,
@@ -280,6 +294,16 @@ impl Client {
         let error = unread.unwrap_or_else(|| ClientError::Rpc("the node closed the transaction's status stream".into()));
         Err(Refusal { error, in_block })
     }
+}
+
+/// How many times [`Client::submit`] signs a call again for a nonce that
+/// was outdated or taken.
+const SIGN_AGAIN: usize = 4;
+
+/// Whether the pool refused a transaction because another of the same
+/// signer and nonce is already in it.
+fn nonce_taken(message: &str) -> bool {
+    message.contains("priority of the transaction is too low")
 }
 
 /// Why one submission failed, and whether a block had held the transaction
