@@ -124,10 +124,7 @@ impl Keys {
     }
 }
 
-/// Planks as tokens with all twelve decimals, so sums can be checked by eye.
-pub(crate) fn tokens(planks: u128) -> String {
-    format!("{}.{:012}", planks / UNIT, planks % UNIT)
-}
+pub(crate) use triad_job::audit::tokens;
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -1,15 +1,11 @@
 //! Groth16 in the CLI: the circuit setup a model's owner runs at
-//! registration, and the check of a proved task's proofs from chain data
-//! that `triad audit` makes.
+//! registration (the audit's check of a proof is `triad_job::audit`'s).
 
 use std::path::Path;
 
-use codec::Encode;
-use triad_client::chain::runtime_types::pallet_triad_tasks::types::TaskInput;
-use triad_verifier::{wire, Data};
 use triad_zk::{encode_proving_key, Compiled};
 
-use crate::{show::TaskView, CliError};
+use crate::CliError;
 
 /// What registering a model's Groth16 key needs from its setup.
 pub struct Proved {
@@ -46,42 +42,4 @@ pub fn setup(onnx: &[u8], out: &Path) -> Result<Proved, CliError> {
         proving_key_size: pk.len() as u64,
         output_bits: compiled.spec.bits,
     })
-}
-
-/// Verifies attempt `attempt`'s proof of a proved task here, from chain
-/// data alone: the registered key, the stored input, the posted output and
-/// the executor's seat. `Ok(Err(_))` is a proof that does not verify.
-pub fn check(
-    view: &TaskView,
-    attempt: usize,
-    key: &triad_client::chain::runtime_types::pallet_triad_models::types::Groth16Key,
-) -> Result<Result<(), triad_zk::verify::ZkError>, CliError> {
-    let bad = |what: &str| CliError::Chain(format!("task {}: {what}", view.id));
-    let a = view.info.attempts.0.get(attempt).ok_or_else(|| bad("no such attempt"))?;
-    let executor = &a.seats.0.first().ok_or_else(|| bad("an attempt without its executor"))?.who;
-    let proof = view.proofs.iter().find(|(i, _)| *i as usize == attempt).map(|(_, p)| p).ok_or_else(|| bad("no proof"))?;
-    let output = view.outputs.iter().find(|(i, _)| *i as usize == attempt).map(|(_, o)| &o.0).ok_or_else(|| bad("no output"))?;
-    let TaskInput::Inline(input) = &view.input else { return Err(bad("a proved task with an off-chain input")) };
-    let pixels = match &wire::decode(&input.0).map_err(|e| bad(&e.to_string()))?[..] {
-        [one] => match &one.tensor.data {
-            Data::U8(p) => p.clone(),
-            _ => return Err(bad("the input is not uint8")),
-        },
-        _ => return Err(bad("the input is not one tensor")),
-    };
-    let values: Vec<i64> = match &wire::decode(output).map_err(|e| bad(&e.to_string()))?[..] {
-        [one] => match &one.tensor.data {
-            Data::I64(v) => v.clone(),
-            Data::U8(v) => v.iter().map(|b| i64::from(*b)).collect(),
-            Data::F32(_) => return Err(bad("a float output")),
-        },
-        _ => return Err(bad("the output is not one tensor")),
-    };
-    let ctx = triad_zk::verify::context(view.info.model, view.id, attempt as u32, &executor.encode());
-    let spec = triad_zk::verify::OutputSpec { count: key.output_count, bits: key.output_bits };
-    let inputs = match triad_zk::verify::public_inputs(ctx, &pixels, &values, spec) {
-        Ok(i) => i,
-        Err(e) => return Ok(Err(e)),
-    };
-    Ok(triad_zk::verify::verify(&key.verifying_key.0, proof, &inputs))
 }

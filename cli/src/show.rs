@@ -1,6 +1,7 @@
 //! `triad task` and `triad workers`: chain state, printed for people.
 
 use triad_client::{
+    audit::{measurement, tcb_status},
     chain::{
         self,
         runtime_types::pallet_triad_tasks::types::{Phase, Posted},
@@ -13,8 +14,6 @@ use triad_job::Schema;
 use crate::{chain_err, connect, tokens, CliError};
 
 pub type TaskView = chain::runtime_types::pallet_triad_tasks::types::TaskView;
-/// One attempt of a task, as the chain keeps it.
-pub type AttemptView = chain::runtime_types::pallet_triad_tasks::types::Attempt<triad_client::AccountId32, u128, u32>;
 
 pub async fn task(url: &str, id: u64) -> Result<(), CliError> {
     let client = connect(url).await?;
@@ -187,18 +186,4 @@ pub async fn workers(url: &str) -> Result<(), CliError> {
 fn attestation_line(a: &chain::runtime_types::pallet_triad_attestation::types::Attestation, valid: bool) -> String {
     let state = if valid { "valid until" } else { "expired at" };
     format!("attested {}, TCB {}, {state} {} (Unix s)", measurement(&a.measurement), tcb_status(&a.tcb_status), a.expires_at)
-}
-
-/// A TEE measurement with its kind: `TDX MRTD <hex>` or `SGX MRENCLAVE <hex>`.
-pub fn measurement(m: &chain::runtime_types::triad_tee::Measurement) -> String {
-    use chain::runtime_types::triad_tee::Measurement;
-    match m {
-        Measurement::MrEnclave(m) => format!("SGX MRENCLAVE {}", hex::encode(m)),
-        Measurement::MrTd(m) => format!("TDX MRTD {}", hex::encode(m)),
-    }
-}
-
-/// A TCB status by Intel's name.
-pub fn tcb_status(s: &chain::runtime_types::triad_tee::TcbStatus) -> String {
-    native::<triad_primitives::TcbStatus>(s).map(|s| s.name().to_string()).unwrap_or_else(|_| format!("{s:?}"))
 }

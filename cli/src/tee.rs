@@ -14,7 +14,7 @@ use triad_client::{
 };
 use triad_primitives::{Measurement, TcbStatus, TcbStatuses};
 
-use crate::{show, CliError};
+use crate::CliError;
 
 #[derive(Args, Clone)]
 pub struct TeeArgs {
@@ -84,7 +84,7 @@ pub fn show_policy(policy: Option<&StoredTeePolicy>) {
             let statuses = triad_client::native::<TcbStatuses>(&p.statuses).map(names).unwrap_or_default();
             println!("  tee      one attested executor and one verifier; TCB {statuses}");
             for m in &p.measurements.0 {
-                println!("           {}", show::measurement(m));
+                println!("           {}", triad_client::audit::measurement(m));
             }
         },
     }

@@ -17,12 +17,15 @@
 //!   and TEE policy, the workers that serve it and where they listen.
 //!   What a job is once read (answers, fingerprints, votes, the audit) is
 //!   `triad-job`'s, which links no ONNX Runtime; neither does this crate.
+//! - [`audit`] gathers a task's record for `triad_job::audit`: the task,
+//!   its model's parameters and key, and each seat's reveal extrinsic.
 //!
 //! Errors are [`ClientError`]; a failed dispatch is decoded to its pallet and
 //! error name (`Tasks::NotAssigned`), never shown as bytes.
 
 #![deny(missing_docs)]
 
+pub mod audit;
 mod connection;
 mod error;
 pub mod failover;

@@ -18,10 +18,14 @@
 //! - An output too large for a block stays with the executor, which states
 //!   its fingerprint; whoever fetches the bytes checks the statement
 //!   ([`check_stated`]) before trusting them.
+//! - [`audit`] re-derives a settled task's outcome from what the chain
+//!   recorded: commitments, fingerprints, votes, verdicts, proofs,
+//!   attestations and payments, each check with its evidence.
 
 #![deny(missing_docs)]
 
 mod answer;
+pub mod audit;
 pub mod files;
 mod schema;
 pub mod wire;
