@@ -99,3 +99,14 @@ pub async fn data_plane_addresses(at: &AtBlock, workers: &[AccountId32]) -> Resu
 pub async fn data_plane_address(at: &AtBlock, who: &AccountId32) -> Result<Option<(Vec<u8>, Vec<u8>)>, ClientError> {
     Ok(worker(at, who).await?.and_then(|info| Some((info.peer_id?.0, info.multiaddr?.0))))
 }
+
+/// The calibration cases of `model`: known inputs and their honest
+/// fingerprints under the public calibration key.
+pub async fn calibration_set(
+    at: &AtBlock,
+    model: u32,
+) -> Result<Vec<chain::runtime_types::pallet_triad_models::types::CalibrationCase>, ClientError> {
+    let stored =
+        at.storage().try_fetch(chain::storage().models().calibration_sets(), (model,)).await.map_err(ClientError::rpc_err)?;
+    Ok(stored.map(|s| s.decode()).transpose().map_err(ClientError::rpc_err)?.map(|l| l.0).unwrap_or_default())
+}
