@@ -18,7 +18,11 @@
 #     detector's job is a 640x640 page of text the script renders: its input
 #     (4.9 MB) and its probability map (1.6 MB) go over the data plane, and
 #     the script checks that the map the client got back shows the text and
-#     saves it as a picture ($net/det-map.png).
+#     saves it as a picture ($net/det-map.png);
+#  5. runs the explorer (`triad-explorer`, http://127.0.0.1:8090 unless
+#     TRIAD_EXPLORER_ADDR says otherwise): it indexes the chain from genesis
+#     into $net/explorer.db and serves a page per task, worker and model,
+#     each task's audit re-derived from chain data.
 #
 # The network then keeps running for more `triad` commands until Ctrl-C;
 # `./scripts/dev-net.sh --exit` stops it after the jobs instead.
@@ -46,7 +50,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 echo "==> node (log: $net/logs/node.log)"
-"$bin/triad-node" --dev --tmp --rpc-cors all --no-telemetry >"$net/logs/node.log" 2>&1 &
+# Archive state: the explorer reads runtime APIs at every block since genesis.
+"$bin/triad-node" --dev --tmp --rpc-cors all --no-telemetry --state-pruning archive >"$net/logs/node.log" 2>&1 &
 pids+=($!)
 
 # Calibration inputs small enough to travel inline: 3x32x32 patches of
@@ -88,6 +93,11 @@ digits_id=$(triad --dev-seed alice model register "$digits" --name digits-mlp-in
     --calibration "$net/inputs/digit0.npy" "$net/inputs/digit1.npy")
 for m in "$det" "$mlp" "$digits" "$net/digits.pk"; do "$bin/triad-worker" --models-dir "$net/models/bob" import "$m" >/dev/null; done
 
+explorer_addr="${TRIAD_EXPLORER_ADDR:-127.0.0.1:8090}"
+echo "==> explorer at http://$explorer_addr (log: $net/logs/explorer.log)"
+"$bin/triad-explorer" --node "$url" --db "sqlite://$net/explorer.db" --listen "$explorer_addr" >"$net/logs/explorer.log" 2>&1 &
+pids+=($!)
+
 echo "==> workers (logs: $net/logs/<name>.log, metrics: 127.0.0.1:9616..9619/metrics)"
 port=9616
 for w in bob charlie dave eve; do
@@ -116,6 +126,7 @@ echo "==> the probability map the client got back for the page"
     "$net/output-$det_id.npy" "$net/inputs/page-boxes.npy" "$net/det-map.png"
 echo "==> workers"
 triad workers
+echo "==> explorer: http://$explorer_addr (the last task: http://$explorer_addr/task/$task)"
 
 if [ "$keep_running" = 1 ]; then
     echo "==> the network keeps running; try: $bin/triad --dev-seed ferdie submit --model $mlp_id --input $net/inputs/mlp0.npy --wait"

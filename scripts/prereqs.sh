@@ -44,9 +44,8 @@ triad_install_prereqs() {
 # loads it at run time: `load-dynamic`), and the Python tools that generate
 # and perturb test models come from PyPI too. Everything lands in .triad/.
 TRIAD_ORT_VERSION=1.32.0
-triad_install_onnxruntime() {
+triad_install_venv() {
     local home="$triad_root/.triad"
-    local lib="$home/onnxruntime/libonnxruntime.so.$TRIAD_ORT_VERSION"
     if [ ! -x "$home/venv/bin/python" ]; then
         python3 -m venv "$home/venv" 2>/dev/null || {
             triad_sudo apt-get update
@@ -54,6 +53,12 @@ triad_install_onnxruntime() {
             python3 -m venv "$home/venv"
         }
     fi
+}
+
+triad_install_onnxruntime() {
+    local home="$triad_root/.triad"
+    local lib="$home/onnxruntime/libonnxruntime.so.$TRIAD_ORT_VERSION"
+    triad_install_venv
     # The wheels are only unpacked for their files (the runtime library, the
     # pre-trained OCR models), so their own dependencies are not needed.
     "$home/venv/bin/pip" install -q --disable-pip-version-check \
@@ -69,6 +74,18 @@ triad_install_onnxruntime() {
     fi
     export ORT_DYLIB_PATH="${ORT_DYLIB_PATH:-$lib}"
     echo "ONNX Runtime: $ORT_DYLIB_PATH"
+}
+
+# The explorer's browser tests: headless Chromium and its WebDriver from
+# Debian, Selenium to drive them, and substrate-interface, a client that
+# knows nothing of Triad, to read the chain from its metadata alone.
+triad_install_explorer_tools() {
+    if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+        triad_sudo apt-get update
+        triad_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver
+    fi
+    triad_install_venv
+    "$triad_root/.triad/venv/bin/pip" install -q --disable-pip-version-check selenium==4.27.1 substrate-interface==1.8.1
 }
 
 # Prints "<label>: <seconds>s" after running a command, so logs show where time goes.

@@ -14,7 +14,15 @@ triad_phase format cargo fmt --all --check
 # One profile, one feature resolution: `--all-targets` resolves features the
 # same way `cargo test` does, so the test step below reuses every artifact and
 # the integration tests find the `triad-node` binary next to them.
+# The explorer's browser and generic-client tools install beside the build,
+# which keeps both cores busy while apt and pip mostly wait on the network.
+tools_log="$(mktemp)"
+triad_install_explorer_tools >"$tools_log" 2>&1 &
+tools=$!
 triad_phase build cargo build --release --locked --workspace --all-targets --features "$TRIAD_FEATURES"
+tools_rc=0
+triad_phase explorer-tools wait "$tools" || tools_rc=$?
+[ "$tools_rc" = 0 ] || { cat "$tools_log"; echo "installing the explorer's test tools failed"; exit "$tools_rc"; }
 # The validator images, from the binaries just built; the fault tests run them.
 triad_phase images bash docker/build.sh
 # The fault tests of a four-validator network (tests/validators.rs) mostly wait

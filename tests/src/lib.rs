@@ -7,6 +7,7 @@
 //! failure with a message that says how to build it.
 
 pub mod cluster;
+pub mod explorer;
 pub mod network;
 pub mod node;
 pub mod rpc;

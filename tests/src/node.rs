@@ -87,6 +87,8 @@ impl Node {
         let file = std::fs::File::create(&log).map_err(NodeError::Spawn)?;
         let child = Command::new(bin)
             .args(["--dev", "--tmp", "--no-prometheus", "--no-telemetry", "--no-mdns"])
+            // The explorer reads runtime APIs at every block since genesis.
+            .args(["--state-pruning", "archive"])
             .args(["--rpc-port", &rpc_port.to_string()])
             .args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
             .stdout(Stdio::null())

@@ -30,6 +30,11 @@
 //!   other code, dave and eve not at all. Every TEE job, the CLI's among
 //!   them, is executed by bob and checked by one verifier, and costs the
 //!   executor's and one verifier's share of the price.
+//! - the explorer: it follows the network from genesis, is killed and
+//!   restarted halfway, and ends holding what a fresh index and `TasksApi`
+//!   hold; its pages pass in headless Chromium, substrate-interface reads
+//!   the same task from the metadata alone, and a payment row changed by
+//!   hand fails the page's audit (`triad_integration_tests::explorer`).
 //!
 //! At the end, over every task: each attacker lost stake and earned nothing
 //! it did not compute, no honest worker lost anything, every balance moved
@@ -54,7 +59,10 @@ use triad_client::{
     load_signer, AccountId32, ClientError, Signer, Wait, UNIT,
 };
 use triad_inference::{wire, Data, Model, Settings, TensorData};
-use triad_integration_tests::network::{repo_root, Network, TaskView};
+use triad_integration_tests::{
+    explorer::{explorer_scenario, ExplorerProc},
+    network::{repo_root, Network, TaskView},
+};
 use triad_verifier::{compare, default_check};
 
 const PRICE: u128 = UNIT / 10;
@@ -200,6 +208,8 @@ struct Scenario {
 async fn one_network_settles_honest_work_and_defeats_every_attack() {
     let mut net = Network::start("attacks").await;
     let dir = net.dir.clone();
+    // The explorer follows the network from its first block.
+    let mut explorer = ExplorerProc::start(&net.url, &format!("sqlite://{}", dir.join("explorer.db").display()), &dir);
     let fixtures = repo_root().join("inference/fixtures");
     let site = String::from_utf8(
         std::process::Command::new(repo_root().join(".triad/venv/bin/python"))
@@ -252,6 +262,8 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         ("ferdie//stash", net.variant(&mlp, "crash"), "crash", cal("crash"), vec![]),
         ("ferdie", digits_file.clone(), "forge", digit_cal, proved),
         ("eve", net.variant(&mlp, "tee"), "tee", cal("tee"), vec!["--tee-measurement", TDX_MRTD]),
+        // Served by no worker: a task on it waits until its client cancels it.
+        ("charlie", net.variant(&mlp, "idle"), "idle", cal("idle"), vec![]),
     ];
     // One thread per owner, so no two registrations share a nonce.
     let mut owners: Vec<&str> = specs.iter().map(|s| s.0).collect();
@@ -316,9 +328,11 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         ("three", "hide", &["--behaviour", "hide", "--bond", "10000"][..]),
         ("four", "forge", &["--behaviour", "forge", "--bond", "10000"][..]),
     ];
-    // Three and four are no genesis accounts: Alice funds their bonds, and
-    // five, the client of the CLI's proved job.
-    for seed in ["three", "four", "five"] {
+    // Three and four are no genesis accounts: Alice funds their bonds, five,
+    // the client of the CLI's proved job, and six, the client of the input
+    // nobody serves and of the cancelled task (ferdie's open tasks are at
+    // the pallet's limit of 64 without them).
+    for seed in ["three", "four", "five", "six"] {
         let fund = chain::transactions().balances().transfer_keep_alive(who(seed).into(), 20_000 * UNIT);
         net.client.submit(&fund, &signer("alice"), Wait::InBlock).await.expect("alice funds the attacker");
     }
@@ -345,7 +359,7 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     )
     .await;
     // Qualified on every model, so eve had every file: fetched, not imported.
-    for (_, file, name, _, _) in specs.iter().filter(|s| s.2 != "crash") {
+    for (_, file, name, _, _) in specs.iter().filter(|s| s.2 != "crash" && s.2 != "idle") {
         let hash = blake3::hash(&std::fs::read(file).unwrap()).to_hex();
         assert!(eve_models.join(format!("{hash}.onnx")).is_file(), "eve fetched the {name} model by its hash");
     }
@@ -465,9 +479,12 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
                 _ => net.submit(&client, s.model, jobs(s.name), PRICE).await,
             }
         })),
-        net.submit_inputs(&client, honest_model, vec![unserved_input], PRICE),
+        net.submit_inputs(&signer("six"), honest_model, vec![unserved_input], PRICE),
     )
     .await;
+    // The explorer dies mid-stream and comes back on the same database.
+    explorer.stop();
+    explorer.restart();
     for (s, ids) in scenarios.iter_mut().zip(submitted) {
         s.ids = ids;
     }
@@ -567,6 +584,11 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
     assert!(accepted(&first[0]), "the first replay task settles: {:?}", first[0].info.phase);
     let again = net.submit(&client, scenarios[replay].model, vec![mlp_input(60); 4], PRICE).await;
     scenarios[replay].ids.extend(again);
+
+    // A task nobody can serve, withdrawn by its client: refunded in full.
+    let idle = net.submit(&signer("six"), model("idle"), vec![mlp_input(80)], PRICE).await[0];
+    let cancel = chain::transactions().tasks().cancel_task(idle);
+    net.client.submit(&cancel, &signer("six"), Wait::InBlock).await.expect("six withdraws its queued task");
 
     // Every task there is, the CLI's included, for the accounting below.
     let next: u64 = {
@@ -782,6 +804,10 @@ async fn one_network_settles_honest_work_and_defeats_every_attack() {
         audit.contains("audit passed") && audit.contains("proof refused here") && audit.contains("proof verified here"),
         "{audit}"
     );
+
+    // (9) The explorer, over every block of this network.
+    assert!(matches!(by_id[&idle].info.phase, Phase::Done { resolution: Resolution::Cancelled, .. }));
+    explorer_scenario(&net, &mut explorer, rejected.id, idle).await;
 }
 
 fn http_get(addr: &str, path: &str) -> String {
