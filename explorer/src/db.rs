@@ -179,36 +179,36 @@ pub async fn write_block(pool: &AnyPool, b: &BlockData) -> Result<(), ExplorerEr
         .await?;
         sqlx::query("DELETE FROM seats WHERE task = $1").bind(t.id as i64).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM attempts WHERE task = $1").bind(t.id as i64).execute(&mut *tx).await?;
-        for (i, a) in t.attempts.iter().enumerate() {
+        for a in &t.attempts {
             sqlx::query(
                 "INSERT INTO attempts (task, n, assigned_at, attempt_key, posted, verdict, attested, proof)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(t.id as i64)
-            .bind(i as i64)
+            .bind(a.n as i64)
             .bind(a.assigned_at as i64)
             .bind(a.key.clone())
             .bind(a.posted.clone())
-            .bind(a.verdict.clone())
+            .bind(a.verdict.as_ref().map(|v| v.to_string()))
             .bind(a.attested.clone())
             .bind(a.proof.clone())
             .execute(&mut *tx)
             .await?;
-            for (s, seat) in a.seats.iter().enumerate() {
+            for seat in &a.seats {
                 sqlx::query(
                     "INSERT INTO seats (task, attempt, seat, who, commitment, fingerprint, vote, paid, bounty, slashed)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(t.id as i64)
-                .bind(i as i64)
-                .bind(s as i64)
+                .bind(a.n as i64)
+                .bind(seat.seat as i64)
                 .bind(&seat.who)
-                .bind(seat.commit.clone())
+                .bind(seat.commitment.clone())
                 .bind(seat.fingerprint.clone())
                 .bind(seat.vote.clone())
-                .bind(seat.paid.to_string())
-                .bind(seat.bounty.to_string())
-                .bind(seat.slashed.to_string())
+                .bind(&seat.paid)
+                .bind(&seat.bounty)
+                .bind(&seat.slashed)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -30,7 +30,11 @@ use triad_client::{
     AccountId32, Client,
 };
 
-use crate::{db, ExplorerError, LOG_TARGET};
+use crate::{
+    db,
+    read::{AttemptDetail, SeatDetail},
+    ExplorerError, LOG_TARGET,
+};
 
 /// Blocks read concurrently ahead of the one being written.
 pub const FETCH_AHEAD: usize = 8;
@@ -63,31 +67,9 @@ pub struct TaskRow {
     pub done: Option<(u32, String)>,
     pub input: String,
     pub output_hash: Option<String>,
-    pub attempts: Vec<AttemptRow>,
-}
-
-/// An attempt as of a block.
-#[derive(Clone, Debug)]
-pub struct AttemptRow {
-    pub assigned_at: u32,
-    pub key: Option<String>,
-    pub posted: Option<String>,
-    pub verdict: Option<String>,
-    pub attested: Option<String>,
-    pub proof: Option<String>,
-    pub seats: Vec<SeatRow>,
-}
-
-/// A seat as of a block.
-#[derive(Clone, Debug)]
-pub struct SeatRow {
-    pub who: String,
-    pub commit: Option<String>,
-    pub fingerprint: Option<String>,
-    pub vote: Option<String>,
-    pub paid: u128,
-    pub bounty: u128,
-    pub slashed: u128,
+    /// Attempts and seats as the pages read them back, so the index and
+    /// the chain's view compare field by field.
+    pub attempts: Vec<AttemptDetail>,
 }
 
 /// Where a reveal extrinsic is.
@@ -420,8 +402,9 @@ pub fn task_row(view: &TaskView) -> Result<TaskRow, ExplorerError> {
         .enumerate()
         .map(|(n, a)| {
             let verdict = a.verdict.as_ref().map(|v| native::<triad_verifier::Verdict>(v)).transpose()?;
-            Ok(AttemptRow {
-                assigned_at: a.assigned_at,
+            Ok(AttemptDetail {
+                n: n as u64,
+                assigned_at: u64::from(a.assigned_at),
                 key: a.key.map(hex::encode),
                 posted: a.posted.as_ref().map(|p| match p {
                     Posted::Output { hash } => format!("output {}", hex::encode(hash)),
@@ -434,7 +417,6 @@ pub fn task_row(view: &TaskView) -> Result<TaskRow, ExplorerError> {
                         "executor_in_majority": v.executor_in_majority,
                         "verifiers_in_majority": v.verifiers_in_majority,
                     })
-                    .to_string()
                 }),
                 attested: a.attested.as_ref().map(|s| {
                     format!(
@@ -450,19 +432,21 @@ pub fn task_row(view: &TaskView) -> Result<TaskRow, ExplorerError> {
                     .seats
                     .0
                     .iter()
-                    .map(|s| {
-                        Ok(SeatRow {
+                    .enumerate()
+                    .map(|(seat, s)| {
+                        Ok(SeatDetail {
+                            seat: seat as u64,
                             who: s.who.to_string(),
-                            commit: s.commit.map(hex::encode),
+                            commitment: s.commit.map(hex::encode),
                             fingerprint: s
                                 .reveal
                                 .as_ref()
                                 .map(|f| native::<triad_verifier::Fingerprint>(f).map(|f| hex::encode(f.bits)))
                                 .transpose()?,
                             vote: s.vote.as_ref().map(|v| format!("{v:?}")),
-                            paid: s.paid,
-                            bounty: s.bounty,
-                            slashed: s.slashed,
+                            paid: s.paid.to_string(),
+                            bounty: s.bounty.to_string(),
+                            slashed: s.slashed.to_string(),
                         })
                     })
                     .collect::<Result<_, ExplorerError>>()?,

@@ -61,7 +61,7 @@ pub struct TaskDetail {
     pub events: Vec<EventLine>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AttemptDetail {
     pub n: u64,
     pub assigned_at: u64,
@@ -73,7 +73,7 @@ pub struct AttemptDetail {
     pub seats: Vec<SeatDetail>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SeatDetail {
     pub seat: u64,
     pub who: String,
